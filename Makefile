@@ -1,0 +1,44 @@
+# toloka-archive: every target works from a fresh clone with only Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv generate check-generated validate-spec lint test clean
+
+help:
+	@echo "make test             lint, check-generated, spec validation and the pytest suite"
+	@echo "make generate         regenerate generated/toloka_api from openapi.yaml"
+	@echo "make check-generated  fail if generated/ and openapi.yaml disagree"
+	@echo "make lint             ruff on hand-written code, mypy --strict on the facade"
+	@echo "make venv             create .venv with the pinned tool chain"
+
+venv: $(STAMP)
+
+# Re-install only when the declared or pinned dependencies change. constraints.txt pins the whole
+# tree (transitive packages too), so every machine gets the same tools.
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+generate: $(STAMP)
+	$(BIN)/python scripts/generate.py
+
+check-generated: $(STAMP)
+	$(BIN)/python scripts/generate.py --check
+
+validate-spec: $(STAMP)
+	$(BIN)/openapi-spec-validator openapi.yaml
+
+lint: $(STAMP)
+	$(BIN)/ruff check --no-cache facade tests scripts
+	$(BIN)/ruff format --no-cache --check facade tests scripts
+	$(BIN)/mypy facade/toloka_archive
+
+test: lint check-generated validate-spec
+	$(BIN)/pytest -p no:cacheprovider --record-mode=none --block-network
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+"""toloka-archive: archive Toloka pools from Python."""
+
+__all__: list[str] = []
