@@ -36,11 +36,15 @@ def generate_into(folder: Path) -> Path:
     command = [
         str(Path(sys.executable).parent / "openapi-python-client"),
         "generate",
-        "--path", str(SPEC),
-        "--config", str(CONFIG),
-        "--meta", "none",
+        "--path",
+        str(SPEC),
+        "--config",
+        str(CONFIG),
+        "--meta",
+        "none",
         "--fail-on-warning",
-        "--output-path", str(output),
+        "--output-path",
+        str(output),
     ]
     result = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
     if result.returncode != 0:

@@ -36,7 +36,10 @@ class Operation:
         progress (int | Unset): Completion, in percent.
         parameters (OperationParameters | Unset): The parameters the operation was started with; which ones depends on
             its type.
-        details (OperationDetails | Unset): Free-form details; their shape depends on the operation type.
+        details (OperationDetails | Unset): Free-form details; their shape depends on the operation type. Batch
+            operations give
+            `total_count`, `valid_count`, `not_valid_count`, `success_count` and
+            `failed_count`.
     """
 
     id: str

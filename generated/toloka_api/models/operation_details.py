@@ -11,7 +11,11 @@ T = TypeVar("T", bound="OperationDetails")
 
 @_attrs_define
 class OperationDetails:
-    """Free-form details; their shape depends on the operation type."""
+    """Free-form details; their shape depends on the operation type. Batch operations give
+    `total_count`, `valid_count`, `not_valid_count`, `success_count` and
+    `failed_count`.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

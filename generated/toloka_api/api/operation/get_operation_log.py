@@ -97,8 +97,11 @@ def sync_detailed(
 ) -> Response[Error | list[OperationLogItem]]:
     """Get operation log
 
-     The log of an operation: one item per object it created or changed. Toloka gives no
-    reason on a failed operation itself; its log may say what went wrong.
+     The log of an operation: one item per step, oldest first. Toloka gives no reason on a
+    failed operation itself; its log may say what went wrong. Logs are kept for a month.
+
+    Toloka's prose documents the body as a JSON array of items, while its reference schema
+    shows a single item; we follow the prose (an array), as the official SDKs read it too.
 
     Args:
         id (str):
@@ -129,8 +132,11 @@ def sync(
 ) -> Error | list[OperationLogItem] | None:
     """Get operation log
 
-     The log of an operation: one item per object it created or changed. Toloka gives no
-    reason on a failed operation itself; its log may say what went wrong.
+     The log of an operation: one item per step, oldest first. Toloka gives no reason on a
+    failed operation itself; its log may say what went wrong. Logs are kept for a month.
+
+    Toloka's prose documents the body as a JSON array of items, while its reference schema
+    shows a single item; we follow the prose (an array), as the official SDKs read it too.
 
     Args:
         id (str):
@@ -156,8 +162,11 @@ async def asyncio_detailed(
 ) -> Response[Error | list[OperationLogItem]]:
     """Get operation log
 
-     The log of an operation: one item per object it created or changed. Toloka gives no
-    reason on a failed operation itself; its log may say what went wrong.
+     The log of an operation: one item per step, oldest first. Toloka gives no reason on a
+    failed operation itself; its log may say what went wrong. Logs are kept for a month.
+
+    Toloka's prose documents the body as a JSON array of items, while its reference schema
+    shows a single item; we follow the prose (an array), as the official SDKs read it too.
 
     Args:
         id (str):
@@ -186,8 +195,11 @@ async def asyncio(
 ) -> Error | list[OperationLogItem] | None:
     """Get operation log
 
-     The log of an operation: one item per object it created or changed. Toloka gives no
-    reason on a failed operation itself; its log may say what went wrong.
+     The log of an operation: one item per step, oldest first. Toloka gives no reason on a
+    failed operation itself; its log may say what went wrong. Logs are kept for a month.
+
+    Toloka's prose documents the body as a JSON array of items, while its reference schema
+    shows a single item; we follow the prose (an array), as the official SDKs read it too.
 
     Args:
         id (str):

@@ -1,0 +1,213 @@
+"""The generated client reads what Toloka sends, including what Toloka adds later."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from toloka_api import AuthenticatedClient
+from toloka_api.api.operation import get_operation, get_operation_log
+from toloka_api.api.pool import archive_pool
+from toloka_api.models import (
+    Error,
+    KnownOperationStatus,
+    KnownOperationType,
+    Operation,
+    OperationLogItem,
+)
+
+BASE_URL = "http://127.0.0.1:9/api/v1"  # never contacted: every test uses a MockTransport
+
+
+def client_answering(handler: Callable[[httpx.Request], httpx.Response]) -> AuthenticatedClient:
+    return AuthenticatedClient(
+        base_url=BASE_URL,
+        token="test-key",
+        prefix="ApiKey",
+        httpx_args={"transport": httpx.MockTransport(handler)},
+    )
+
+
+TIMESTAMPS = ("submitted", "started", "finished")
+
+
+def same_operation(written: dict[str, Any], read: dict[str, Any]) -> bool:
+    """Equal as data: timestamps compared as instants, since 15.902 is written back as 15.902000."""
+    times_equal = all(
+        datetime.datetime.fromisoformat(written[key]) == datetime.datetime.fromisoformat(read[key])
+        for key in TIMESTAMPS
+        if key in read
+    )
+    rest = {key: value for key, value in written.items() if key not in TIMESTAMPS}
+    return times_equal and rest == {k: v for k, v in read.items() if k not in TIMESTAMPS}
+
+
+def operation_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": "57068577e4b0bf7b07a0256f",
+        "type": "POOL.ARCHIVE",
+        "status": "SUCCESS",
+        "submitted": "2022-04-07T16:06:15.902",
+        "started": "2022-04-07T16:06:15.902",
+        "finished": "2022-04-07T16:06:15.902",
+        "progress": 100,
+        "parameters": {"pool_id": "1"},
+    }
+    body.update(overrides)
+    return body
+
+
+def test_documented_archive_example_parses(spec: dict[str, Any]) -> None:
+    example = spec["components"]["examples"]["ArchiveOperationSuccess"]["value"]
+    operation = Operation.from_dict(example)
+    assert operation.type_ is KnownOperationType.POOL_ARCHIVE
+    assert operation.status is KnownOperationStatus.SUCCESS
+    assert operation.progress == 100
+    assert operation.parameters
+    assert operation.parameters.pool_id == example["parameters"]["pool_id"]
+    assert same_operation(operation.to_dict(), example)
+
+
+def test_documented_conflict_example_parses(spec: dict[str, Any]) -> None:
+    example = spec["components"]["examples"]["InappropriateStatus"]["value"]
+    error = Error.from_dict(example)
+    assert error.code == "INAPPROPRIATE_STATUS"
+    assert error.request_id == example["request_id"]
+    assert error.payload
+    assert error.payload["appropriate_statuses"] == example["payload"]["appropriate_statuses"]
+
+
+def test_timestamp_without_offset_parses_as_utc_wall_time() -> None:
+    operation = Operation.from_dict(operation_body(submitted="2016-04-07T16:06:15.902"))
+    assert operation.submitted == datetime.datetime(2016, 4, 7, 16, 6, 15, 902000)
+    assert operation.submitted.tzinfo is None
+
+
+def test_unknown_status_type_and_field_survive() -> None:
+    body = operation_body(status="PAUSED", type="POOL.TELEPORT", brand_new={"x": 1})
+    operation = Operation.from_dict(body)
+    assert operation.status == "PAUSED"
+    assert operation.type_ == "POOL.TELEPORT"
+    assert operation["brand_new"] == {"x": 1}
+    assert same_operation(operation.to_dict(), body)
+
+
+def test_minimal_operation_parses() -> None:
+    operation = Operation.from_dict(
+        {
+            "id": "op",
+            "type": "POOL.ARCHIVE",
+            "status": "PENDING",
+            "submitted": "2026-01-01T00:00:00",
+        }
+    )
+    assert operation.status is KnownOperationStatus.PENDING
+    assert operation.started is None or not operation.started  # UNSET is falsy
+
+
+@pytest.mark.parametrize("payload", [None, {"appropriate_statuses": ["CLOSED"]}])
+def test_error_body_with_and_without_payload(payload: dict[str, Any] | None) -> None:
+    body: dict[str, Any] = {"request_id": "r-1", "code": "DOES_NOT_EXIST", "message": "Nope"}
+    if payload is not None:
+        body["payload"] = payload
+    error = Error.from_dict(body)
+    assert (error.request_id, error.code, error.message) == ("r-1", "DOES_NOT_EXIST", "Nope")
+    if payload is None:
+        assert not error.payload
+    else:
+        assert error.payload.to_dict() == payload
+    assert error.to_dict() == body
+
+
+def test_archive_202_parses_the_operation_and_sends_the_key() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(202, json=operation_body(status="PENDING", progress=0))
+
+    response = archive_pool.sync_detailed("21", client=client_answering(handler))
+    assert response.status_code == 202
+    assert isinstance(response.parsed, Operation)
+    assert response.parsed.status is KnownOperationStatus.PENDING
+    (request,) = seen
+    assert (request.method, request.url.path) == ("POST", "/api/v1/pools/21/archive")
+    assert request.headers["Authorization"] == "ApiKey test-key"
+
+
+def test_archive_204_has_no_parsed_body() -> None:
+    response = archive_pool.sync_detailed(
+        "21", client=client_answering(lambda _: httpx.Response(204))
+    )
+    assert response.status_code == 204
+    assert response.parsed is None
+    assert response.content == b""
+
+
+def test_archive_409_parses_the_error() -> None:
+    body = {
+        "request_id": "r",
+        "code": "INAPPROPRIATE_STATUS",
+        "message": "m",
+        "payload": {"appropriate_statuses": ["CLOSED"]},
+    }
+    response = archive_pool.sync_detailed(
+        "21", client=client_answering(lambda _: httpx.Response(409, json=body))
+    )
+    assert response.status_code == 409
+    assert isinstance(response.parsed, Error)
+    assert response.parsed.code == "INAPPROPRIATE_STATUS"
+
+
+def test_path_parameter_is_quoted() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path.decode())
+        return httpx.Response(204)
+
+    archive_pool.sync_detailed("1/../../projects/5", client=client_answering(handler))
+    assert seen == ["/api/v1/pools/1%2F..%2F..%2Fprojects%2F5/archive"]
+
+
+def test_operation_log_is_a_list_of_items() -> None:
+    items = [
+        {"type": "TASK_CREATE", "success": True, "input": {"a": 1}, "output": {"task_id": "t"}}
+    ]
+    response = get_operation_log.sync_detailed(
+        "op", client=client_answering(lambda _: httpx.Response(200, content=json.dumps(items)))
+    )
+    assert isinstance(response.parsed, list)
+    (item,) = response.parsed
+    assert isinstance(item, OperationLogItem)
+    assert item.success is True
+    assert item.to_dict() == items[0]
+
+
+@pytest.mark.parametrize("module", [archive_pool, get_operation, get_operation_log])
+@pytest.mark.parametrize("form", ["sync", "sync_detailed", "asyncio", "asyncio_detailed"])
+def test_every_call_has_all_four_forms(module: Any, form: str) -> None:
+    assert callable(getattr(module, form))
+
+
+async def _async_get_operation(client: AuthenticatedClient) -> Any:
+    return await get_operation.asyncio("op", client=client)
+
+
+def test_async_form_parses_the_operation() -> None:
+    import asyncio
+
+    client = AuthenticatedClient(base_url=BASE_URL, token="test-key", prefix="ApiKey")
+    client.set_async_httpx_client(
+        httpx.AsyncClient(
+            base_url=BASE_URL,
+            transport=httpx.MockTransport(lambda _: httpx.Response(200, json=operation_body())),
+        )
+    )
+    operation = asyncio.run(_async_get_operation(client))
+    assert isinstance(operation, Operation)
+    assert operation.status is KnownOperationStatus.SUCCESS
