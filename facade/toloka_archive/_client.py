@@ -1,0 +1,288 @@
+"""``TolokaClient`` and ``AsyncTolokaClient``: the entry points services use.
+
+Both are thin: ``_ClientCore`` resolves the settings once (environment, credentials, policies,
+the generated low-level client), the flows in ``_polling`` decide everything, and each client
+only supplies its driver, blocking or asyncio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+from toloka_api import Client as RawClient
+from toloka_api.models import Operation, OperationParameters
+
+from toloka_archive import _polling
+from toloka_archive._environment import (
+    Environment,
+    resolve_credentials,
+    resolve_target,
+)
+from toloka_archive._flow import Flow, Request, Runtime, run_async, run_sync
+from toloka_archive._ids import normalize_operation_id, normalize_pool_id
+from toloka_archive._operation import (
+    DEFAULT_TIMEOUT,
+    ArchiveOperation,
+    ArchiveResult,
+    AsyncArchiveOperation,
+    Timeout,
+)
+from toloka_archive._policies import PollPolicy, RetryPolicy
+from toloka_archive._polling import ProgressCallback
+from toloka_archive._version import __version__
+
+T = TypeVar("T")
+
+USER_AGENT = f"toloka-archive/{__version__}"
+DEFAULT_HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+class _ClientCore:
+    """Settings shared by the sync and async clients, resolved once and checked up front."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        oauth_token: str | None,
+        environment: Environment | str | None,
+        base_url: str | None,
+        retry: RetryPolicy | None,
+        max_retries: int | None,
+        poll: PollPolicy | None,
+        http_timeout: float | httpx.Timeout,
+        env: Mapping[str, str] | None,
+        runtime: Runtime | None,
+        httpx_args: dict[str, Any],
+    ) -> None:
+        variables = os.environ if env is None else env
+        target = resolve_target(base_url=base_url, environment=environment, env=variables)
+        self.credentials = resolve_credentials(
+            api_key=api_key, oauth_token=oauth_token, env=variables
+        )
+        self.base_url = target.base_url
+        self.environment = target.environment
+        retry = retry or RetryPolicy()
+        self.retry = retry if max_retries is None else replace(retry, max_retries=max_retries)
+        self.poll = poll or PollPolicy()
+        self.runtime = runtime or Runtime()
+        timeout = (
+            http_timeout if isinstance(http_timeout, httpx.Timeout) else httpx.Timeout(http_timeout)
+        )
+        # The key travels as an httpx.Auth, never in a headers dict that a repr would print.
+        self.raw = RawClient(
+            base_url=self.base_url,
+            headers={"User-Agent": USER_AGENT},
+            timeout=timeout,
+            follow_redirects=False,
+            httpx_args={"auth": self.credentials, **httpx_args},
+        )
+
+    def describe(self, cls: type) -> str:
+        where = self.environment.value if self.environment else "custom"
+        return (
+            f"{cls.__name__}(environment={where!r}, base_url={self.base_url!r}, "
+            f"auth={self.credentials.scheme} ***)"
+        )
+
+
+def _pool_id_of(operation: Operation) -> str | None:
+    parameters = operation.parameters
+    if isinstance(parameters, OperationParameters) and isinstance(parameters.pool_id, str):
+        return parameters.pool_id
+    return None
+
+
+class _ClientBase:
+    """What both clients show of their settings."""
+
+    _core: _ClientCore
+
+    @property
+    def environment(self) -> Environment | None:
+        """The environment in use, or None for a custom base URL."""
+        return self._core.environment
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    @property
+    def raw(self) -> RawClient:
+        """The generated ``toloka_api`` client, set up the same way, for calls of your own."""
+        return self._core.raw
+
+    def __repr__(self) -> str:
+        return self._core.describe(type(self))
+
+
+class TolokaClient(_ClientBase):
+    """Archive Toloka pools with blocking calls.
+
+    ``environment`` is ``"sandbox"`` (the default) or ``"production"``; ``base_url`` points
+    anywhere else (a proxy, the fake Toloka). Credentials come from ``api_key`` /
+    ``oauth_token`` or ``TOLOKA_API_KEY`` / ``TOLOKA_OAUTH_TOKEN``. ``transport`` plugs in any
+    httpx transport, such as the fake's. ``sleep`` and ``runtime`` are for tests: they replace
+    the pause between polls and the clocks and random source the flows read.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        oauth_token: str | None = None,
+        environment: Environment | str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
+        poll: PollPolicy | None = None,
+        http_timeout: float | httpx.Timeout = DEFAULT_HTTP_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        env: Mapping[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        runtime: Runtime | None = None,
+    ) -> None:
+        self._core = _ClientCore(
+            api_key=api_key,
+            oauth_token=oauth_token,
+            environment=environment,
+            base_url=base_url,
+            retry=retry,
+            max_retries=max_retries,
+            poll=poll,
+            http_timeout=http_timeout,
+            env=env,
+            runtime=runtime,
+            httpx_args={} if transport is None else {"transport": transport},
+        )
+        self._sleep = sleep
+        self._http = self._core.raw.get_httpx_client()
+
+    def start_archive_pool(self, pool_id: str | int) -> ArchiveOperation:
+        """Ask Toloka to archive a pool: one request (plus retries), no waiting."""
+        pool = normalize_pool_id(pool_id)
+        core = self._core
+        started = self._run(_polling.start_flow(pool, core.retry, core.runtime))
+        return ArchiveOperation(self, pool, started.operation)
+
+    def archive_pool(
+        self,
+        pool_id: str | int,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> ArchiveResult:
+        """Archive a pool and wait for the operation to end; see ``ArchiveOperation.wait``."""
+        return self.start_archive_pool(pool_id).wait(timeout, on_progress=on_progress)
+
+    def get_operation(self, operation_id: str) -> ArchiveOperation:
+        """A handle on an operation started earlier, with its current snapshot."""
+        operation_key = normalize_operation_id(operation_id)
+        core = self._core
+        operation = self._run(_polling.fetch_flow(operation_key, core.retry, core.runtime))
+        return ArchiveOperation(self, _pool_id_of(operation), operation)
+
+    def _run(self, flow: Flow[T]) -> T:
+        return run_sync(flow, self._send, self._sleep)
+
+    def _send(self, request: Request) -> httpx.Response:
+        return self._http.request(request.method, request.url)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncTolokaClient(_ClientBase):
+    """The asyncio twin of ``TolokaClient``: the same settings, the same behaviour."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        oauth_token: str | None = None,
+        environment: Environment | str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
+        poll: PollPolicy | None = None,
+        http_timeout: float | httpx.Timeout = DEFAULT_HTTP_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        env: Mapping[str, str] | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        runtime: Runtime | None = None,
+    ) -> None:
+        self._core = _ClientCore(
+            api_key=api_key,
+            oauth_token=oauth_token,
+            environment=environment,
+            base_url=base_url,
+            retry=retry,
+            max_retries=max_retries,
+            poll=poll,
+            http_timeout=http_timeout,
+            env=env,
+            runtime=runtime,
+            httpx_args={} if transport is None else {"transport": transport},
+        )
+        self._sleep = sleep
+        self._http = self._core.raw.get_async_httpx_client()
+
+    async def start_archive_pool(self, pool_id: str | int) -> AsyncArchiveOperation:
+        pool = normalize_pool_id(pool_id)
+        core = self._core
+        started = await self._run(_polling.start_flow(pool, core.retry, core.runtime))
+        return AsyncArchiveOperation(self, pool, started.operation)
+
+    async def archive_pool(
+        self,
+        pool_id: str | int,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> ArchiveResult:
+        operation = await self.start_archive_pool(pool_id)
+        return await operation.wait(timeout, on_progress=on_progress)
+
+    async def get_operation(self, operation_id: str) -> AsyncArchiveOperation:
+        operation_key = normalize_operation_id(operation_id)
+        core = self._core
+        operation = await self._run(_polling.fetch_flow(operation_key, core.retry, core.runtime))
+        return AsyncArchiveOperation(self, _pool_id_of(operation), operation)
+
+    async def _run(self, flow: Flow[T]) -> T:
+        return await run_async(flow, self._send, self._sleep)
+
+    async def _send(self, request: Request) -> httpx.Response:
+        return await self._http.request(request.method, request.url)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

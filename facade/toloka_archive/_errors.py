@@ -1,0 +1,272 @@
+"""Every error the facade raises, and how an HTTP response becomes one.
+
+One root, so ``except TolokaError`` catches everything this package raises on purpose::
+
+    TolokaError
+    ├── ConfigurationError            bad client settings: environment, base URL, credentials
+    ├── InvalidIdError (ValueError)   an id that can never be valid; raised before any request
+    │   ├── InvalidPoolIdError
+    │   └── InvalidOperationIdError
+    ├── APIError                      talking to Toloka went wrong
+    │   ├── APIConnectionError        no HTTP answer: refused, reset, closed without a response
+    │   │   └── APITimeoutError       no answer in time
+    │   ├── APIStatusError            Toloka answered with an error status
+    │   │   ├── BadRequestError           400
+    │   │   ├── AuthenticationError       401
+    │   │   ├── PermissionDeniedError     403
+    │   │   ├── NotFoundError             404
+    │   │   ├── ConflictError             409  (.appropriate_statuses)
+    │   │   ├── RateLimitError            429  (.retry_after)
+    │   │   └── InternalServerError       500 and above, 520 included
+    │   └── UnexpectedResponseError   a success status whose body cannot be read
+    └── OperationError                the operation itself did not end well
+        ├── OperationFailedError      it ended FAIL (.operation, .log)
+        └── OperationTimeoutError     we stopped waiting (also a TimeoutError; resume by id)
+
+Status errors carry what Toloka's error body says (``code``, ``message``, ``request_id``,
+``payload``). A body that is not JSON (an HTML page from a proxy) still gives the right class,
+with a short excerpt of the body as its message. No message ever holds a request header, so a
+key cannot leak through an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation, OperationLogItem
+
+_EXCERPT_CHARS = 200
+
+
+class TolokaError(Exception):
+    """The root of every error this package raises on purpose."""
+
+
+class ConfigurationError(TolokaError):
+    """The client cannot be set up as asked: the message says how to fix it."""
+
+
+class InvalidIdError(TolokaError, ValueError):
+    """An id that no request could accept; raised before anything is sent."""
+
+
+class InvalidPoolIdError(InvalidIdError):
+    """A pool id that is not a string of ASCII digits or a non-negative int."""
+
+
+class InvalidOperationIdError(InvalidIdError):
+    """An operation id that is empty, not a string, or holds spaces or control characters."""
+
+
+class APIError(TolokaError):
+    """A request to Toloka did not give a usable answer."""
+
+
+class APIConnectionError(APIError):
+    """No HTTP answer at all: the connection failed, was reset or closed without a response."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request got no answer within the client's HTTP timeout."""
+
+
+class APIStatusError(APIError):
+    """Toloka (or a proxy in front of it) answered with an error status."""
+
+    def __init__(
+        self,
+        status_code: int,
+        *,
+        code: str | None = None,
+        message: str,
+        request_id: str | None = None,
+        payload: Mapping[str, Any] | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.payload: Mapping[str, Any] = payload or {}
+        self.retry_after = retry_after
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        head = f"{self.status_code} {self.code}" if self.code else str(self.status_code)
+        text = f"{head}: {self.message}"
+        if self.request_id:
+            text += f" (request_id {self.request_id})"
+        return text
+
+
+class BadRequestError(APIStatusError):
+    """400: the request is malformed (Toloka's ``VALIDATION_ERROR``)."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the key is missing, unknown or expired."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key is valid but may not reach this object (``ACCESS_DENIED``)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: there is no such pool or operation (``DOES_NOT_EXIST``)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the object's state does not allow the request (not closed, locked, rejections)."""
+
+    @property
+    def appropriate_statuses(self) -> list[str] | None:
+        """The statuses in which Toloka would have accepted the request, when it says so."""
+        statuses = self.payload.get("appropriate_statuses")
+        if isinstance(statuses, Sequence) and not isinstance(statuses, str):
+            return [str(status) for status in statuses]
+        return None
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; ``retry_after`` holds the server's hint in seconds, if any."""
+
+
+class InternalServerError(APIStatusError):
+    """500 or above: a fault on Toloka's side or in a proxy before it."""
+
+
+class UnexpectedResponseError(APIError):
+    """A success status whose body is not what the contract promises."""
+
+    def __init__(self, status_code: int, reason: str, body: bytes) -> None:
+        self.status_code = status_code
+        self.body_excerpt = excerpt(body)
+        super().__init__(f"{status_code} answer could not be read ({reason}): {self.body_excerpt}")
+
+
+class OperationError(TolokaError):
+    """The archive operation did not end in success while we watched it."""
+
+    def __init__(self, message: str, *, operation_id: str, operation: Operation | None) -> None:
+        self.operation_id = operation_id
+        self.operation = operation
+        super().__init__(message)
+
+
+class OperationFailedError(OperationError):
+    """The operation ended ``FAIL``. Toloka gives no reason on it; ``log`` may hold one."""
+
+    def __init__(
+        self,
+        operation_id: str,
+        operation: Operation,
+        log: list[OperationLogItem] | None,
+    ) -> None:
+        self.log = log
+        reason = _reason_from_log(log)
+        message = f"operation {operation_id} failed"
+        super().__init__(
+            f"{message}: {reason}" if reason else message,
+            operation_id=operation_id,
+            operation=operation,
+        )
+
+
+class OperationTimeoutError(OperationError, TimeoutError):
+    """We stopped waiting; the operation goes on. Resume with ``client.get_operation(id)``."""
+
+    def __init__(self, operation_id: str, operation: Operation | None, waited: float) -> None:
+        self.waited = waited
+        status = _status_text(operation)
+        super().__init__(
+            f"operation {operation_id} still {status} after {waited:.1f} s; resume waiting with "
+            f"client.get_operation({operation_id!r}).wait()",
+            operation_id=operation_id,
+            operation=operation,
+        )
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The error class for an HTTP status: exact for the documented ones, by range otherwise."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status_code, APIStatusError)
+
+
+def error_from_response(
+    response: httpx.Response, *, retry_after: float | None = None
+) -> APIStatusError:
+    """Build the typed error for an error response, whatever its body holds."""
+    cls = status_error_class(response.status_code)
+    body = _json_object(response.content)
+    if body is not None and isinstance(body.get("message"), str):
+        payload = body.get("payload")
+        return cls(
+            response.status_code,
+            code=_optional_str(body.get("code")),
+            message=body["message"],
+            request_id=_optional_str(body.get("request_id")),
+            payload=payload if isinstance(payload, Mapping) else None,
+            retry_after=retry_after,
+        )
+    reason = response.reason_phrase or "error"
+    text = excerpt(response.content)
+    return cls(
+        response.status_code,
+        message=f"{reason}: {text}" if text else f"{reason} (no body)",
+        retry_after=retry_after,
+    )
+
+
+def excerpt(body: bytes) -> str:
+    """A short, one-line, tag-free glimpse of a body, for messages about unreadable answers."""
+    text = body.decode("utf-8", errors="replace")
+    text = re.sub(r"<[^>]*>", " ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= _EXCERPT_CHARS else text[: _EXCERPT_CHARS - 1] + "…"
+
+
+def _json_object(content: bytes) -> dict[str, Any] | None:
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _status_text(operation: Operation | None) -> str:
+    if operation is None:
+        return "unfinished"
+    status = operation.status
+    return str(getattr(status, "value", status))
+
+
+def _reason_from_log(log: list[OperationLogItem] | None) -> str | None:
+    """The first failed step's message, which is the closest Toloka comes to a reason."""
+    for item in log or []:
+        if item.success is False and item.output:
+            output = item.output.to_dict()
+            message = output.get("message") or output.get("code")
+            if message:
+                return str(message)
+    return None

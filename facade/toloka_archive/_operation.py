@@ -1,0 +1,143 @@
+"""Handles on an archive operation: what ``start_archive_pool`` and ``get_operation`` return.
+
+A handle holds the last snapshot it saw and builds the waiting flow; ``ArchiveOperation`` and
+``AsyncArchiveOperation`` only choose the driver. A pool that was already archived gets a handle
+that is done from the start: waiting on it returns at once, with no request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from toloka_api.models import Operation
+
+from toloka_archive._polling import Phase, ProgressCallback, phase_of, wait_flow
+
+if TYPE_CHECKING:
+    from toloka_archive._client import AsyncTolokaClient, TolokaClient, _ClientCore
+    from toloka_archive._flow import Flow
+
+
+class _DefaultTimeout:
+    def __repr__(self) -> str:
+        return "DEFAULT_TIMEOUT"
+
+
+DEFAULT_TIMEOUT: Final = _DefaultTimeout()
+"""Wait as long as the client's ``PollPolicy.timeout`` says (600 s unless changed)."""
+
+Timeout = float | None | _DefaultTimeout
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    """How archiving a pool ended, when it ended well.
+
+    ``operation`` is the final Operation (status ``SUCCESS``), or None when the pool was
+    already archived and Toloka started nothing. ``pool_id`` is None only for an operation
+    resumed by id whose parameters do not name a pool.
+    """
+
+    pool_id: str | None
+    already_archived: bool
+    operation: Operation | None
+
+
+class _Handle:
+    def __init__(self, core: _ClientCore, pool_id: str | None, operation: Operation | None):
+        self._core = core
+        self._pool_id = pool_id
+        self._operation = operation
+
+    @property
+    def pool_id(self) -> str | None:
+        return self._pool_id
+
+    @property
+    def already_archived(self) -> bool:
+        """True when Toloka answered 204: the pool was archived before this call."""
+        return self._operation is None
+
+    @property
+    def operation(self) -> Operation | None:
+        """The last snapshot seen; None for an already archived pool."""
+        return self._operation
+
+    @property
+    def operation_id(self) -> str | None:
+        """Keep this to resume waiting later, e.g. after a timeout or a restart."""
+        return None if self._operation is None else self._operation.id
+
+    @property
+    def done(self) -> bool:
+        return self._operation is None or phase_of(self._operation) is not Phase.WAITING
+
+    def _result(self) -> ArchiveResult:
+        return ArchiveResult(self._pool_id, self.already_archived, self._operation)
+
+    def _wait_flow(
+        self, timeout: Timeout, on_progress: ProgressCallback | None
+    ) -> Flow[ArchiveResult]:
+        if self._operation is None:
+            return self._result()
+
+        def remember(snapshot: Operation) -> None:
+            self._operation = snapshot
+            if on_progress is not None:
+                on_progress(snapshot)
+
+        core = self._core
+        yield from wait_flow(
+            self._operation,
+            timeout=core.poll.timeout if isinstance(timeout, _DefaultTimeout) else timeout,
+            poll=core.poll,
+            retry=core.retry,
+            runtime=core.runtime,
+            on_progress=remember,
+        )
+        return self._result()
+
+    def __repr__(self) -> str:
+        if self._operation is None:
+            return f"<{type(self).__name__} pool {self._pool_id}: already archived>"
+        status = getattr(self._operation.status, "value", self._operation.status)
+        return f"<{type(self).__name__} {self._operation.id} pool {self._pool_id}: {status}>"
+
+
+class ArchiveOperation(_Handle):
+    """A pool's archive operation, followed with blocking calls."""
+
+    def __init__(self, client: TolokaClient, pool_id: str | None, operation: Operation | None):
+        super().__init__(client._core, pool_id, operation)
+        self._client = client
+
+    def wait(
+        self,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> ArchiveResult:
+        """Poll until the operation ends; ``timeout=None`` waits forever.
+
+        Returns on ``SUCCESS``; raises ``OperationFailedError`` on ``FAIL`` and
+        ``OperationTimeoutError`` when the budget is spent. ``on_progress`` gets every snapshot.
+        """
+        return self._client._run(self._wait_flow(timeout, on_progress))
+
+
+class AsyncArchiveOperation(_Handle):
+    """A pool's archive operation, followed with ``await``."""
+
+    def __init__(self, client: AsyncTolokaClient, pool_id: str | None, operation: Operation | None):
+        super().__init__(client._core, pool_id, operation)
+        self._client = client
+
+    async def wait(
+        self,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> ArchiveResult:
+        """The async twin of ``ArchiveOperation.wait``."""
+        return await self._client._run(self._wait_flow(timeout, on_progress))

@@ -1,0 +1,103 @@
+"""How long to wait, and how often to try again: two separate policies with separate budgets.
+
+``RetryPolicy`` is about one request that failed in passing (a dropped connection, a 503): it is
+tried again a few times. ``PollPolicy`` is about an operation that is simply not finished yet:
+it is asked about again, more and more slowly, until its budget is spent. Mixing the two was
+google-api-core's main source of bugs until its 2022 rewrite, so here they never share a counter.
+
+Both are frozen and pure: every delay is computed from numbers passed in, random draws included,
+so tests get exact values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_MAX_RETRIES = 3
+DEFAULT_RETRY_INITIAL_DELAY = 0.5
+DEFAULT_RETRY_MAX_DELAY = 8.0
+RETRY_AFTER_FLOOR = 0.2
+RETRY_AFTER_CAP = 60.0
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+DEFAULT_POLL_INITIAL_DELAY = 1.0
+DEFAULT_POLL_MULTIPLIER = 1.5
+DEFAULT_POLL_MAX_DELAY = 15.0
+DEFAULT_WAIT_TIMEOUT = 600.0
+
+DEFAULT_JITTER = 0.2
+
+
+def _shortened(delay: float, jitter: float, draw: float) -> float:
+    """Jitter that only ever shortens a delay, so a cap stays a cap: ``draw`` is in [0, 1)."""
+    return delay * (1.0 - jitter * draw)
+
+
+def _check_jitter(jitter: float) -> None:
+    if not 0.0 <= jitter < 1.0:
+        raise ValueError(f"jitter must be in [0, 1), got {jitter!r}")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retry a request that failed in passing: connection errors, timeouts and these statuses.
+
+    ``max_retries=0`` turns retrying off. A server hint (``Retry-After``, in seconds or as an
+    HTTP date, or ``retry-after-ms``) replaces the computed delay, raised to at least
+    ``retry_after_floor``; a hint longer than ``retry_after_cap`` stops retrying at once, since
+    the caller is better placed to decide what to do with a long wait.
+    """
+
+    max_retries: int = DEFAULT_MAX_RETRIES
+    initial_delay: float = DEFAULT_RETRY_INITIAL_DELAY
+    multiplier: float = 2.0
+    max_delay: float = DEFAULT_RETRY_MAX_DELAY
+    jitter: float = DEFAULT_JITTER
+    retry_after_floor: float = RETRY_AFTER_FLOOR
+    retry_after_cap: float = RETRY_AFTER_CAP
+    retry_statuses: frozenset[int] = field(default=RETRYABLE_STATUSES)
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, got {self.max_retries!r}")
+        if self.initial_delay < 0 or self.max_delay < 0 or self.multiplier < 1:
+            raise ValueError("delays must be non-negative and the multiplier at least 1")
+        _check_jitter(self.jitter)
+
+    def backoff(self, retry_number: int, draw: float) -> float:
+        """The delay before retry ``retry_number`` (1 for the first), ``draw`` in [0, 1)."""
+        delay = min(self.max_delay, self.initial_delay * self.multiplier ** (retry_number - 1))
+        return _shortened(delay, self.jitter, draw)
+
+    def clamp_hint(self, hint: float) -> float | None:
+        """The delay a server hint asks for, or None when it is longer than we agree to wait."""
+        if hint > self.retry_after_cap:
+            return None
+        return max(hint, self.retry_after_floor)
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """Ask about an unfinished operation again: 1 s, then x1.5 up to 15 s, for 600 s at most.
+
+    ``timeout=None`` waits forever, and only when asked for. The budget is measured on a
+    monotonic clock from the moment waiting starts.
+    """
+
+    initial_delay: float = DEFAULT_POLL_INITIAL_DELAY
+    multiplier: float = DEFAULT_POLL_MULTIPLIER
+    max_delay: float = DEFAULT_POLL_MAX_DELAY
+    jitter: float = DEFAULT_JITTER
+    timeout: float | None = DEFAULT_WAIT_TIMEOUT
+
+    def __post_init__(self) -> None:
+        if self.initial_delay <= 0 or self.max_delay <= 0 or self.multiplier < 1:
+            raise ValueError("poll delays must be positive and the multiplier at least 1")
+        if self.timeout is not None and self.timeout < 0:
+            raise ValueError(f"timeout must be None or non-negative, got {self.timeout!r}")
+        _check_jitter(self.jitter)
+
+    def delay(self, poll_number: int, draw: float) -> float:
+        """The pause before poll ``poll_number`` (1 for the first), ``draw`` in [0, 1)."""
+        delay = min(self.max_delay, self.initial_delay * self.multiplier ** (poll_number - 1))
+        return _shortened(delay, self.jitter, draw)

@@ -1,0 +1,224 @@
+"""The archive flows: start archiving, read the answer, and follow the operation to its end.
+
+Pure decisions (what a response means, whether the operation is finished, how long to pause)
+are small functions; ``start_flow`` and ``wait_flow`` string them together as flows (see
+``_flow``) that the sync and async clients both drive.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from toloka_api.models import KnownOperationStatus, Operation, OperationLogItem
+
+from toloka_archive import _endpoints, _retrying
+from toloka_archive._errors import (
+    APIError,
+    OperationFailedError,
+    OperationTimeoutError,
+    UnexpectedResponseError,
+)
+from toloka_archive._flow import Flow, Runtime, Sleep
+from toloka_archive._policies import PollPolicy, RetryPolicy
+
+logger = logging.getLogger("toloka_archive")
+
+ProgressCallback = Callable[[Operation], object]
+
+
+class Phase(enum.Enum):
+    """What a snapshot means for the waiter."""
+
+    WAITING = "waiting"  # PENDING, RUNNING, or a status Toloka added after this release
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+def phase_of(operation: Operation) -> Phase:
+    if operation.status is KnownOperationStatus.SUCCESS:
+        return Phase.SUCCEEDED
+    if operation.status is KnownOperationStatus.FAIL:
+        return Phase.FAILED
+    return Phase.WAITING
+
+
+def status_name(operation: Operation) -> str:
+    status = operation.status
+    return status.value if isinstance(status, KnownOperationStatus) else str(status)
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError as error:
+        raise UnexpectedResponseError(response.status_code, "not JSON", response.content) from error
+
+
+def read_operation(response: httpx.Response) -> Operation:
+    """The Operation in a success response, or ``UnexpectedResponseError``."""
+    body = _json(response)
+    if not isinstance(body, dict):
+        raise UnexpectedResponseError(
+            response.status_code, "not an Operation object", response.content
+        )
+    try:
+        return Operation.from_dict(body)
+    except (KeyError, ValueError, TypeError, AttributeError) as error:
+        raise UnexpectedResponseError(
+            response.status_code,
+            f"not an Operation: {type(error).__name__} {error}",
+            response.content,
+        ) from error
+
+
+def read_log(response: httpx.Response) -> list[OperationLogItem]:
+    body = _json(response)
+    if not isinstance(body, list):
+        raise UnexpectedResponseError(response.status_code, "not a log list", response.content)
+    try:
+        return [OperationLogItem.from_dict(item) for item in body]
+    except (KeyError, ValueError, TypeError, AttributeError) as error:
+        raise UnexpectedResponseError(
+            response.status_code, "not log items", response.content
+        ) from error
+
+
+@dataclass(frozen=True)
+class Started:
+    """The answer to an archive request: an operation to follow, or nothing to do."""
+
+    pool_id: str
+    operation: Operation | None
+
+    @property
+    def already_archived(self) -> bool:
+        return self.operation is None
+
+
+def read_start(pool_id: str, response: httpx.Response) -> Started:
+    """204 means the pool is already archived; any other success must carry the Operation."""
+    if response.status_code == httpx.codes.NO_CONTENT:
+        return Started(pool_id, None)
+    return Started(pool_id, read_operation(response))
+
+
+def start_flow(pool_id: str, retry: RetryPolicy, runtime: Runtime) -> Flow[Started]:
+    response = yield from _retrying.send(_endpoints.archive_pool_request(pool_id), retry, runtime)
+    started = read_start(pool_id, response)
+    if started.already_archived:
+        logger.debug("pool %s is already archived", pool_id)
+    else:
+        assert started.operation is not None
+        logger.debug("pool %s: archive operation %s started", pool_id, started.operation.id)
+    return started
+
+
+def fetch_flow(operation_id: str, retry: RetryPolicy, runtime: Runtime) -> Flow[Operation]:
+    request = _endpoints.get_operation_request(operation_id)
+    response = yield from _retrying.send(request, retry, runtime)
+    return read_operation(response)
+
+
+class PollTimer:
+    """The waiting budget on a monotonic clock.
+
+    The deadline is checked only after the snapshot in hand was found unfinished, and the last
+    pause is cut short to land exactly on the deadline, so there is always one last look at it.
+    """
+
+    def __init__(self, policy: PollPolicy, timeout: float | None, runtime: Runtime) -> None:
+        self._policy = policy
+        self._runtime = runtime
+        self._started = runtime.monotonic()
+        self._deadline = None if timeout is None else self._started + timeout
+        self.polls = 0
+
+    def elapsed(self) -> float:
+        return self._runtime.monotonic() - self._started
+
+    def expired(self) -> bool:
+        return self._deadline is not None and self._runtime.monotonic() >= self._deadline
+
+    def next_delay(self) -> float:
+        self.polls += 1
+        delay = self._policy.delay(self.polls, self._runtime.random())
+        if self._deadline is not None:
+            delay = min(delay, max(0.0, self._deadline - self._runtime.monotonic()))
+        return delay
+
+
+def wait_flow(
+    operation: Operation,
+    *,
+    timeout: float | None,
+    poll: PollPolicy,
+    retry: RetryPolicy,
+    runtime: Runtime,
+    on_progress: ProgressCallback | None,
+) -> Flow[Operation]:
+    """Follow ``operation`` until SUCCESS (returned), FAIL or the budget (raised)."""
+    timer = PollTimer(poll, timeout, runtime)
+    warned: set[str] = set()
+    snapshot = operation
+    while True:
+        if on_progress is not None:
+            on_progress(snapshot)
+        phase = phase_of(snapshot)
+        if phase is Phase.SUCCEEDED:
+            return snapshot
+        if phase is Phase.FAILED:
+            log = yield from _best_effort_log(snapshot.id, retry, runtime)
+            raise OperationFailedError(snapshot.id, snapshot, log)
+        _warn_if_unknown(snapshot, warned)
+        if timer.expired():
+            raise OperationTimeoutError(snapshot.id, snapshot, timer.elapsed())
+        delay = timer.next_delay()
+        logger.debug(
+            "operation %s is %s (%s%%); next poll in %.2f s",
+            snapshot.id,
+            status_name(snapshot),
+            snapshot.progress if isinstance(snapshot.progress, int) else "?",
+            delay,
+        )
+        yield Sleep(delay)
+        try:
+            snapshot = yield from fetch_flow(snapshot.id, retry, runtime)
+        except APIError as error:
+            error.add_note(
+                f"while waiting for operation {snapshot.id}; resume with "
+                f"client.get_operation({snapshot.id!r}).wait()"
+            )
+            raise
+
+
+def _warn_if_unknown(snapshot: Operation, warned: set[str]) -> None:
+    if isinstance(snapshot.status, KnownOperationStatus):
+        return
+    name = str(snapshot.status)
+    if name not in warned:
+        warned.add(name)
+        logger.warning(
+            "operation %s has status %r, unknown to this version; treating it as not finished",
+            snapshot.id,
+            name,
+        )
+
+
+def _best_effort_log(
+    operation_id: str, retry: RetryPolicy, runtime: Runtime
+) -> Flow[list[OperationLogItem] | None]:
+    """The log of a failed operation, if Toloka gives it; its absence must not hide the FAIL."""
+    try:
+        response = yield from _retrying.send(
+            _endpoints.get_operation_log_request(operation_id), retry, runtime
+        )
+        return read_log(response)
+    except APIError as error:
+        logger.debug("no log for failed operation %s: %s", operation_id, error)
+        return None
