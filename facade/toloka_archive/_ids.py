@@ -33,10 +33,14 @@ def normalize_pool_id(value: object) -> str:
 
 
 def normalize_operation_id(value: object) -> str:
-    """An operation id is opaque, but never empty and never holds spaces or control chars."""
+    """An operation id is opaque, but never empty and never holds spaces or control chars.
+
+    ``.`` and ``..`` are refused too: quoting leaves them as they are, and httpx would then
+    resolve them as path segments and send the request somewhere else.
+    """
     if (
         isinstance(value, str)
-        and value
+        and value not in ("", ".", "..")
         and value.isprintable()
         and not any(ch.isspace() for ch in value)
     ):

@@ -1,0 +1,117 @@
+"""Scripted HTTP answers and a fake clock, so facade tests run with no sleeping and no network."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from toloka_archive import AsyncTolokaClient, PollPolicy, RetryPolicy, Runtime, TolokaClient
+
+BASE_URL = "http://127.0.0.1:9/api/v1"  # never contacted: requests go to a MockTransport
+API_KEY = "test-key-0123456789abcdef"
+
+Answer = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+def operation(
+    status: str = "PENDING", op_id: str = "op-1", pool_id: str = "21", **extra: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": op_id,
+        "type": "POOL.ARCHIVE",
+        "status": status,
+        "submitted": "2026-11-01T12:00:00.000",
+        "progress": {"PENDING": 0, "RUNNING": 50}.get(status, 100),
+        "parameters": {"pool_id": pool_id},
+        "details": {},
+    }
+    body.update(extra)
+    return body
+
+
+def error(status: int, code: str, message: str = "m", **extra: Any) -> httpx.Response:
+    body: dict[str, Any] = {"request_id": f"req-{status}", "code": code, "message": message}
+    body.update(extra)
+    return httpx.Response(status, json=body)
+
+
+def started(status: str = "PENDING", **extra: Any) -> httpx.Response:
+    return httpx.Response(202, json=operation(status, **extra))
+
+
+def polled(status: str, **extra: Any) -> httpx.Response:
+    return httpx.Response(200, json=operation(status, **extra))
+
+
+@dataclass
+class Script:
+    """Answers requests in order and records them; running past the end fails the test."""
+
+    answers: list[Answer]
+    requests: list[str] = field(default_factory=list)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(f"{request.method} {request.url.raw_path.decode()}")
+        assert self.answers, f"unexpected extra request: {request.method} {request.url.path}"
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        if callable(answer):
+            return answer(request)
+        return answer
+
+
+@dataclass
+class FakeClock:
+    """Monotonic and wall time that move only when the code under test sleeps."""
+
+    now: float = 1000.0
+    slept: list[float] = field(default_factory=list)
+    wall_start: datetime = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def wall_clock(self) -> datetime:
+        return self.wall_start + timedelta(seconds=self.now - 1000.0)
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+    def runtime(self, seed: int | None = None) -> Runtime:
+        draw = random.Random(seed).random if seed is not None else (lambda: 0.0)
+        return Runtime(monotonic=self.monotonic, wall_clock=self.wall_clock, random=draw)
+
+
+def sync_client(script: Script, clock: FakeClock, **options: Any) -> TolokaClient:
+    return TolokaClient(
+        api_key=API_KEY,
+        base_url=BASE_URL,
+        transport=httpx.MockTransport(script.handle),
+        sleep=clock.sleep,
+        env={},
+        **{"runtime": clock.runtime(), **options},
+    )
+
+
+def async_client(script: Script, clock: FakeClock, **options: Any) -> AsyncTolokaClient:
+    return AsyncTolokaClient(
+        api_key=API_KEY,
+        base_url=BASE_URL,
+        transport=httpx.MockTransport(script.handle),
+        sleep=clock.async_sleep,
+        env={},
+        **{"runtime": clock.runtime(), **options},
+    )
+
+
+NO_JITTER_RETRY = RetryPolicy(jitter=0.0)
+NO_JITTER_POLL = PollPolicy(jitter=0.0)
