@@ -67,6 +67,8 @@ def test_security_is_the_authorization_header_in_both_forms(spec: dict[str, Any]
         ("/pools/{id}/archive", "post", "archivePool", {"202", "204"}),
         ("/operations/{id}", "get", "getOperation", {"200"}),
         ("/operations/{id}/log", "get", "getOperationLog", {"200"}),
+        ("/pools/{id}", "get", "getPool", {"200"}),
+        ("/assignments", "get", "getAssignments", {"200"}),
     ],
 )
 def test_paths_methods_and_statuses(
@@ -109,11 +111,22 @@ def test_operation_has_every_public_field(spec: dict[str, Any]) -> None:
 
 def test_documented_enum_values(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
+    assert schemas["KnownPoolStatus"]["enum"] == ["OPEN", "CLOSED", "ARCHIVED", "LOCKED"]
+    assert schemas["KnownAssignmentStatus"]["enum"] == [
+        "ACCEPTED",
+        "ACTIVE",
+        "EXPIRED",
+        "REJECTED",
+        "SKIPPED",
+        "SUBMITTED",
+    ]
     assert schemas["KnownOperationStatus"]["enum"] == ["PENDING", "RUNNING", "SUCCESS", "FAIL"]
     assert set(schemas["KnownOperationType"]["enum"]) == PUBLIC_OPERATION_TYPES
 
 
-@pytest.mark.parametrize("name", ["OperationStatus", "OperationType"])
+@pytest.mark.parametrize(
+    "name", ["OperationStatus", "OperationType", "PoolStatus", "AssignmentStatus"]
+)
 def test_enums_accept_values_added_later(spec: dict[str, Any], name: str) -> None:
     validator = schema_validator(spec, f"/components/schemas/{name}")
     validator.validate("SOMETHING_NEW")
@@ -125,6 +138,22 @@ def test_timestamps_are_utc_without_offset(spec: dict[str, Any]) -> None:
     validator.validate("2016-04-07T16:06:15.902")
     validator.validate("2016-04-07T16:06:15")
     assert not validator.is_valid("2016-04-07T16:06:15+03:00")
+
+
+def test_pool_and_assignment_have_what_the_preflight_reads(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    assert {
+        "id",
+        "project_id",
+        "private_name",
+        "status",
+        "last_started",
+        "last_stopped",
+        "created",
+    } <= set(schemas["Pool"]["properties"])
+    assert {"id", "pool_id", "status", "rejected"} <= set(schemas["Assignment"]["properties"])
+    query = {p["name"] for p in spec["paths"]["/assignments"]["get"]["parameters"]}
+    assert {"pool_id", "status", "sort", "limit"} <= query
 
 
 def test_error_schema(spec: dict[str, Any]) -> None:

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.known_pool_status import KnownPoolStatus
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Pool")
+
+
+@_attrs_define
+class Pool:
+    """A pool, with the properties the archive pre-flight reads; Toloka sends more.
+
+    Attributes:
+        id (str): The pool ID.
+        status (KnownPoolStatus | str): A documented pool status, or a string that Toloka adds later.
+        project_id (str | Unset): The project the pool belongs to.
+        private_name (str | Unset): The pool's name, visible only to the requester.
+        last_close_reason (str | Unset): Why the pool was last closed: `MANUAL`, `EXPIRED`, `COMPLETED`,
+            `NOT_ENOUGH_BALANCE`, `ASSIGNMENTS_LIMIT_EXCEEDED`, `BLOCKED` or `FOR_UPDATE`.
+        created (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
+            2016-04-07T16:06:15.902.
+        last_started (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`.
+            Example: 2016-04-07T16:06:15.902.
+        last_stopped (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`.
+            Example: 2016-04-07T16:06:15.902.
+    """
+
+    id: str
+    status: KnownPoolStatus | str
+    project_id: str | Unset = UNSET
+    private_name: str | Unset = UNSET
+    last_close_reason: str | Unset = UNSET
+    created: datetime.datetime | Unset = UNSET
+    last_started: datetime.datetime | Unset = UNSET
+    last_stopped: datetime.datetime | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        status: str
+        if isinstance(self.status, KnownPoolStatus):
+            status = self.status.value
+        else:
+            status = self.status
+
+        project_id = self.project_id
+
+        private_name = self.private_name
+
+        last_close_reason = self.last_close_reason
+
+        created: str | Unset = UNSET
+        if not isinstance(self.created, Unset):
+            created = self.created.isoformat()
+
+        last_started: str | Unset = UNSET
+        if not isinstance(self.last_started, Unset):
+            last_started = self.last_started.isoformat()
+
+        last_stopped: str | Unset = UNSET
+        if not isinstance(self.last_stopped, Unset):
+            last_stopped = self.last_stopped.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "status": status,
+            }
+        )
+        if project_id is not UNSET:
+            field_dict["project_id"] = project_id
+        if private_name is not UNSET:
+            field_dict["private_name"] = private_name
+        if last_close_reason is not UNSET:
+            field_dict["last_close_reason"] = last_close_reason
+        if created is not UNSET:
+            field_dict["created"] = created
+        if last_started is not UNSET:
+            field_dict["last_started"] = last_started
+        if last_stopped is not UNSET:
+            field_dict["last_stopped"] = last_stopped
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        def _parse_status(data: object) -> KnownPoolStatus | str:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_pool_status_type_0 = KnownPoolStatus(data)
+
+                return componentsschemas_pool_status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(KnownPoolStatus | str, data)
+
+        status = _parse_status(d.pop("status"))
+
+        project_id = d.pop("project_id", UNSET)
+
+        private_name = d.pop("private_name", UNSET)
+
+        last_close_reason = d.pop("last_close_reason", UNSET)
+
+        _created = d.pop("created", UNSET)
+        created: datetime.datetime | Unset
+        if isinstance(_created, Unset):
+            created = UNSET
+        else:
+            created = datetime.datetime.fromisoformat(_created)
+
+        _last_started = d.pop("last_started", UNSET)
+        last_started: datetime.datetime | Unset
+        if isinstance(_last_started, Unset):
+            last_started = UNSET
+        else:
+            last_started = datetime.datetime.fromisoformat(_last_started)
+
+        _last_stopped = d.pop("last_stopped", UNSET)
+        last_stopped: datetime.datetime | Unset
+        if isinstance(_last_stopped, Unset):
+            last_stopped = UNSET
+        else:
+            last_stopped = datetime.datetime.fromisoformat(_last_stopped)
+
+        pool = cls(
+            id=id,
+            status=status,
+            project_id=project_id,
+            private_name=private_name,
+            last_close_reason=last_close_reason,
+            created=created,
+            last_started=last_started,
+            last_stopped=last_stopped,
+        )
+
+        pool.additional_properties = d
+        return pool
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
