@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import pytest
 from toloka_api import AuthenticatedClient
+from toloka_api.api.assignment import get_assignments
 from toloka_api.api.operation import get_operation, get_operation_log
-from toloka_api.api.pool import archive_pool
+from toloka_api.api.pool import archive_pool, get_pool
 from toloka_api.models import (
     Error,
     KnownOperationStatus,
@@ -188,7 +189,9 @@ def test_operation_log_is_a_list_of_items() -> None:
     assert item.to_dict() == items[0]
 
 
-@pytest.mark.parametrize("module", [archive_pool, get_operation, get_operation_log])
+@pytest.mark.parametrize(
+    "module", [archive_pool, get_operation, get_operation_log, get_pool, get_assignments]
+)
 @pytest.mark.parametrize("form", ["sync", "sync_detailed", "asyncio", "asyncio_detailed"])
 def test_every_call_has_all_four_forms(module: Any, form: str) -> None:
     assert callable(getattr(module, form))
@@ -211,3 +214,19 @@ def test_async_form_parses_the_operation() -> None:
     operation = asyncio.run(_async_get_operation(client))
     assert isinstance(operation, Operation)
     assert operation.status is KnownOperationStatus.SUCCESS
+
+
+def test_pool_and_assignment_page_parse_with_unknown_statuses() -> None:
+    from toloka_api.models import AssignmentPage, KnownPoolStatus, Pool
+
+    pool = Pool.from_dict({"id": "21", "status": "CLOSED", "last_stopped": "2026-11-01T12:00:00"})
+    assert pool.status is KnownPoolStatus.CLOSED
+    assert Pool.from_dict({"id": "21", "status": "FROZEN"}).status == "FROZEN"
+    page = AssignmentPage.from_dict(
+        {
+            "items": [{"id": "a", "status": "REJECTED", "rejected": "2026-11-20T08:30:00.125"}],
+            "has_more": True,
+        }
+    )
+    assert page.has_more is True
+    assert page.items[0].rejected == datetime.datetime(2026, 11, 20, 8, 30, 0, 125000)
