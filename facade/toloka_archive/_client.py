@@ -20,6 +20,7 @@ from toloka_api import Client as RawClient
 from toloka_api.models import Operation, OperationParameters
 
 from toloka_archive import _polling
+from toloka_archive._context import FlowContext
 from toloka_archive._environment import (
     Environment,
     resolve_credentials,
@@ -70,9 +71,11 @@ class _ClientCore:
         self.base_url = target.base_url
         self.environment = target.environment
         retry = retry or RetryPolicy()
-        self.retry = retry if max_retries is None else replace(retry, max_retries=max_retries)
-        self.poll = poll or PollPolicy()
-        self.runtime = runtime or Runtime()
+        self.context = FlowContext(
+            retry=retry if max_retries is None else replace(retry, max_retries=max_retries),
+            poll=poll or PollPolicy(),
+            runtime=runtime or Runtime(),
+        )
         timeout = (
             http_timeout if isinstance(http_timeout, httpx.Timeout) else httpx.Timeout(http_timeout)
         )
@@ -168,8 +171,7 @@ class TolokaClient(_ClientBase):
     def start_archive_pool(self, pool_id: str | int) -> ArchiveOperation:
         """Ask Toloka to archive a pool: one request (plus retries), no waiting."""
         pool = normalize_pool_id(pool_id)
-        core = self._core
-        started = self._run(_polling.start_flow(pool, core.retry, core.runtime))
+        started = self._run(_polling.start_flow(pool, self._core.context))
         return ArchiveOperation(self, pool, started.operation)
 
     def archive_pool(
@@ -185,8 +187,7 @@ class TolokaClient(_ClientBase):
     def get_operation(self, operation_id: str) -> ArchiveOperation:
         """A handle on an operation started earlier, with its current snapshot."""
         operation_key = normalize_operation_id(operation_id)
-        core = self._core
-        operation = self._run(_polling.fetch_flow(operation_key, core.retry, core.runtime))
+        operation = self._run(_polling.fetch_flow(operation_key, self._core.context))
         return ArchiveOperation(self, _pool_id_of(operation), operation)
 
     def _run(self, flow: Flow[T]) -> T:
@@ -247,8 +248,7 @@ class AsyncTolokaClient(_ClientBase):
 
     async def start_archive_pool(self, pool_id: str | int) -> AsyncArchiveOperation:
         pool = normalize_pool_id(pool_id)
-        core = self._core
-        started = await self._run(_polling.start_flow(pool, core.retry, core.runtime))
+        started = await self._run(_polling.start_flow(pool, self._core.context))
         return AsyncArchiveOperation(self, pool, started.operation)
 
     async def archive_pool(
@@ -263,8 +263,7 @@ class AsyncTolokaClient(_ClientBase):
 
     async def get_operation(self, operation_id: str) -> AsyncArchiveOperation:
         operation_key = normalize_operation_id(operation_id)
-        core = self._core
-        operation = await self._run(_polling.fetch_flow(operation_key, core.retry, core.runtime))
+        operation = await self._run(_polling.fetch_flow(operation_key, self._core.context))
         return AsyncArchiveOperation(self, _pool_id_of(operation), operation)
 
     async def _run(self, flow: Flow[T]) -> T:

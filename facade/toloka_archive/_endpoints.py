@@ -10,14 +10,18 @@ generated models where the contract says they apply.
 
 from __future__ import annotations
 
+from typing import Any
+
+from toloka_api.api.assignment import get_assignments
 from toloka_api.api.operation import get_operation, get_operation_log
-from toloka_api.api.pool import archive_pool
+from toloka_api.api.pool import archive_pool, get_pool
 
 from toloka_archive._flow import Request
 
 
-def _request(kwargs: dict[str, object]) -> Request:
-    return Request(method=str(kwargs["method"]).upper(), url=str(kwargs["url"]))
+def _request(kwargs: dict[str, Any]) -> Request:
+    params = tuple((str(key), str(value)) for key, value in kwargs.get("params", {}).items())
+    return Request(method=str(kwargs["method"]).upper(), url=str(kwargs["url"]), params=params)
 
 
 def archive_pool_request(pool_id: str) -> Request:
@@ -30,3 +34,14 @@ def get_operation_request(operation_id: str) -> Request:
 
 def get_operation_log_request(operation_id: str) -> Request:
     return _request(get_operation_log._get_kwargs(operation_id))
+
+
+def get_pool_request(pool_id: str) -> Request:
+    return _request(get_pool._get_kwargs(pool_id))
+
+
+def last_rejection_request(pool_id: str) -> Request:
+    """The pool's most recent rejected assignment: all the 9-day rule needs to know."""
+    return _request(
+        get_assignments._get_kwargs(pool_id=pool_id, status="REJECTED", sort="-rejected", limit=1)
+    )

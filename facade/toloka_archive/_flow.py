@@ -28,14 +28,16 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Request:
-    """One HTTP request as the generated client describes it (method and relative URL)."""
+    """One HTTP request as the generated client describes it: method, relative URL, query."""
 
     method: str
     url: str
+    params: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
-        return f"{self.method.upper()} {self.url}"
+        query = "&".join(f"{key}={value}" for key, value in self.params)
+        return f"{self.method.upper()} {self.url}{'?' + query if query else ''}"
 
 
 @dataclass(frozen=True)

@@ -87,13 +87,11 @@ class _Handle:
             if on_progress is not None:
                 on_progress(snapshot)
 
-        core = self._core
+        context = self._core.context
         yield from wait_flow(
             self._operation,
-            timeout=core.poll.timeout if isinstance(timeout, _DefaultTimeout) else timeout,
-            poll=core.poll,
-            retry=core.retry,
-            runtime=core.runtime,
+            timeout=context.poll.timeout if isinstance(timeout, _DefaultTimeout) else timeout,
+            context=context,
             on_progress=remember,
         )
         return self._result()

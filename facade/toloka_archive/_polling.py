@@ -18,6 +18,7 @@ import httpx
 from toloka_api.models import KnownOperationStatus, Operation, OperationLogItem
 
 from toloka_archive import _endpoints, _retrying
+from toloka_archive._context import FlowContext
 from toloka_archive._errors import (
     APIError,
     OperationFailedError,
@@ -25,7 +26,7 @@ from toloka_archive._errors import (
     UnexpectedResponseError,
 )
 from toloka_archive._flow import Flow, Runtime, Sleep
-from toloka_archive._policies import PollPolicy, RetryPolicy
+from toloka_archive._policies import PollPolicy
 
 logger = logging.getLogger("toloka_archive")
 
@@ -108,8 +109,8 @@ def read_start(pool_id: str, response: httpx.Response) -> Started:
     return Started(pool_id, read_operation(response))
 
 
-def start_flow(pool_id: str, retry: RetryPolicy, runtime: Runtime) -> Flow[Started]:
-    response = yield from _retrying.send(_endpoints.archive_pool_request(pool_id), retry, runtime)
+def start_flow(pool_id: str, context: FlowContext) -> Flow[Started]:
+    response = yield from _retrying.send(_endpoints.archive_pool_request(pool_id), context)
     started = read_start(pool_id, response)
     if started.already_archived:
         logger.debug("pool %s is already archived", pool_id)
@@ -119,9 +120,9 @@ def start_flow(pool_id: str, retry: RetryPolicy, runtime: Runtime) -> Flow[Start
     return started
 
 
-def fetch_flow(operation_id: str, retry: RetryPolicy, runtime: Runtime) -> Flow[Operation]:
+def fetch_flow(operation_id: str, context: FlowContext) -> Flow[Operation]:
     request = _endpoints.get_operation_request(operation_id)
-    response = yield from _retrying.send(request, retry, runtime)
+    response = yield from _retrying.send(request, context)
     return read_operation(response)
 
 
@@ -157,13 +158,11 @@ def wait_flow(
     operation: Operation,
     *,
     timeout: float | None,
-    poll: PollPolicy,
-    retry: RetryPolicy,
-    runtime: Runtime,
+    context: FlowContext,
     on_progress: ProgressCallback | None,
 ) -> Flow[Operation]:
     """Follow ``operation`` until SUCCESS (returned), FAIL or the budget (raised)."""
-    timer = PollTimer(poll, timeout, runtime)
+    timer = PollTimer(context.poll, timeout, context.runtime)
     warned: set[str] = set()
     snapshot = operation
     while True:
@@ -173,7 +172,7 @@ def wait_flow(
         if phase is Phase.SUCCEEDED:
             return snapshot
         if phase is Phase.FAILED:
-            log = yield from _best_effort_log(snapshot.id, retry, runtime)
+            log = yield from _best_effort_log(snapshot.id, context)
             raise OperationFailedError(snapshot.id, snapshot, log)
         _warn_if_unknown(snapshot, warned)
         if timer.expired():
@@ -188,7 +187,7 @@ def wait_flow(
         )
         yield Sleep(delay)
         try:
-            snapshot = yield from fetch_flow(snapshot.id, retry, runtime)
+            snapshot = yield from fetch_flow(snapshot.id, context)
         except APIError as error:
             error.add_note(
                 f"while waiting for operation {snapshot.id}; resume with "
@@ -211,12 +210,12 @@ def _warn_if_unknown(snapshot: Operation, warned: set[str]) -> None:
 
 
 def _best_effort_log(
-    operation_id: str, retry: RetryPolicy, runtime: Runtime
+    operation_id: str, context: FlowContext
 ) -> Flow[list[OperationLogItem] | None]:
     """The log of a failed operation, if Toloka gives it; its absence must not hide the FAIL."""
     try:
         response = yield from _retrying.send(
-            _endpoints.get_operation_log_request(operation_id), retry, runtime
+            _endpoints.get_operation_log_request(operation_id), context
         )
         return read_log(response)
     except APIError as error:

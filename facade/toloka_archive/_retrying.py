@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from toloka_archive._context import FlowContext
 from toloka_archive._errors import (
     APIConnectionError,
     APIError,
@@ -98,10 +99,19 @@ def retry_delay(
     return policy.backoff(retries_done + 1, runtime.random())
 
 
-def send(request: Request, policy: RetryPolicy, runtime: Runtime) -> Flow[httpx.Response]:
-    """Send ``request`` until it succeeds (2xx), or raise the typed error for the last failure."""
+def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
+    """Send ``request`` until it succeeds (2xx), or raise the typed error for the last failure.
+
+    Before each attempt it waits out the client's shared throttle; a 429 that will be retried
+    moves that throttle forward, so every flow of the client slows down together.
+    """
+    policy, runtime, throttle = context.retry, context.runtime, context.throttle
     retries = 0
     while True:
+        pause = throttle.remaining(runtime.monotonic())
+        if pause > 0:
+            logger.debug("%s waits %.2f s for the shared rate-limit pause", request.label, pause)
+            yield Sleep(pause)
         outcome: Outcome = yield Send(request)
         assert outcome is not None, "a driver answers Send with a response or an error"
         if isinstance(outcome, httpx.Response):
@@ -124,6 +134,11 @@ def send(request: Request, policy: RetryPolicy, runtime: Runtime) -> Flow[httpx.
                 raise error from outcome
             raise error
         retries += 1
+        if (
+            isinstance(outcome, httpx.Response)
+            and outcome.status_code == httpx.codes.TOO_MANY_REQUESTS
+        ):
+            throttle.hold_until(runtime.monotonic() + delay)
         logger.info(
             "retrying %s in %.2f s (retry %d of %d) after %s",
             request.label,

@@ -1,0 +1,35 @@
+"""What every flow of one client shares: its policies, its clocks, and its rate-limit pause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from toloka_archive._flow import Runtime
+from toloka_archive._policies import PollPolicy, RetryPolicy
+
+
+class Throttle:
+    """A pause shared by every request of one client.
+
+    When Toloka answers 429, the request that got it is not the only one that should slow
+    down: with 32 pools in flight, 31 others would otherwise keep hitting the limit, each
+    backing off on its own. A 429 moves this shared "not before" mark forward, and every flow
+    waits for it before it sends anything. Pure state on the injected monotonic clock.
+    """
+
+    def __init__(self) -> None:
+        self._not_before = float("-inf")
+
+    def remaining(self, now: float) -> float:
+        return max(0.0, self._not_before - now)
+
+    def hold_until(self, moment: float) -> None:
+        self._not_before = max(self._not_before, moment)
+
+
+@dataclass(frozen=True)
+class FlowContext:
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    poll: PollPolicy = field(default_factory=PollPolicy)
+    runtime: Runtime = field(default_factory=Runtime)
+    throttle: Throttle = field(default_factory=Throttle)
