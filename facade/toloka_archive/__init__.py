@@ -12,6 +12,7 @@ The low-level client generated from ``openapi.yaml`` is the ``toloka_api`` packa
 from any client as ``client.raw``. The fake Toloka for tests is ``toloka_archive.testing``.
 """
 
+from toloka_archive._bulk import Outcome, PoolReport
 from toloka_archive._client import AsyncTolokaClient, TolokaClient
 from toloka_archive._environment import Environment
 from toloka_archive._errors import (
@@ -44,6 +45,7 @@ from toloka_archive._operation import (
     AsyncArchiveOperation,
 )
 from toloka_archive._policies import PollPolicy, RetryPolicy
+from toloka_archive._preflight import Archivability, Verdict
 from toloka_archive._version import __version__
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "Archivability",
     "ArchiveOperation",
     "ArchiveResult",
     "AsyncArchiveOperation",
@@ -69,13 +72,16 @@ __all__ = [
     "OperationError",
     "OperationFailedError",
     "OperationTimeoutError",
+    "Outcome",
     "PermissionDeniedError",
     "PollPolicy",
+    "PoolReport",
     "RateLimitError",
     "RetryPolicy",
     "Runtime",
     "TolokaClient",
     "TolokaError",
     "UnexpectedResponseError",
+    "Verdict",
     "__version__",
 ]

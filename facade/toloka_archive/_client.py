@@ -8,9 +8,18 @@ only supplies its driver, blocking or asyncio.
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -20,6 +29,14 @@ from toloka_api import Client as RawClient
 from toloka_api.models import Operation, OperationParameters
 
 from toloka_archive import _polling
+from toloka_archive._bulk import (
+    PoolProgress,
+    PoolReport,
+    PoolStarted,
+    archive_one,
+    check_one,
+    run_many,
+)
 from toloka_archive._context import FlowContext
 from toloka_archive._environment import (
     Environment,
@@ -37,12 +54,15 @@ from toloka_archive._operation import (
 )
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._polling import ProgressCallback
+from toloka_archive._preflight import Archivability, preflight_flow
+from toloka_archive._sync_bridge import ThreadedTransport, iterate_in_background
 from toloka_archive._version import __version__
 
 T = TypeVar("T")
 
 USER_AGENT = f"toloka-archive/{__version__}"
 DEFAULT_HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_CONCURRENCY = 8
 
 
 class _ClientCore:
@@ -76,17 +96,26 @@ class _ClientCore:
             poll=poll or PollPolicy(),
             runtime=runtime or Runtime(),
         )
-        timeout = (
+        self._timeout = (
             http_timeout if isinstance(http_timeout, httpx.Timeout) else httpx.Timeout(http_timeout)
         )
+        self.raw = self._raw_client(httpx_args)
+
+    def _raw_client(self, httpx_args: dict[str, Any]) -> RawClient:
         # The key travels as an httpx.Auth, never in a headers dict that a repr would print.
-        self.raw = RawClient(
+        return RawClient(
             base_url=self.base_url,
             headers={"User-Agent": USER_AGENT},
-            timeout=timeout,
+            timeout=self._timeout,
             follow_redirects=False,
             httpx_args={"auth": self.credentials, **httpx_args},
         )
+
+    def twin(self, httpx_args: dict[str, Any]) -> _ClientCore:
+        """The same settings and shared state (throttle, clocks) over another HTTP client."""
+        twin = copy.copy(self)
+        twin.raw = self._raw_client(httpx_args)
+        return twin
 
     def describe(self, cls: type) -> str:
         where = self.environment.value if self.environment else "custom"
@@ -166,6 +195,7 @@ class TolokaClient(_ClientBase):
             httpx_args={} if transport is None else {"transport": transport},
         )
         self._sleep = sleep
+        self._transport = transport
         self._http = self._core.raw.get_httpx_client()
 
     def start_archive_pool(self, pool_id: str | int) -> ArchiveOperation:
@@ -190,11 +220,60 @@ class TolokaClient(_ClientBase):
         operation = self._run(_polling.fetch_flow(operation_key, self._core.context))
         return ArchiveOperation(self, _pool_id_of(operation), operation)
 
+    def check_archivable(self, pool_id: str | int) -> Archivability:
+        """The pre-flight: can the pool be archived now, and if not, why and from when."""
+        pool = normalize_pool_id(pool_id)
+        return self._run(preflight_flow(pool, self._core.context))
+
+    def archive_pools(
+        self,
+        pool_ids: Iterable[object],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> Iterator[PoolReport]:
+        """Archive many pools; see ``AsyncTolokaClient.archive_pools``, which this runs.
+
+        The async engine runs on a private event loop in a background thread, so the
+        callbacks are called from that thread.
+        """
+        transport = self._transport
+        twin_args: dict[str, Any] = {}
+        if transport is not None:
+            twin_args["transport"] = (
+                transport
+                if isinstance(transport, httpx.AsyncBaseTransport)
+                else ThreadedTransport(transport)
+            )
+        sleep = self._sleep
+        if sleep is time.sleep:
+            async_sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
+        else:
+
+            async def async_sleep(seconds: float) -> None:
+                sleep(seconds)  # an injected test sleep: it only records and moves a fake clock
+
+        twin = AsyncTolokaClient._from_core(self._core.twin(twin_args), async_sleep)
+        reports = twin.archive_pools(
+            pool_ids,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            dry_run=dry_run,
+            on_started=on_started,
+            on_progress=on_progress,
+        )
+        return iterate_in_background(reports, twin.aclose)
+
     def _run(self, flow: Flow[T]) -> T:
         return run_sync(flow, self._send, self._sleep)
 
     def _send(self, request: Request) -> httpx.Response:
-        return self._http.request(request.method, request.url)
+        return self._http.request(request.method, request.url, params=request.params)
 
     def close(self) -> None:
         self._http.close()
@@ -266,11 +345,61 @@ class AsyncTolokaClient(_ClientBase):
         operation = await self._run(_polling.fetch_flow(operation_key, self._core.context))
         return AsyncArchiveOperation(self, _pool_id_of(operation), operation)
 
+    @classmethod
+    def _from_core(
+        cls, core: _ClientCore, sleep: Callable[[float], Awaitable[Any]]
+    ) -> AsyncTolokaClient:
+        client = cls.__new__(cls)
+        client._core = core
+        client._sleep = sleep
+        client._http = core.raw.get_async_httpx_client()
+        return client
+
+    async def check_archivable(self, pool_id: str | int) -> Archivability:
+        """The pre-flight: can the pool be archived now, and if not, why and from when."""
+        pool = normalize_pool_id(pool_id)
+        return await self._run(preflight_flow(pool, self._core.context))
+
+    def archive_pools(
+        self,
+        pool_ids: Iterable[object] | AsyncIterable[object],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> AsyncIterator[PoolReport]:
+        """Archive many pools, ``concurrency`` at a time; yield a report as each one ends.
+
+        Ids are read lazily and each distinct id is archived once. Every pool gets a report,
+        whatever happened to it (``PoolReport.outcome``); only a rejected key
+        (``AuthenticationError``) ends the run early. ``wait=False`` starts archiving and
+        reports ``STARTED`` without waiting; ``dry_run=True`` runs only the pre-flight.
+        ``on_started(pool_id, operation_id)`` is called as soon as an operation exists, and
+        ``on_progress(pool_id, snapshot)`` with every snapshot while waiting.
+        """
+
+        async def work(pool_id: str) -> PoolReport:
+            if dry_run:
+                return await check_one(self, pool_id)
+            return await archive_one(
+                self,
+                pool_id,
+                wait=wait,
+                timeout=timeout,
+                on_started=on_started,
+                on_progress=on_progress,
+            )
+
+        return run_many(pool_ids, work, concurrency)
+
     async def _run(self, flow: Flow[T]) -> T:
         return await run_async(flow, self._send, self._sleep)
 
     async def _send(self, request: Request) -> httpx.Response:
-        return await self._http.request(request.method, request.url)
+        return await self._http.request(request.method, request.url, params=request.params)
 
     async def aclose(self) -> None:
         await self._http.aclose()

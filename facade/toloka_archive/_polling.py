@@ -54,7 +54,7 @@ def status_name(operation: Operation) -> str:
     return status.value if isinstance(status, KnownOperationStatus) else str(status)
 
 
-def _json(response: httpx.Response) -> Any:
+def parse_json(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
     except ValueError as error:
@@ -63,7 +63,7 @@ def _json(response: httpx.Response) -> Any:
 
 def read_operation(response: httpx.Response) -> Operation:
     """The Operation in a success response, or ``UnexpectedResponseError``."""
-    body = _json(response)
+    body = parse_json(response)
     if not isinstance(body, dict):
         raise UnexpectedResponseError(
             response.status_code, "not an Operation object", response.content
@@ -79,7 +79,7 @@ def read_operation(response: httpx.Response) -> Operation:
 
 
 def read_log(response: httpx.Response) -> list[OperationLogItem]:
-    body = _json(response)
+    body = parse_json(response)
     if not isinstance(body, list):
         raise UnexpectedResponseError(response.status_code, "not a log list", response.content)
     try:

@@ -1,0 +1,116 @@
+"""The pre-flight check: can this pool be archived now, and if not, why and from when?
+
+Toloka archives only ``CLOSED`` pools, and a pool with rejected assignments only 9 days after
+the last rejection (the Tolokers' appeal window). Two reads answer both questions without
+changing anything: the pool (its status) and its most recent rejected assignment.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from toloka_api.models import AssignmentPage, KnownPoolStatus, Pool
+
+from toloka_archive import _endpoints, _retrying
+from toloka_archive._context import FlowContext
+from toloka_archive._errors import UnexpectedResponseError
+from toloka_archive._flow import Flow
+from toloka_archive._polling import parse_json
+
+APPEAL_WINDOW = timedelta(days=9)
+
+
+class Verdict(enum.Enum):
+    ARCHIVABLE = "archivable"
+    ALREADY_ARCHIVED = "already_archived"
+    WRONG_STATUS = "wrong_status"
+    REJECTION_WINDOW = "rejection_window"
+
+
+@dataclass(frozen=True)
+class Archivability:
+    """What the pre-flight found for one pool.
+
+    ``archivable_from`` (UTC, timezone-aware) is set when recent rejections block the pool:
+    the last rejection plus 9 days.
+    """
+
+    pool_id: str
+    verdict: Verdict
+    pool_status: str
+    last_rejected: datetime | None = None
+    archivable_from: datetime | None = None
+
+    @property
+    def can_archive_now(self) -> bool:
+        return self.verdict is Verdict.ARCHIVABLE
+
+    @property
+    def reason(self) -> str:
+        """The verdict in plain words, for people."""
+        if self.verdict is Verdict.ARCHIVABLE:
+            return "can be archived now"
+        if self.verdict is Verdict.ALREADY_ARCHIVED:
+            return "already archived"
+        if self.verdict is Verdict.WRONG_STATUS:
+            advice = (
+                "close it first"
+                if self.pool_status == "OPEN"
+                else "only CLOSED pools can be archived"
+            )
+            return f"status {self.pool_status}, {advice}"
+        assert self.archivable_from is not None
+        return f"has rejected tasks, archivable from {format_utc(self.archivable_from)}"
+
+
+def format_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Toloka's timestamps carry no offset but mean UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _read(response: httpx.Response, model: type[Pool] | type[AssignmentPage]) -> object:
+    body = parse_json(response)
+    try:
+        return model.from_dict(body)
+    except (KeyError, ValueError, TypeError, AttributeError) as error:
+        raise UnexpectedResponseError(
+            response.status_code, f"not a {model.__name__}", response.content
+        ) from error
+
+
+def judge(pool_id: str, pool: Pool, last_rejected: datetime | None, now: datetime) -> Archivability:
+    """The pure decision, from what the two reads returned."""
+    status = pool.status.value if isinstance(pool.status, KnownPoolStatus) else str(pool.status)
+    if status == KnownPoolStatus.ARCHIVED.value:
+        return Archivability(pool_id, Verdict.ALREADY_ARCHIVED, status)
+    if status != KnownPoolStatus.CLOSED.value:
+        return Archivability(pool_id, Verdict.WRONG_STATUS, status)
+    if last_rejected is not None:
+        archivable_from = as_utc(last_rejected) + APPEAL_WINDOW
+        if now < archivable_from:
+            return Archivability(
+                pool_id, Verdict.REJECTION_WINDOW, status, as_utc(last_rejected), archivable_from
+            )
+        return Archivability(pool_id, Verdict.ARCHIVABLE, status, as_utc(last_rejected))
+    return Archivability(pool_id, Verdict.ARCHIVABLE, status)
+
+
+def preflight_flow(pool_id: str, context: FlowContext) -> Flow[Archivability]:
+    response = yield from _retrying.send(_endpoints.get_pool_request(pool_id), context)
+    pool = _read(response, Pool)
+    assert isinstance(pool, Pool)
+    last_rejected: datetime | None = None
+    if pool.status is KnownPoolStatus.CLOSED:
+        response = yield from _retrying.send(_endpoints.last_rejection_request(pool_id), context)
+        page = _read(response, AssignmentPage)
+        assert isinstance(page, AssignmentPage)
+        rejected = [item.rejected for item in page.items if isinstance(item.rejected, datetime)]
+        last_rejected = max(rejected, default=None)
+    return judge(pool_id, pool, last_rejected, context.runtime.wall_clock())
