@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import heapq
+import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from toloka_archive import AsyncTolokaClient, PollPolicy, RetryPolicy, Runtime, TolokaClient
+
+T = TypeVar("T")
 
 BASE_URL = "http://127.0.0.1:9/api/v1"  # never contacted: requests go to a MockTransport
 API_KEY = "test-key-0123456789abcdef"
@@ -115,3 +120,38 @@ def async_client(script: Script, clock: FakeClock, **options: Any) -> AsyncTolok
 
 NO_JITTER_RETRY = RetryPolicy(jitter=0.0)
 NO_JITTER_POLL = PollPolicy(jitter=0.0)
+
+
+class VirtualTime:
+    """Virtual time for many asyncio tasks: a pause ends when the virtual clock reaches it.
+
+    Unlike ``FakeClock`` (where each pause moves the clock at once, one after another), pauses
+    here overlap as they would in real time: the clock jumps to the earliest wake-up only once
+    every task is blocked. Enough for tests whose transports answer without real I/O.
+    """
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def runtime(self) -> Runtime:
+        return Runtime(monotonic=self.monotonic, random=lambda: 0.0)
+
+    async def sleep(self, seconds: float) -> None:
+        wake = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + seconds, next(self._order), wake))
+        await wake
+
+    async def run(self, main: Coroutine[Any, Any, T]) -> T:
+        task = asyncio.ensure_future(main)
+        while not task.done():
+            for _ in range(50):  # let every runnable task reach its next pause
+                await asyncio.sleep(0)
+            if self._sleepers and not task.done():
+                self.now, _, wake = heapq.heappop(self._sleepers)
+                wake.set_result(None)
+        return task.result()
