@@ -135,7 +135,7 @@ def test_every_pool_gets_its_outcome() -> None:
     }
     clock = FakeClock()
     mini = MiniToloka(behaviours, clock)
-    reports = {r.pool_id: r for r in collect(mini, clock, list(behaviours) + ["x1"], concurrency=3)}
+    reports = {r.pool_id: r for r in collect(mini, clock, [*behaviours, "x1"], concurrency=3)}
     assert {pool: r.outcome for pool, r in reports.items()} == {
         "1": Outcome.ARCHIVED,
         "2": Outcome.ALREADY_ARCHIVED,
