@@ -10,78 +10,144 @@ Quick start::
 
 The low-level client generated from ``openapi.yaml`` is the ``toloka_api`` package, reachable
 from any client as ``client.raw``. The fake Toloka for tests is ``toloka_archive.testing``.
+
+Names are loaded on first use (PEP 562), so ``import toloka_archive`` and the command line
+tool's ``--help`` stay fast; ``from toloka_archive import TolokaClient`` loads what it needs.
 """
 
-from toloka_archive._bulk import Outcome, PoolReport
-from toloka_archive._client import AsyncTolokaClient, TolokaClient
-from toloka_archive._environment import Environment
-from toloka_archive._errors import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    ConflictError,
-    InternalServerError,
-    InvalidIdError,
-    InvalidOperationIdError,
-    InvalidPoolIdError,
-    NotFoundError,
-    OperationError,
-    OperationFailedError,
-    OperationTimeoutError,
-    PermissionDeniedError,
-    RateLimitError,
-    TolokaError,
-    UnexpectedResponseError,
-)
-from toloka_archive._flow import Runtime
-from toloka_archive._operation import (
-    DEFAULT_TIMEOUT,
-    ArchiveOperation,
-    ArchiveResult,
-    AsyncArchiveOperation,
-)
-from toloka_archive._policies import PollPolicy, RetryPolicy
-from toloka_archive._preflight import Archivability, Verdict
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from toloka_archive._version import __version__
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "Archivability",
-    "ArchiveOperation",
-    "ArchiveResult",
-    "AsyncArchiveOperation",
+if TYPE_CHECKING:
+    from toloka_archive._async_client import AsyncTolokaClient as AsyncTolokaClient
+    from toloka_archive._bulk import Outcome as Outcome
+    from toloka_archive._bulk import PoolReport as PoolReport
+    from toloka_archive._client import TolokaClient as TolokaClient
+    from toloka_archive._environment import Environment as Environment
+    from toloka_archive._errors import APIConnectionError as APIConnectionError
+    from toloka_archive._errors import APIError as APIError
+    from toloka_archive._errors import APIStatusError as APIStatusError
+    from toloka_archive._errors import APITimeoutError as APITimeoutError
+    from toloka_archive._errors import AuthenticationError as AuthenticationError
+    from toloka_archive._errors import BadRequestError as BadRequestError
+    from toloka_archive._errors import ConfigurationError as ConfigurationError
+    from toloka_archive._errors import ConflictError as ConflictError
+    from toloka_archive._errors import InternalServerError as InternalServerError
+    from toloka_archive._errors import InvalidIdError as InvalidIdError
+    from toloka_archive._errors import InvalidOperationIdError as InvalidOperationIdError
+    from toloka_archive._errors import InvalidPoolIdError as InvalidPoolIdError
+    from toloka_archive._errors import NotFoundError as NotFoundError
+    from toloka_archive._errors import OperationError as OperationError
+    from toloka_archive._errors import OperationFailedError as OperationFailedError
+    from toloka_archive._errors import OperationTimeoutError as OperationTimeoutError
+    from toloka_archive._errors import PermissionDeniedError as PermissionDeniedError
+    from toloka_archive._errors import RateLimitError as RateLimitError
+    from toloka_archive._errors import TolokaError as TolokaError
+    from toloka_archive._errors import UnexpectedResponseError as UnexpectedResponseError
+    from toloka_archive._flow import Runtime as Runtime
+    from toloka_archive._operation import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+    from toloka_archive._operation import ArchiveOperation as ArchiveOperation
+    from toloka_archive._operation import ArchiveResult as ArchiveResult
+    from toloka_archive._operation import AsyncArchiveOperation as AsyncArchiveOperation
+    from toloka_archive._policies import PollPolicy as PollPolicy
+    from toloka_archive._policies import RetryPolicy as RetryPolicy
+    from toloka_archive._preflight import Archivability as Archivability
+    from toloka_archive._preflight import Verdict as Verdict
+
+# Where each public name lives; read by __getattr__ below.
+_HOMES = {
+    "AsyncTolokaClient": "_async_client",
+    "Outcome": "_bulk",
+    "PoolReport": "_bulk",
+    "TolokaClient": "_client",
+    "Environment": "_environment",
+    "Runtime": "_flow",
+    "DEFAULT_TIMEOUT": "_operation",
+    "ArchiveOperation": "_operation",
+    "ArchiveResult": "_operation",
+    "AsyncArchiveOperation": "_operation",
+    "PollPolicy": "_policies",
+    "RetryPolicy": "_policies",
+    "Archivability": "_preflight",
+    "Verdict": "_preflight",
+    **{
+        name: "_errors"
+        for name in (
+            "APIConnectionError",
+            "APIError",
+            "APIStatusError",
+            "APITimeoutError",
+            "AuthenticationError",
+            "BadRequestError",
+            "ConfigurationError",
+            "ConflictError",
+            "InternalServerError",
+            "InvalidIdError",
+            "InvalidOperationIdError",
+            "InvalidPoolIdError",
+            "NotFoundError",
+            "OperationError",
+            "OperationFailedError",
+            "OperationTimeoutError",
+            "PermissionDeniedError",
+            "RateLimitError",
+            "TolokaError",
+            "UnexpectedResponseError",
+        )
+    },
+}
+
+__all__ = [  # noqa: RUF022 - grouped as the docs present them
+    "TolokaClient",
     "AsyncTolokaClient",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConfigurationError",
-    "ConflictError",
     "Environment",
-    "InternalServerError",
+    "ArchiveOperation",
+    "AsyncArchiveOperation",
+    "ArchiveResult",
+    "DEFAULT_TIMEOUT",
+    "Archivability",
+    "Verdict",
+    "PoolReport",
+    "Outcome",
+    "PollPolicy",
+    "RetryPolicy",
+    "Runtime",
+    "TolokaError",
+    "ConfigurationError",
     "InvalidIdError",
-    "InvalidOperationIdError",
     "InvalidPoolIdError",
+    "InvalidOperationIdError",
+    "APIError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
     "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "InternalServerError",
+    "UnexpectedResponseError",
     "OperationError",
     "OperationFailedError",
     "OperationTimeoutError",
-    "Outcome",
-    "PermissionDeniedError",
-    "PollPolicy",
-    "PoolReport",
-    "RateLimitError",
-    "RetryPolicy",
-    "Runtime",
-    "TolokaClient",
-    "TolokaError",
-    "UnexpectedResponseError",
-    "Verdict",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'toloka_archive' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"toloka_archive.{home}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

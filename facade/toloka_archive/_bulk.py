@@ -33,7 +33,7 @@ from toloka_archive._operation import Timeout
 from toloka_archive._preflight import Archivability, Verdict
 
 if TYPE_CHECKING:
-    from toloka_archive._client import AsyncTolokaClient
+    from toloka_archive._async_client import AsyncTolokaClient
 
 
 class Outcome(enum.Enum):

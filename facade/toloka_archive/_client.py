@@ -1,158 +1,39 @@
-"""``TolokaClient`` and ``AsyncTolokaClient``: the entry points services use.
+"""``TolokaClient``: archive pools with blocking calls.
 
-Both are thin: ``_ClientCore`` resolves the settings once (environment, credentials, policies,
-the generated low-level client), the flows in ``_polling`` decide everything, and each client
-only supplies its driver, blocking or asyncio.
+The client is thin: ``_ClientCore`` holds the settings, the flows in ``_polling`` and
+``_preflight`` decide everything, and this class only drives them with blocking I/O. asyncio is
+imported only when bulk archiving needs it, so a plain blocking user never pays for it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import copy
-import os
 import time
-from collections.abc import (
-    AsyncIterable,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Iterable,
-    Iterator,
-    Mapping,
-)
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
-from toloka_api import Client as RawClient
-from toloka_api.models import Operation, OperationParameters
 
 from toloka_archive import _polling
-from toloka_archive._bulk import (
-    PoolProgress,
-    PoolReport,
-    PoolStarted,
-    archive_one,
-    check_one,
-    run_many,
+from toloka_archive._client_core import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_HTTP_TIMEOUT,
+    _ClientBase,
+    _ClientCore,
+    pool_id_of,
 )
-from toloka_archive._context import FlowContext
-from toloka_archive._environment import (
-    Environment,
-    resolve_credentials,
-    resolve_target,
-)
-from toloka_archive._flow import Flow, Request, Runtime, run_async, run_sync
+from toloka_archive._environment import Environment
+from toloka_archive._flow import Flow, Request, Runtime, run_sync
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id
-from toloka_archive._operation import (
-    DEFAULT_TIMEOUT,
-    ArchiveOperation,
-    ArchiveResult,
-    AsyncArchiveOperation,
-    Timeout,
-)
+from toloka_archive._operation import DEFAULT_TIMEOUT, ArchiveOperation, ArchiveResult, Timeout
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._polling import ProgressCallback
 from toloka_archive._preflight import Archivability, preflight_flow
-from toloka_archive._sync_bridge import ThreadedTransport, iterate_in_background
-from toloka_archive._version import __version__
+
+if TYPE_CHECKING:
+    from toloka_archive._bulk import PoolProgress, PoolReport, PoolStarted
 
 T = TypeVar("T")
-
-USER_AGENT = f"toloka-archive/{__version__}"
-DEFAULT_HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-DEFAULT_CONCURRENCY = 8
-
-
-class _ClientCore:
-    """Settings shared by the sync and async clients, resolved once and checked up front."""
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        oauth_token: str | None,
-        environment: Environment | str | None,
-        base_url: str | None,
-        retry: RetryPolicy | None,
-        max_retries: int | None,
-        poll: PollPolicy | None,
-        http_timeout: float | httpx.Timeout,
-        env: Mapping[str, str] | None,
-        runtime: Runtime | None,
-        httpx_args: dict[str, Any],
-    ) -> None:
-        variables = os.environ if env is None else env
-        target = resolve_target(base_url=base_url, environment=environment, env=variables)
-        self.credentials = resolve_credentials(
-            api_key=api_key, oauth_token=oauth_token, env=variables
-        )
-        self.base_url = target.base_url
-        self.environment = target.environment
-        retry = retry or RetryPolicy()
-        self.context = FlowContext(
-            retry=retry if max_retries is None else replace(retry, max_retries=max_retries),
-            poll=poll or PollPolicy(),
-            runtime=runtime or Runtime(),
-        )
-        self._timeout = (
-            http_timeout if isinstance(http_timeout, httpx.Timeout) else httpx.Timeout(http_timeout)
-        )
-        self.raw = self._raw_client(httpx_args)
-
-    def _raw_client(self, httpx_args: dict[str, Any]) -> RawClient:
-        # The key travels as an httpx.Auth, never in a headers dict that a repr would print.
-        return RawClient(
-            base_url=self.base_url,
-            headers={"User-Agent": USER_AGENT},
-            timeout=self._timeout,
-            follow_redirects=False,
-            httpx_args={"auth": self.credentials, **httpx_args},
-        )
-
-    def twin(self, httpx_args: dict[str, Any]) -> _ClientCore:
-        """The same settings and shared state (throttle, clocks) over another HTTP client."""
-        twin = copy.copy(self)
-        twin.raw = self._raw_client(httpx_args)
-        return twin
-
-    def describe(self, cls: type) -> str:
-        where = self.environment.value if self.environment else "custom"
-        return (
-            f"{cls.__name__}(environment={where!r}, base_url={self.base_url!r}, "
-            f"auth={self.credentials.scheme} ***)"
-        )
-
-
-def _pool_id_of(operation: Operation) -> str | None:
-    parameters = operation.parameters
-    if isinstance(parameters, OperationParameters) and isinstance(parameters.pool_id, str):
-        return parameters.pool_id
-    return None
-
-
-class _ClientBase:
-    """What both clients show of their settings."""
-
-    _core: _ClientCore
-
-    @property
-    def environment(self) -> Environment | None:
-        """The environment in use, or None for a custom base URL."""
-        return self._core.environment
-
-    @property
-    def base_url(self) -> str:
-        return self._core.base_url
-
-    @property
-    def raw(self) -> RawClient:
-        """The generated ``toloka_api`` client, set up the same way, for calls of your own."""
-        return self._core.raw
-
-    def __repr__(self) -> str:
-        return self._core.describe(type(self))
 
 
 class TolokaClient(_ClientBase):
@@ -218,7 +99,7 @@ class TolokaClient(_ClientBase):
         """A handle on an operation started earlier, with its current snapshot."""
         operation_key = normalize_operation_id(operation_id)
         operation = self._run(_polling.fetch_flow(operation_key, self._core.context))
-        return ArchiveOperation(self, _pool_id_of(operation), operation)
+        return ArchiveOperation(self, pool_id_of(operation), operation)
 
     def check_archivable(self, pool_id: str | int) -> Archivability:
         """The pre-flight: can the pool be archived now, and if not, why and from when."""
@@ -241,6 +122,11 @@ class TolokaClient(_ClientBase):
         The async engine runs on a private event loop in a background thread, so the
         callbacks are called from that thread.
         """
+        import asyncio  # only bulk work needs an event loop
+
+        from toloka_archive._async_client import AsyncTolokaClient
+        from toloka_archive._sync_bridge import ThreadedTransport, iterate_in_background
+
         transport = self._transport
         twin_args: dict[str, Any] = {}
         if transport is not None:
@@ -288,129 +174,3 @@ class TolokaClient(_ClientBase):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-class AsyncTolokaClient(_ClientBase):
-    """The asyncio twin of ``TolokaClient``: the same settings, the same behaviour."""
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        oauth_token: str | None = None,
-        environment: Environment | str | None = None,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        max_retries: int | None = None,
-        poll: PollPolicy | None = None,
-        http_timeout: float | httpx.Timeout = DEFAULT_HTTP_TIMEOUT,
-        transport: httpx.AsyncBaseTransport | None = None,
-        env: Mapping[str, str] | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        runtime: Runtime | None = None,
-    ) -> None:
-        self._core = _ClientCore(
-            api_key=api_key,
-            oauth_token=oauth_token,
-            environment=environment,
-            base_url=base_url,
-            retry=retry,
-            max_retries=max_retries,
-            poll=poll,
-            http_timeout=http_timeout,
-            env=env,
-            runtime=runtime,
-            httpx_args={} if transport is None else {"transport": transport},
-        )
-        self._sleep = sleep
-        self._http = self._core.raw.get_async_httpx_client()
-
-    async def start_archive_pool(self, pool_id: str | int) -> AsyncArchiveOperation:
-        pool = normalize_pool_id(pool_id)
-        started = await self._run(_polling.start_flow(pool, self._core.context))
-        return AsyncArchiveOperation(self, pool, started.operation)
-
-    async def archive_pool(
-        self,
-        pool_id: str | int,
-        *,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        on_progress: ProgressCallback | None = None,
-    ) -> ArchiveResult:
-        operation = await self.start_archive_pool(pool_id)
-        return await operation.wait(timeout, on_progress=on_progress)
-
-    async def get_operation(self, operation_id: str) -> AsyncArchiveOperation:
-        operation_key = normalize_operation_id(operation_id)
-        operation = await self._run(_polling.fetch_flow(operation_key, self._core.context))
-        return AsyncArchiveOperation(self, _pool_id_of(operation), operation)
-
-    @classmethod
-    def _from_core(
-        cls, core: _ClientCore, sleep: Callable[[float], Awaitable[Any]]
-    ) -> AsyncTolokaClient:
-        client = cls.__new__(cls)
-        client._core = core
-        client._sleep = sleep
-        client._http = core.raw.get_async_httpx_client()
-        return client
-
-    async def check_archivable(self, pool_id: str | int) -> Archivability:
-        """The pre-flight: can the pool be archived now, and if not, why and from when."""
-        pool = normalize_pool_id(pool_id)
-        return await self._run(preflight_flow(pool, self._core.context))
-
-    def archive_pools(
-        self,
-        pool_ids: Iterable[object] | AsyncIterable[object],
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        wait: bool = True,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        dry_run: bool = False,
-        on_started: PoolStarted | None = None,
-        on_progress: PoolProgress | None = None,
-    ) -> AsyncIterator[PoolReport]:
-        """Archive many pools, ``concurrency`` at a time; yield a report as each one ends.
-
-        Ids are read lazily and each distinct id is archived once. Every pool gets a report,
-        whatever happened to it (``PoolReport.outcome``); only a rejected key
-        (``AuthenticationError``) ends the run early. ``wait=False`` starts archiving and
-        reports ``STARTED`` without waiting; ``dry_run=True`` runs only the pre-flight.
-        ``on_started(pool_id, operation_id)`` is called as soon as an operation exists, and
-        ``on_progress(pool_id, snapshot)`` with every snapshot while waiting.
-        """
-
-        async def work(pool_id: str) -> PoolReport:
-            if dry_run:
-                return await check_one(self, pool_id)
-            return await archive_one(
-                self,
-                pool_id,
-                wait=wait,
-                timeout=timeout,
-                on_started=on_started,
-                on_progress=on_progress,
-            )
-
-        return run_many(pool_ids, work, concurrency)
-
-    async def _run(self, flow: Flow[T]) -> T:
-        return await run_async(flow, self._send, self._sleep)
-
-    async def _send(self, request: Request) -> httpx.Response:
-        return await self._http.request(request.method, request.url, params=request.params)
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

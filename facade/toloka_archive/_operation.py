@@ -15,7 +15,9 @@ from toloka_api.models import Operation
 from toloka_archive._polling import Phase, ProgressCallback, phase_of, wait_flow
 
 if TYPE_CHECKING:
-    from toloka_archive._client import AsyncTolokaClient, TolokaClient, _ClientCore
+    from toloka_archive._async_client import AsyncTolokaClient
+    from toloka_archive._client import TolokaClient
+    from toloka_archive._client_core import _ClientCore
     from toloka_archive._flow import Flow
 
 
