@@ -30,7 +30,7 @@ from toloka_archive._errors import (
 )
 from toloka_archive._ids import normalize_pool_id
 from toloka_archive._operation import Timeout
-from toloka_archive._preflight import Archivability, Verdict
+from toloka_archive._preflight import Archivability, Verdict, as_utc, format_utc
 
 if TYPE_CHECKING:
     from toloka_archive._async_client import AsyncTolokaClient
@@ -138,7 +138,9 @@ async def _explain_conflict(
         check = await client.check_archivable(pool_id)
     except TolokaError:
         check = None
-    if check is None or check.verdict is Verdict.ARCHIVABLE:
+    if check is None:
+        return _report_from_conflict(pool_id, conflict)
+    if check.verdict is Verdict.ARCHIVABLE:
         # e.g. POOL_LOCKED_BY_ANOTHER_OPERATION: the pool is fine, something else runs on it
         return PoolReport(pool_id, Outcome.FAILED, f"refused: {conflict.message}", error=conflict)
     report = report_from_check(check)
@@ -150,6 +152,38 @@ async def _explain_conflict(
         archivable_from=report.archivable_from,
         error=conflict,
     )
+
+
+_STATUS_CODES = frozenset({"INAPPROPRIATE_STATUS", "POOL_INAPPROPRIATE_STATUS"})
+_REJECTION_CODES = frozenset({"THERE_IS_REJECTED_ASSIGNMENT"})
+
+
+def _report_from_conflict(pool_id: str, conflict: ConflictError) -> PoolReport:
+    """When the pre-flight cannot run, the 409's own code is the next best explanation."""
+    if conflict.code in _STATUS_CODES:
+        wanted = " or ".join(conflict.appropriate_statuses or ["CLOSED"])
+        detail = f"not in a status that can be archived (needs {wanted})"
+        return PoolReport(pool_id, Outcome.WRONG_STATUS, detail, error=conflict)
+    if conflict.code in _REJECTION_CODES:
+        moment = _moment(conflict.payload.get("archivable_from"))
+        detail = (
+            f"has rejected tasks, archivable from {format_utc(moment)}"
+            if moment
+            else "has tasks rejected less than 9 days ago"
+        )
+        return PoolReport(
+            pool_id, Outcome.NOT_ARCHIVABLE_YET, detail, archivable_from=moment, error=conflict
+        )
+    return PoolReport(pool_id, Outcome.FAILED, f"refused: {conflict.message}", error=conflict)
+
+
+def _moment(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return as_utc(datetime.fromisoformat(value))
+    except ValueError:
+        return None
 
 
 async def archive_one(

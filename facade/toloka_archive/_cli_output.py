@@ -1,0 +1,161 @@
+"""What the command shows: a live display on a terminal, plain lines or JSON elsewhere, and the
+closing summary.
+
+Three views share one interface (``begin``, ``started``, ``progress``, ``finished``, ``close``)
+so the command drives them the same way: ``LiveView`` redraws a bar and the pools in flight on
+a terminal; ``LinesView`` writes one line per finished pool, for logs and pipes; ``JsonView``
+writes one JSON object per pool and nothing else, for programs.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import TextIO
+
+from toloka_api.models import Operation
+
+from toloka_archive._bulk import Outcome, PoolReport
+from toloka_archive._polling import status_name
+
+LABELS = {
+    Outcome.ARCHIVED: "archived",
+    Outcome.ALREADY_ARCHIVED: "already archived",
+    Outcome.STARTED: "started, not waited for",
+    Outcome.ARCHIVABLE: "can be archived now",
+    Outcome.NOT_ARCHIVABLE_YET: "not archivable yet",
+    Outcome.WRONG_STATUS: "wrong status",
+    Outcome.NOT_FOUND: "not found",
+    Outcome.NO_ACCESS: "no access",
+    Outcome.INVALID_ID: "invalid id",
+    Outcome.TIMED_OUT: "still running (stopped waiting)",
+    Outcome.FAILED: "failed",
+}
+
+
+def plain_line(report: PoolReport) -> str:
+    text = f"pool {report.pool_id}: {report.detail}"
+    if report.operation_id and report.operation_id not in report.detail:
+        text += f" (operation {report.operation_id})"
+    return text
+
+
+class View:
+    """The no-op base: each view overrides what it shows."""
+
+    def begin(self, pool_id: str) -> None: ...
+
+    def started(self, pool_id: str, operation_id: str) -> None: ...
+
+    def progress(self, pool_id: str, operation: Operation) -> None: ...
+
+    def finished(self, report: PoolReport) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class LinesView(View):
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def finished(self, report: PoolReport) -> None:
+        print(plain_line(report), file=self._out, flush=True)
+
+
+class JsonView(View):
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def finished(self, report: PoolReport) -> None:
+        print(json.dumps(report.to_json(), sort_keys=True), file=self._out, flush=True)
+
+
+class LiveView(View):
+    """A bar for the whole run and a line per pool in flight, redrawn in place.
+
+    Finished pools are printed above the live block as permanent lines, so the scrollback
+    keeps the full story when the block is gone.
+    """
+
+    BAR_WIDTH = 30
+    MAX_POOL_LINES = 8
+    MIN_REDRAW_INTERVAL = 0.1
+
+    def __init__(
+        self, out: TextIO, total: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._out = out
+        self._total = total
+        self._clock = clock
+        self._done = 0
+        self._not_ok = 0
+        self._in_flight: dict[str, str] = {}
+        self._drawn = 0
+        self._last_draw = float("-inf")
+
+    def begin(self, pool_id: str) -> None:
+        self._in_flight[pool_id] = "starting"
+        self._draw()
+
+    def started(self, pool_id: str, operation_id: str) -> None:
+        self._in_flight[pool_id] = f"operation {operation_id}"
+        self._draw()
+
+    def progress(self, pool_id: str, operation: Operation) -> None:
+        percent = operation.progress if isinstance(operation.progress, int) else 0
+        self._in_flight[pool_id] = f"{status_name(operation):<8} {percent:>3}%"
+        self._draw()
+
+    def finished(self, report: PoolReport) -> None:
+        self._in_flight.pop(report.pool_id, None)
+        self._done += 1
+        self._not_ok += not report.outcome.ok
+        self._erase()
+        print(plain_line(report), file=self._out)
+        self._draw(force=True)
+
+    def close(self) -> None:
+        self._erase()
+        self._out.flush()
+
+    def _erase(self) -> None:
+        if self._drawn:
+            # Up to the first line of the block, then clear to the end of the screen.
+            self._out.write(f"\x1b[{self._drawn}F\x1b[J")
+            self._drawn = 0
+
+    def _draw(self, force: bool = False) -> None:
+        now = self._clock()
+        if not force and now - self._last_draw < self.MIN_REDRAW_INTERVAL:
+            return
+        self._last_draw = now
+        self._erase()
+        lines = [self._bar()]
+        pools = list(self._in_flight.items())
+        lines += [f"  pool {pool}: {state}" for pool, state in pools[: self.MAX_POOL_LINES]]
+        if len(pools) > self.MAX_POOL_LINES:
+            lines.append(f"  ... and {len(pools) - self.MAX_POOL_LINES} more in flight")
+        self._out.write("".join(line + "\n" for line in lines))
+        self._out.flush()
+        self._drawn = len(lines)
+
+    def _bar(self) -> str:
+        filled = self.BAR_WIDTH * self._done // max(self._total, 1)
+        bar = "#" * filled + "-" * (self.BAR_WIDTH - filled)
+        trouble = f", {self._not_ok} not archived" if self._not_ok else ""
+        return f"[{bar}] {self._done}/{self._total} done{trouble}"
+
+
+def summary(counts: Counter[Outcome], problems: list[PoolReport], total: int) -> list[str]:
+    """The closing table: a count per outcome, then every pool that was not archived."""
+    lines = [f"Summary: {total} pool{'s' if total != 1 else ''}"]
+    width = max(len(LABELS[outcome]) for outcome in counts) if counts else 0
+    for outcome in Outcome:
+        if counts[outcome]:
+            lines.append(f"  {LABELS[outcome]:<{width}}  {counts[outcome]:>6}")
+    if problems:
+        lines.append("Not archived:")
+        lines += [f"  {plain_line(report)}" for report in problems]
+    return lines

@@ -1,0 +1,176 @@
+"""The ``toloka-archive`` command: archive many pools from a shell, and run the fake Toloka.
+
+Exit status:
+
+====  ==================================================================================
+0     every pool was archived or already archived (with ``--no-wait``: every archive
+      started or was not needed; with ``--dry-run``: every pool can be archived now)
+1     some pools were not archived (the summary lists each with its reason)
+2     bad usage or configuration: an unknown option, a bad id, no key, an unknown
+      environment, a key Toloka rejects
+130   interrupted (Ctrl-C): no new pools were started; operations already started are listed
+====  ==================================================================================
+
+Credentials come only from ``TOLOKA_API_KEY`` or ``TOLOKA_OAUTH_TOKEN``, never from an
+argument, which other users of the machine could read in the process list.
+
+Only ``argparse`` is imported up front: the HTTP stack loads after the arguments are read, so
+``--help`` and usage errors answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
+
+EXIT_OK = 0
+EXIT_NOT_ARCHIVED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+PROG = "toloka-archive"
+
+_EPILOG = """\
+credentials: set TOLOKA_API_KEY (or the legacy TOLOKA_OAUTH_TOKEN).
+exit status: 0 all archived or already archived, 1 some pools not archived,
+2 bad usage or configuration, 130 interrupted."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{PROG}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds >= 0, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Archive Toloka pools, one or thousands, with progress and a report.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    archive = commands.add_parser(
+        "archive",
+        help="archive pools",
+        description="Archive pools: check every id, start archiving at most --concurrency at "
+        "a time, wait for each operation, and print a report.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    archive.add_argument("pool_ids", nargs="*", metavar="POOL_ID", help="pool ids to archive")
+    archive.add_argument(
+        "--from-file",
+        metavar="PATH",
+        help="read ids from a file, one per line ('-' for standard input); blank lines and "
+        "# comments are ignored",
+    )
+    where = archive.add_mutually_exclusive_group()
+    where.add_argument(
+        "--env",
+        metavar="{sandbox,production}",
+        help="Toloka environment (default: TOLOKA_BASE_URL or TOLOKA_ENVIRONMENT, else sandbox)",
+    )
+    where.add_argument("--base-url", metavar="URL", help="any API root, e.g. the fake's")
+    archive.add_argument(
+        "--no-wait", action="store_true", help="start archiving and do not wait for the end"
+    )
+    archive.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="how long to wait for each pool's operation (default 600)",
+    )
+    archive.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=8,
+        metavar="N",
+        help="pools in flight at once (default 8)",
+    )
+    archive.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only check whether each pool can be archived now; archive nothing",
+    )
+    archive.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per pool on stdout and nothing else there (the rest on stderr)",
+    )
+
+    fake = commands.add_parser(
+        "fake",
+        help="run the fake Toloka on loopback",
+        description="Serve the fake Toloka over HTTP on loopback until Ctrl-C or SIGTERM.",
+    )
+    fake.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    fake.add_argument(
+        "--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)"
+    )
+    fake.add_argument("--scenario", metavar="FILE", help="scenario TOML (default: built in)")
+    fake.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    return parser
+
+
+def _version() -> str:
+    from toloka_archive._version import __version__
+
+    return __version__
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    if args.command == "fake":
+        from toloka_archive.testing.__main__ import run
+
+        return run(host=args.host, port=args.port, scenario=args.scenario, seed=args.seed)
+
+    from toloka_archive._cli_run import ArchiveRun, fail
+
+    try:
+        archive_run = ArchiveRun.prepare(args, os.environ, stdin or sys.stdin, out, err)
+    except Exception as error:
+        return fail(error, err)
+    return archive_run.execute()
+
+
+def entry_point() -> NoReturn:
+    """The console script: ``toloka-archive``."""
+    sys.exit(main())
