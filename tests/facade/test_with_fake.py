@@ -1,0 +1,158 @@
+"""The facade against the fake Toloka: in-process, and over loopback HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from toloka_archive import (
+    AsyncTolokaClient,
+    ConflictError,
+    NotFoundError,
+    OperationFailedError,
+    OperationTimeoutError,
+    Outcome,
+    PermissionDeniedError,
+    TolokaClient,
+    Verdict,
+)
+from toloka_archive.testing import serve
+
+from tests.facade.fake_world import KEY, World
+
+
+def sync_client(world: World) -> TolokaClient:
+    return TolokaClient(
+        api_key=KEY,
+        base_url="http://127.0.0.1:9/api/v1",  # never dialled: the transport is in-process
+        env={},
+        transport=world.fake.transport(sleep=world.clock.sleep),
+        sleep=world.sleep,
+        runtime=world.runtime(),
+    )
+
+
+def polls(world: World) -> int:
+    return sum(1 for r in world.fake.requests if "/operations/" in r.path)
+
+
+def test_archive_waits_to_success_and_again_is_already_archived() -> None:
+    world = World()
+    seen: list[str] = []
+    with sync_client(world) as client:
+        result = client.archive_pool("100", on_progress=lambda op: seen.append(str(op.status)))
+        assert result.operation is not None
+        assert str(result.operation.status) == "SUCCESS"
+        assert world.fake.pool("100").status == "ARCHIVED"
+        assert (seen[0], seen[-1]) == ("PENDING", "SUCCESS")
+        assert "RUNNING" in seen
+        before = polls(world)
+        again = client.archive_pool("100")
+    assert again.already_archived
+    assert again.operation is None
+    assert polls(world) == before
+
+
+def test_async_archive_waits_to_success() -> None:
+    world = World()
+
+    async def run() -> bool:
+        async with AsyncTolokaClient(
+            api_key=KEY,
+            base_url="http://127.0.0.1:9/api/v1",
+            env={},
+            transport=world.fake.async_transport(sleep=world.clock.async_sleep),
+            sleep=world.async_sleep,
+            runtime=world.runtime(),
+        ) as client:
+            result = await client.archive_pool(100)
+            again = await client.archive_pool(100)
+            return result.operation is not None and again.already_archived
+
+    assert asyncio.run(run())
+    assert world.fake.pool("100").status == "ARCHIVED"
+
+
+def test_errors_from_the_fake_map_to_their_classes() -> None:
+    world = World()
+    with sync_client(world) as client:
+        with pytest.raises(ConflictError) as open_pool:
+            client.start_archive_pool("102")
+        assert open_pool.value.appropriate_statuses == ["CLOSED"]
+        with pytest.raises(ConflictError) as window:
+            client.start_archive_pool("103")
+        assert window.value.code == "THERE_IS_REJECTED_ASSIGNMENT"
+        with pytest.raises(NotFoundError):
+            client.start_archive_pool("999")
+        with pytest.raises(PermissionDeniedError):
+            client.start_archive_pool("200")
+        with pytest.raises(OperationFailedError) as failed:
+            client.archive_pool("104")
+        assert failed.value.log
+
+
+def test_timeout_then_resume_by_id() -> None:
+    world = World()
+    with sync_client(world) as client:
+        with pytest.raises(OperationTimeoutError) as stopped:
+            client.archive_pool("100", timeout=5)
+        operation_id = stopped.value.operation_id
+        resumed = client.get_operation(operation_id).wait()
+    assert resumed.pool_id == "100"
+    assert world.fake.pool("100").status == "ARCHIVED"
+
+
+def test_preflight_on_every_kind_of_pool() -> None:
+    world = World()
+    with sync_client(world) as client:
+        verdicts = {
+            p: client.check_archivable(p).verdict for p in ("100", "101", "102", "103", "105")
+        }
+        window = client.check_archivable("103")
+    assert verdicts == {
+        "100": Verdict.ARCHIVABLE,
+        "101": Verdict.ALREADY_ARCHIVED,
+        "102": Verdict.WRONG_STATUS,
+        "103": Verdict.REJECTION_WINDOW,
+        "105": Verdict.ARCHIVABLE,
+    }
+    assert window.archivable_from == datetime(2026, 11, 8, 12, 0, tzinfo=UTC)
+    assert window.reason == "has rejected tasks, archivable from 2026-11-08 12:00 UTC"
+
+
+def test_bulk_on_the_fake_with_the_blocking_client() -> None:
+    world = World()
+    with sync_client(world) as client:
+        reports = {
+            r.pool_id: r
+            for r in client.archive_pools(
+                ["100", "101", "102", "103", "104", "200", "999", "100"], concurrency=3
+            )
+        }
+    assert {p: r.outcome for p, r in reports.items()} == {
+        "100": Outcome.ARCHIVED,
+        "101": Outcome.ALREADY_ARCHIVED,
+        "102": Outcome.WRONG_STATUS,
+        "103": Outcome.NOT_ARCHIVABLE_YET,
+        "104": Outcome.FAILED,
+        "200": Outcome.NO_ACCESS,
+        "999": Outcome.NOT_FOUND,
+    }
+    assert reports["103"].archivable_from == datetime(2026, 11, 8, 12, 0, tzinfo=UTC)
+
+
+def test_over_loopback_http() -> None:
+    world = World()
+    with (
+        serve(world.fake, port=0) as server,
+        TolokaClient(
+            api_key=KEY, base_url=server.url, env={}, sleep=world.sleep, runtime=world.runtime()
+        ) as client,
+    ):
+        result = client.archive_pool("100")
+        requests_before = world.fake.request_count
+        again = client.archive_pool("100")
+    assert result.operation is not None
+    assert again.already_archived
+    assert world.fake.request_count == requests_before + 1  # one POST, no poll
