@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv generate check-generated validate-spec lint test clean
+.PHONY: help venv generate check-generated validate-spec lint test cassettes clean
 
 help:
 	@echo "make test             lint, check-generated, spec validation and the pytest suite"
 	@echo "make generate         regenerate generated/toloka_api from openapi.yaml"
 	@echo "make check-generated  fail if generated/ and openapi.yaml disagree"
 	@echo "make lint             ruff on hand-written code, mypy --strict on the facade"
+	@echo "make cassettes        re-record the vcrpy cassettes against the fake Toloka"
 	@echo "make venv             create .venv with the pinned tool chain"
 
 venv: $(STAMP)
@@ -37,8 +38,19 @@ lint: $(STAMP)
 	$(BIN)/ruff format --no-cache --check facade tests scripts
 	$(BIN)/mypy facade/toloka_archive
 
+# Cassettes replay only (--record-mode=none); sockets are blocked except to loopback, where the
+# tests' own fake Toloka listens.
+LOOPBACK := --allowed-hosts='127\.0\.0\.1$$,::1$$,localhost$$'
+
 test: lint check-generated validate-spec
-	$(BIN)/pytest -p no:cacheprovider --record-mode=none --block-network
+	$(BIN)/pytest -p no:cacheprovider --record-mode=none --block-network $(LOOPBACK)
+
+# Re-record every cassette against the fake Toloka on a fixed loopback port. The fake's clock is
+# moved by the client's pauses, so this takes no real time, and recording twice gives the same
+# files.
+cassettes: $(STAMP)
+	rm -f tests/cassettes/*.yaml
+	$(BIN)/pytest -p no:cacheprovider -q tests/facade/test_cassettes.py --record-mode=rewrite $(LOOPBACK)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
