@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv generate check-generated validate-spec lint test cassettes clean
+.PHONY: help demo venv generate check-generated validate-spec lint test cassettes clean
 
 help:
+	@echo "make demo             archive the fake Toloka's pools with the command (no account needed)"
 	@echo "make test             lint, check-generated, spec validation and the pytest suite"
 	@echo "make generate         regenerate generated/toloka_api from openapi.yaml"
 	@echo "make check-generated  fail if generated/ and openapi.yaml disagree"
@@ -23,6 +24,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
+
+# The main job: the command against the fake Toloka on loopback. No account, no network.
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
 
 generate: $(STAMP)
 	$(BIN)/python scripts/generate.py
