@@ -19,9 +19,10 @@ POOLS = [
     "103",  # a task rejected 2 days ago: inside the 9-day appeal window
     "104",  # the archive operation ends FAIL
     "105",  # a slow archive
-    "106", "107", "108", "109",  # more archivable pools
-    "110", "111", "112", "113", "114", "115",  # a 500, 429, 503, HTML 502, dropped connection
-    # and a slow answer on the first try: each retried and archived
+    *("106", "107", "108", "109"),  # more archivable pools
+    # a 500, a 429, a 503, an HTML 502, a dropped connection and a slow answer on the first
+    # try: each one retried and archived
+    *("110", "111", "112", "113", "114", "115"),
     "200",  # another requester's pool: no access
     "999",  # no such pool
 ]
