@@ -1,0 +1,352 @@
+"""The request-handling core: one request in, one `Reply` out, for every way of reaching the fake.
+
+Endpoints (under ``/api/v1``): ``POST /pools/{id}/archive``, ``GET /operations/{id}``,
+``GET /operations/{id}/log``, and the two reads of the facade's pre-flight check,
+``GET /pools/{id}`` and ``GET /assignments?pool_id=&status=&sort=&limit=``.
+
+`TolokaApp.handle` takes what any HTTP carrier can give (method, raw path, raw query, headers)
+and returns a `Reply`; it never touches a socket and never sleeps. The in-process transports
+and the loopback server are thin adapters around it, so a behaviour tested through one of them
+holds for all.
+
+A request goes through the layers a real request to Toloka meets, in this order:
+
+1. routing (which endpoint, which pool, so that faults can be matched);
+2. injected faults (the infrastructure in front of Toloka: proxies, overload, lost
+   connections); a ``slow`` fault only delays whatever comes next;
+3. the rate limit;
+4. authentication (401), then the endpoint: validation (400), existence (404), ownership (403),
+   and the pool's state (204, 409 or 202).
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import threading
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from toloka_archive.testing._auth import Requesters
+from toloka_archive.testing._clock import Clock
+from toloka_archive.testing._faults import Fault, FaultBook
+from toloka_archive.testing._ratelimit import RateLimiter
+from toloka_archive.testing._seeded import SeededSequence
+from toloka_archive.testing._state import ArchiveState, PoolState
+from toloka_archive.testing._wire import (
+    DISCONNECT,
+    Reply,
+    bad_gateway,
+    error_reply,
+    json_reply,
+    no_content,
+    timestamp,
+)
+
+BASE_PATH = "/api/v1"
+
+INAPPROPRIATE_STATUS_MESSAGE = (
+    "This or related resource is in inappropriate status, operation is not allowed"
+)
+
+SORT_KEYS = ("id", "created", "submitted", "skipped", "expired", "accepted", "rejected")
+
+REQUEST_LOG_SIZE = 10_000
+"""How many recent requests `TolokaApp.requests` keeps (the count is kept for all of them)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """One request the fake answered. Credentials are never recorded."""
+
+    method: str
+    path: str
+    status: int | None  # None: the connection was dropped without an answer
+    fault: str | None  # the kind of the injected fault that decided the answer, if any
+    delay: float  # seconds the answer was held back by ``slow`` faults
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Route:
+    endpoint: str | None  # one of _faults.ENDPOINTS; None for no known endpoint
+    ident: str = ""  # the pool id or operation id from the path, percent-decoded
+    query: Mapping[str, list[str]] = dataclasses.field(default_factory=dict)
+    allowed: str | None = None  # the method the path answers to, when the method was wrong
+
+
+_NOT_FOUND = _Route(endpoint=None)
+
+
+def _route(method: str, path: str, query: str) -> _Route:
+    if not path.startswith(BASE_PATH + "/"):
+        return _NOT_FOUND
+    parts = [unquote(part) for part in path[len(BASE_PATH) + 1 :].split("/")]
+    ident = parts[1] if len(parts) > 1 else ""
+    if len(parts) == 3 and parts[0] == "pools" and parts[2] == "archive":
+        endpoint, expected = "archive", "POST"
+    elif len(parts) == 2 and parts[0] == "pools":
+        endpoint, expected = "pool", "GET"
+    elif parts == ["assignments"]:
+        endpoint, expected = "assignments", "GET"
+    elif len(parts) == 2 and parts[0] == "operations" and ident:
+        endpoint, expected = "operation", "GET"
+    elif len(parts) == 3 and parts[0] == "operations" and ident and parts[2] == "log":
+        endpoint, expected = "log", "GET"
+    else:
+        return _NOT_FOUND
+    if method != expected:
+        return _Route(endpoint=None, allowed=expected)
+    parsed = parse_qs(query, keep_blank_values=True) if endpoint == "assignments" else {}
+    return _Route(endpoint=endpoint, ident=ident, query=parsed)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if value is not None:
+        return value
+    for key, candidate in headers.items():
+        if key.lower() == name:
+            return candidate
+    return None
+
+
+class TolokaApp:
+    """Toloka's archive API over an `ArchiveState`. Thread-safe: one lock around each request."""
+
+    def __init__(self, clock: Clock, seed: int, rate_limit: int | None) -> None:
+        self.clock = clock
+        self.seed = seed
+        self.state = ArchiveState(clock)
+        self.requesters = Requesters()
+        self.faults = FaultBook(seed)
+        self.limiter = RateLimiter(rate_limit)
+        self.lock = threading.Lock()
+        self.request_count = 0
+        self.log: collections.deque[RecordedRequest] = collections.deque(maxlen=REQUEST_LOG_SIZE)
+        self._request_ids = SeededSequence(seed, "request-id")
+        self._operation_ids = SeededSequence(seed, "operation-id")
+
+    def handle(self, method: str, path: str, query: str, headers: Mapping[str, str]) -> Reply:
+        """Answer one request. ``path`` and ``query`` are raw (still percent-encoded)."""
+        method = method.upper()
+        with self.lock:
+            route = _route(method, path, query)
+            verdict = self.faults.for_request(route.endpoint, self._pool_of(route))
+            if verdict.fault is not None:
+                reply = self._fault_reply(verdict.fault)
+            elif not self.limiter.admit(self.clock.monotonic()):
+                reply = self._error(429, "TOO_MANY_REQUESTS", "Too many requests")
+            else:
+                reply = self._dispatch(method, route, headers)
+            reply = reply.delayed(verdict.delay)
+            self.request_count += 1
+            self.log.append(
+                RecordedRequest(
+                    method=method,
+                    path=path,
+                    status=None if reply.disconnect else reply.status,
+                    fault=None if verdict.fault is None else verdict.fault.kind,
+                    delay=reply.delay,
+                )
+            )
+            return reply
+
+    def _pool_of(self, route: _Route) -> str | None:
+        """The pool a request is about, for matching per-pool faults."""
+        if route.endpoint in ("archive", "pool"):
+            return route.ident
+        if route.endpoint == "assignments":
+            values = route.query.get("pool_id")
+            return values[-1] if values else None
+        if route.endpoint in ("operation", "log"):
+            return self.state.pool_of_operation(route.ident)
+        return None
+
+    def _fault_reply(self, fault: Fault) -> Reply:
+        kind = fault.kind
+        if kind == "rate_limit":
+            return self._error(
+                429, "TOO_MANY_REQUESTS", "Too many requests", headers=fault.retry_after_headers()
+            )
+        if kind == "internal_error":
+            return self._error(500, "INTERNAL_ERROR", "Internal server error")
+        if kind == "unavailable":
+            return self._error(
+                503, "REMOTE_SERVICE_UNAVAILABLE", "Remote service is temporarily unavailable"
+            )
+        if kind == "bad_gateway":
+            return bad_gateway()
+        if kind == "disconnect":
+            return DISCONNECT
+        raise AssertionError(f"fault kind {kind!r} does not replace an answer")
+
+    def _error(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        payload: dict[str, Any] | None = None,
+        headers: tuple[tuple[str, str], ...] = (),
+    ) -> Reply:
+        request_id = self._request_ids.next_uuid()
+        return error_reply(status, request_id, code, message, payload, headers)
+
+    def _dispatch(self, method: str, route: _Route, headers: Mapping[str, str]) -> Reply:
+        if route.endpoint is None:
+            if route.allowed is not None:
+                return self._error(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    f"Method {method} is not allowed here; use {route.allowed}",
+                    headers=(("allow", route.allowed),),
+                )
+            return self._error(404, "DOES_NOT_EXIST", "Resource does not exist")
+        requester = self.requesters.identify(_header(headers, "authorization"))
+        if requester is None:
+            return self._error(
+                401,
+                "AUTHENTICATION_ERROR",
+                "Authentication failed: the Authorization header is missing or not valid",
+            )
+        if route.endpoint == "archive":
+            return self._archive(requester, route.ident)
+        if route.endpoint == "pool":
+            return self._read_pool(requester, route.ident)
+        if route.endpoint == "assignments":
+            return self._assignments(requester, route.query)
+        return self._read_operation(requester, route.ident, log=route.endpoint == "log")
+
+    def _invalid(self, field: str, message: str) -> Reply:
+        return self._error(
+            400,
+            "VALIDATION_ERROR",
+            "Validation failed",
+            {field: {"code": "VALUE_INVALID", "message": message}},
+        )
+
+    def _own_pool(self, requester: str, pool_id: str) -> PoolState | Reply:
+        """The requester's pool, or the error that says why it is not available."""
+        if not (pool_id.isascii() and pool_id.isdigit()):
+            return self._invalid("pool_id", "must be decimal digits")
+        pool = self.state.pool(pool_id)
+        if pool is None:
+            return self._error(404, "DOES_NOT_EXIST", "Pool does not exist")
+        if pool.owner != requester:
+            return self._error(403, "ACCESS_DENIED", "Access denied")
+        return pool
+
+    def _read_pool(self, requester: str, pool_id: str) -> Reply:
+        pool = self._own_pool(requester, pool_id)
+        if isinstance(pool, Reply):
+            return pool
+        data: dict[str, Any] = {
+            "id": pool.id,
+            "private_name": f"Fake pool {pool.id}",
+            "status": pool.status,
+        }
+        if pool.status != "OPEN":
+            data["last_close_reason"] = "MANUAL"
+        return json_reply(200, data)
+
+    def _assignments(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
+        """The requester's rejected assignments: the fake knows one per pool, its last rejection.
+
+        Filters ``pool_id`` and ``status`` (comma-separated), ``sort`` (comma-separated keys,
+        ``-`` for descending) and ``limit`` (1..300, default 50) are honoured; other parameters
+        are ignored, as they would not change what the fake knows.
+        """
+        last = {key: values[-1] for key, values in query.items() if values}
+        pool_id = last.get("pool_id")
+        if pool_id is not None and not (pool_id.isascii() and pool_id.isdigit()):
+            return self._invalid("pool_id", "must be decimal digits")
+        limit_text = last.get("limit", "50")
+        if not (limit_text.isascii() and limit_text.isdigit() and 1 <= int(limit_text) <= 300):
+            return self._invalid("limit", "must be an integer from 1 to 300")
+        sort_keys = [key for key in last.get("sort", "id").split(",") if key]
+        if any(key.removeprefix("-") not in SORT_KEYS for key in sort_keys):
+            return self._invalid("sort", f"sort keys are {', '.join(SORT_KEYS)}, '-' to reverse")
+        statuses = set(last["status"].split(",")) if "status" in last else {"REJECTED"}
+        items: list[dict[str, Any]] = []
+        if "REJECTED" in statuses:
+            pools = [pool_id] if pool_id is not None else self.state.pool_ids()
+            for candidate in pools:
+                pool = self.state.pool(candidate)
+                if pool is None or pool.owner != requester or pool.last_rejected is None:
+                    continue
+                items.append(self._rejected_assignment(pool))
+        for key in reversed(sort_keys):  # stable sorts, last key first
+            name = key.removeprefix("-")
+            items.sort(key=lambda item: str(item.get(name, "")), reverse=key.startswith("-"))
+        limit = int(limit_text)
+        return json_reply(200, {"items": items[:limit], "has_more": len(items) > limit})
+
+    def _rejected_assignment(self, pool: PoolState) -> dict[str, Any]:
+        assert pool.last_rejected is not None
+        # Stable per pool and seed, so that the same scenario lists the same ids.
+        assignment_id = uuid.uuid5(uuid.NAMESPACE_URL, f"fake-toloka/{self.seed}/{pool.id}")
+        return {
+            "id": str(assignment_id),
+            "pool_id": pool.id,
+            "status": "REJECTED",
+            "rejected": timestamp(pool.last_rejected),
+        }
+
+    def _archive(self, requester: str, pool_id: str) -> Reply:
+        pool = self._own_pool(requester, pool_id)
+        if isinstance(pool, Reply):
+            return pool
+        if pool.status == "ARCHIVED":
+            return no_content()
+        active = self.state.active_operation(pool_id)
+        if active is not None:
+            return self._error(
+                409,
+                "POOL_LOCKED_BY_ANOTHER_OPERATION",
+                "The pool is locked by another operation",
+                {"operation_id": active},
+            )
+        if pool.status != "CLOSED":
+            return self._error(
+                409,
+                "INAPPROPRIATE_STATUS",
+                INAPPROPRIATE_STATUS_MESSAGE,
+                {"appropriate_statuses": ["CLOSED"]},
+            )
+        blocked = self._rejection_block(pool)
+        if blocked is not None:
+            return blocked
+        operation = self.state.start_archive(
+            pool_id,
+            self._operation_ids.next_uuid(),
+            fails=self.faults.operation_fails(pool_id),
+        )
+        return json_reply(202, operation.to_json())
+
+    def _rejection_block(self, pool: PoolState) -> Reply | None:
+        archivable_from = pool.archivable_from
+        if pool.last_rejected is None or archivable_from is None:
+            return None
+        if self.clock.now() >= archivable_from:
+            return None
+        return self._error(
+            409,
+            "THERE_IS_REJECTED_ASSIGNMENT",
+            "The pool has assignments rejected less than 9 days ago; "
+            "it can be archived when the appeal period is over",
+            {
+                "last_rejected": timestamp(pool.last_rejected),
+                "archivable_from": timestamp(archivable_from),
+            },
+        )
+
+    def _read_operation(self, requester: str, operation_id: str, *, log: bool) -> Reply:
+        operation = self.state.operation(operation_id)
+        if operation is None:
+            return self._error(404, "DOES_NOT_EXIST", "Operation does not exist")
+        if operation.owner != requester:
+            return self._error(403, "ACCESS_DENIED", "Access denied")
+        if log:
+            return json_reply(200, list(operation.log))
+        return json_reply(200, operation.to_json())

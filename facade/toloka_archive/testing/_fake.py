@@ -1,0 +1,198 @@
+"""`FakeToloka`: the public face of the fake, composing its state, faults and carriers."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from toloka_archive.testing import _validation as check
+from toloka_archive.testing._app import RecordedRequest, TolokaApp
+from toloka_archive.testing._clock import Clock, SystemClock
+from toloka_archive.testing._faults import Fault
+from toloka_archive.testing._ratelimit import DEFAULT_RATE_LIMIT
+from toloka_archive.testing._server import FakeServer
+from toloka_archive.testing._state import OperationState, PoolState
+from toloka_archive.testing._transport import AsyncFakeTransport, FakeTransport
+from toloka_archive.testing._wire import Reply
+
+if TYPE_CHECKING:
+    from toloka_archive.testing._scenario import Scenario
+
+DEFAULT_ARCHIVE_SECONDS = 3.0
+
+
+class FakeToloka:
+    """A stateful emulator of Toloka's pool-archiving API.
+
+    Declare requesters, pools and faults (or load a `Scenario`), then reach the fake through
+    `transport` / `async_transport` (no sockets) or `serve` (loopback HTTP). All of them go
+    through `handle`, so they behave the same. Time comes from ``clock`` (a `ManualClock` in
+    tests); ``seed`` makes request ids, operation ids and probabilistic faults repeatable;
+    ``rate_limit`` is requests per second of the fake's clock (``None``: no limit).
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        seed: int = 0,
+        rate_limit: int | None = DEFAULT_RATE_LIMIT,
+    ) -> None:
+        check.integer("FakeToloka", "seed", seed, minimum=-(2**63))
+        if rate_limit is not None:
+            check.integer("FakeToloka", "rate_limit", rate_limit, minimum=1)
+        self._app = TolokaApp(SystemClock() if clock is None else clock, seed, rate_limit)
+
+    @classmethod
+    def from_scenario(
+        cls, scenario: Scenario, *, clock: Clock | None = None, seed: int | None = None
+    ) -> FakeToloka:
+        """A fake set up as ``scenario`` declares. ``seed`` overrides the scenario's seed;
+        without ``clock``, a real clock starting at the scenario's ``clock_start`` (if any)."""
+        return scenario.build(clock=clock, seed=seed)
+
+    # -- declaring the world ------------------------------------------------------------
+
+    def add_requester(
+        self, name: str, *, api_keys: Iterable[str] = (), oauth_tokens: Iterable[str] = ()
+    ) -> None:
+        """A requester, known by any of its API keys (``ApiKey``) or OAuth tokens (``OAuth``)."""
+        with self._app.lock:
+            self._app.requesters.add(name, list(api_keys), list(oauth_tokens))
+
+    def add_pool(
+        self,
+        pool_id: str,
+        *,
+        owner: str | None = None,
+        status: str = "CLOSED",
+        last_rejected: datetime.datetime | None = None,
+        archive_seconds: float = DEFAULT_ARCHIVE_SECONDS,
+        fail: bool = False,
+    ) -> PoolState:
+        """A pool. ``owner`` may be left out when there is exactly one requester.
+
+        ``last_rejected`` (UTC) is the last rejected assignment: archiving is refused until
+        9 days after it. ``archive_seconds`` is how long an archive operation takes; with
+        ``fail=True`` every archive operation of this pool ends ``FAIL``.
+        """
+        where = "add_pool"
+        with self._app.lock:
+            pool_id = check.pool_id(where, "pool_id", pool_id)
+            if self._app.state.has_pool(pool_id):
+                raise check.FieldError(where, "pool_id", f"pool {pool_id!r} already exists")
+            owner = self._owner(where, owner)
+            self._app.state.add_pool(
+                pool_id,
+                owner=owner,
+                status=check.pool_status(where, "status", status),
+                last_rejected=None
+                if last_rejected is None
+                else check.utc_datetime(where, "last_rejected", last_rejected),
+                archive_seconds=check.number(where, "archive_seconds", archive_seconds),
+                fail=check.boolean(where, "fail", fail),
+            )
+            state = self._app.state.pool(pool_id)
+        assert state is not None
+        return state
+
+    def _owner(self, where: str, owner: str | None) -> str:
+        names = self._app.requesters.names
+        if owner is None:
+            if len(names) != 1:
+                raise check.FieldError(
+                    where, "owner", "required unless exactly one requester is declared"
+                )
+            return names[0]
+        if owner not in self._app.requesters:
+            known = ", ".join(repr(name) for name in names) or "none yet"
+            raise check.FieldError(
+                where, "owner", f"unknown requester {owner!r}; declared: {known}"
+            )
+        return owner
+
+    def add_fault(self, fault: Fault) -> None:
+        """Inject a fault; faults apply in the order added (see `Fault`)."""
+        if fault.pool is not None and not self._app.state.has_pool(fault.pool):
+            raise check.FieldError("add_fault", "pool", f"unknown pool {fault.pool!r}")
+        with self._app.lock:
+            self._app.faults.add(fault)
+
+    # -- looking at the world -----------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        return self._app.clock
+
+    @property
+    def seed(self) -> int:
+        return self._app.seed
+
+    @property
+    def rate_limit(self) -> int | None:
+        return self._app.limiter.limit
+
+    @property
+    def faults(self) -> tuple[Fault, ...]:
+        return tuple(self._app.faults.faults)
+
+    def pool(self, pool_id: str) -> PoolState:
+        """The pool as it is now on the fake's clock. `KeyError` for an unknown pool."""
+        with self._app.lock:
+            state = self._app.state.pool(pool_id)
+        if state is None:
+            raise KeyError(pool_id)
+        return state
+
+    def operation(self, operation_id: str) -> OperationState:
+        """The operation as it is now on the fake's clock. `KeyError` for an unknown one."""
+        with self._app.lock:
+            state = self._app.state.operation(operation_id)
+        if state is None:
+            raise KeyError(operation_id)
+        return state
+
+    @property
+    def requests(self) -> tuple[RecordedRequest, ...]:
+        """The most recent requests answered (up to 10,000), oldest first; no credentials."""
+        with self._app.lock:
+            return tuple(self._app.log)
+
+    @property
+    def request_count(self) -> int:
+        """How many requests have been answered in all."""
+        return self._app.request_count
+
+    # -- reaching it --------------------------------------------------------------------
+
+    def handle(self, method: str, path: str, query: str, headers: Mapping[str, str]) -> Reply:
+        """The request-handling core every carrier uses; see `TolokaApp.handle`."""
+        return self._app.handle(method, path, query, headers)
+
+    def transport(self, *, sleep: Callable[[float], object] | None = None) -> FakeTransport:
+        """An `httpx.BaseTransport` answered in-process. ``sleep`` serves ``slow`` faults."""
+        return FakeTransport(self._app.handle, sleep)
+
+    def async_transport(
+        self, *, sleep: Callable[[float], Awaitable[object]] | None = None
+    ) -> AsyncFakeTransport:
+        """An `httpx.AsyncBaseTransport` answered in-process. ``sleep`` serves ``slow`` faults."""
+        return AsyncFakeTransport(self._app.handle, sleep)
+
+    def __repr__(self) -> str:
+        return (
+            f"<FakeToloka pools={self._app.state.pool_count()} seed={self.seed} "
+            f"clock={self._app.clock!r}>"
+        )
+
+
+def serve(fake: FakeToloka, host: str = "127.0.0.1", port: int = 0) -> FakeServer:
+    """Serve ``fake`` over HTTP on ``host:port`` (0: a free port) from a background thread.
+
+    Use it as a context manager; ``server.url`` is the base URL (``http://127.0.0.1:PORT/api/v1``)::
+
+        with serve(fake) as server:
+            httpx.post(f"{server.url}/pools/21/archive", headers=...)
+    """
+    return FakeServer(fake.handle, host, port)

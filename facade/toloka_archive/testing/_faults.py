@@ -1,0 +1,201 @@
+"""Fault injection: declared misbehaviour, applied to matching requests, the same way every run.
+
+A `Fault` says *what* goes wrong (``kind``) and *where* (``pool``, ``endpoint``), *how often*
+(``first`` N matching requests, each with ``probability``). `FaultBook` keeps the counters and
+draws derived from the fake's seed (`_seeded`), so the same scenario, seed and request sequence
+give the same faults run after run.
+
+Kinds:
+
+- ``operation_fail``: the archive operation started by a matching request ends ``FAIL``
+  (the request itself answers 202 as usual; the pool stays ``CLOSED``; the log says why);
+- ``rate_limit``: 429 ``TOO_MANY_REQUESTS`` with ``Retry-After: <retry_after>`` (default 1;
+  an int is seconds, a string is sent as is, e.g. an HTTP date) and, if ``retry_after_ms`` is
+  set, ``retry-after-ms``;
+- ``internal_error``: 500 ``INTERNAL_ERROR``, Toloka's JSON body;
+- ``unavailable``: 503 ``REMOTE_SERVICE_UNAVAILABLE``, Toloka's JSON body;
+- ``bad_gateway``: 502 with a short HTML body, as a proxy would send;
+- ``disconnect``: the connection is closed with no response at all;
+- ``slow``: the answer (whatever it is) comes ``delay`` seconds late (default 1.0).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Literal
+
+from toloka_archive.testing import _validation as check
+from toloka_archive.testing._seeded import SeededSequence
+
+FaultKind = Literal[
+    "operation_fail",
+    "rate_limit",
+    "internal_error",
+    "unavailable",
+    "bad_gateway",
+    "disconnect",
+    "slow",
+]
+FAULT_KINDS: tuple[str, ...] = (
+    "operation_fail",
+    "rate_limit",
+    "internal_error",
+    "unavailable",
+    "bad_gateway",
+    "disconnect",
+    "slow",
+)
+
+Endpoint = Literal["archive", "operation", "log", "pool", "assignments"]
+ENDPOINTS: tuple[str, ...] = ("archive", "operation", "log", "pool", "assignments")
+
+DEFAULT_RETRY_AFTER = 1
+DEFAULT_DELAY = 1.0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Fault:
+    """One kind of misbehaviour and the requests it applies to.
+
+    ``pool``: ``None`` for every pool, or a pool id (requests about its operations match too).
+    ``endpoint``: ``None`` for every request, or one of `ENDPOINTS`: ``"archive"``
+    (``POST /pools/{id}/archive``), ``"operation"``, ``"log"``, ``"pool"`` (``GET /pools/{id}``)
+    or ``"assignments"`` (``GET /assignments``, matched to a pool by its ``pool_id``).
+    ``first``: apply to the first N matching requests only (``None``: to all); counting matching
+    requests, so ``first=2`` then succeeds from the third on, which is how a retry is tested.
+    ``probability``: the chance (0..1) that a matching request is hit, drawn from the seeded
+    generator. ``retry_after``/``retry_after_ms`` only for ``rate_limit``; ``delay`` only for
+    ``slow``. Anything else wrong raises `ValueError` naming the field.
+    """
+
+    kind: FaultKind
+    pool: str | None = None
+    endpoint: Endpoint | None = None
+    first: int | None = None
+    probability: float = 1.0
+    retry_after: int | str | None = None
+    retry_after_ms: int | None = None
+    delay: float | None = None
+
+    def __post_init__(self) -> None:
+        owner = "Fault"
+        if self.kind not in FAULT_KINDS:
+            raise check.FieldError(
+                owner,
+                "kind",
+                f"unknown fault kind {self.kind!r}; choose {check.choices(FAULT_KINDS)}",
+            )
+        if self.pool is not None:
+            object.__setattr__(self, "pool", check.pool_id(owner, "pool", self.pool))
+        if self.endpoint is not None and self.endpoint not in ENDPOINTS:
+            raise check.FieldError(
+                owner,
+                "endpoint",
+                f"unknown endpoint {self.endpoint!r}; choose {check.choices(ENDPOINTS)} "
+                "(or leave it out for every request)",
+            )
+        if self.kind == "operation_fail" and self.endpoint not in (None, "archive"):
+            raise check.FieldError(
+                owner, "endpoint", "operation_fail applies to archive requests only"
+            )
+        if self.first is not None:
+            check.integer(owner, "first", self.first, minimum=1)
+        probability = check.number(owner, "probability", self.probability, maximum=1.0)
+        object.__setattr__(self, "probability", probability)
+        self._check_kind_fields(owner)
+
+    def _check_kind_fields(self, owner: str) -> None:
+        if self.kind != "rate_limit":
+            for name in ("retry_after", "retry_after_ms"):
+                if getattr(self, name) is not None:
+                    raise check.FieldError(owner, name, "only a rate_limit fault has it")
+        elif isinstance(self.retry_after, str):
+            check.text(owner, "retry_after", self.retry_after)
+        elif self.retry_after is not None:
+            check.integer(owner, "retry_after", self.retry_after)
+        if self.retry_after_ms is not None:
+            check.integer(owner, "retry_after_ms", self.retry_after_ms)
+        if self.kind != "slow":
+            if self.delay is not None:
+                raise check.FieldError(owner, "delay", "only a slow fault has it")
+        elif self.delay is not None:
+            delay = check.number(owner, "delay", self.delay, allow_minimum=False)
+            object.__setattr__(self, "delay", delay)
+
+    def retry_after_headers(self) -> tuple[tuple[str, str], ...]:
+        retry_after = DEFAULT_RETRY_AFTER if self.retry_after is None else self.retry_after
+        headers = [("retry-after", str(retry_after))]
+        if self.retry_after_ms is not None:
+            headers.append(("retry-after-ms", str(self.retry_after_ms)))
+        return tuple(headers)
+
+    @property
+    def delay_seconds(self) -> float:
+        return DEFAULT_DELAY if self.delay is None else self.delay
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the faults decided for one request: a late answer, and/or an answer that replaces it."""
+
+    delay: float = 0.0
+    fault: Fault | None = None
+
+
+NO_FAULT = Verdict()
+
+
+class FaultBook:
+    """The declared faults, how many requests each has matched, and the seeded draws."""
+
+    def __init__(self, seed: int) -> None:
+        self._faults: list[Fault] = []
+        self._matched: list[int] = []
+        self._draws = SeededSequence(seed, "faults")
+
+    def add(self, fault: Fault) -> None:
+        if not isinstance(fault, Fault):
+            raise TypeError(f"add_fault expects a Fault, got {type(fault).__name__}")
+        self._faults.append(fault)
+        self._matched.append(0)
+
+    @property
+    def faults(self) -> Sequence[Fault]:
+        return tuple(self._faults)
+
+    def _fires(self, index: int, fault: Fault, endpoint: str | None, pool: str | None) -> bool:
+        if fault.pool is not None and fault.pool != pool:
+            return False
+        if fault.endpoint is not None and fault.endpoint != endpoint:
+            return False
+        self._matched[index] += 1
+        if fault.first is not None and self._matched[index] > fault.first:
+            return False
+        # Draw only for real chances: a certain fault leaves the generator untouched.
+        return fault.probability >= 1.0 or self._draws.next_float() < fault.probability
+
+    def for_request(self, endpoint: str | None, pool: str | None) -> Verdict:
+        """The faults for one request, in the order declared: every slow fault adds its delay;
+        the first other fault that fires decides the answer."""
+        if not self._faults:
+            return NO_FAULT
+        delay = 0.0
+        chosen: Fault | None = None
+        for index, fault in enumerate(self._faults):
+            if fault.kind == "operation_fail" or (chosen is not None and fault.kind != "slow"):
+                continue
+            if self._fires(index, fault, endpoint, pool):
+                if fault.kind == "slow":
+                    delay += fault.delay_seconds
+                else:
+                    chosen = fault
+        return Verdict(delay=delay, fault=chosen)
+
+    def operation_fails(self, pool: str) -> bool:
+        """Whether the archive operation being started for ``pool`` is set to fail."""
+        fails = False
+        for index, fault in enumerate(self._faults):
+            if fault.kind == "operation_fail" and self._fires(index, fault, "archive", pool):
+                fails = True
+        return fails

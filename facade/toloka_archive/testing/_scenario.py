@@ -1,0 +1,355 @@
+"""Scenarios: a TOML file that declares a fake Toloka's requesters, pools and faults.
+
+The format is documented field by field at the top of the packaged ``scenarios/default.toml``
+and in the package docstring. Loading checks everything before anything is built, and every
+mistake raises `ScenarioError` with one line that names the file and either the line (TOML
+syntax) or the field path, counting array items from 0::
+
+    my.toml: pools[2].status: unknown status 'CLOSSED'; choose OPEN, CLOSED or ARCHIVED
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from typing import Any, cast
+
+from toloka_archive.testing import _validation as check
+from toloka_archive.testing._clock import Clock, SystemClock
+from toloka_archive.testing._fake import FakeToloka
+from toloka_archive.testing._faults import Fault
+from toloka_archive.testing._ratelimit import DEFAULT_RATE_LIMIT
+
+DEFAULT_SCENARIO = "scenarios/default.toml"
+MAX_RANGE_COUNT = 1_000_000
+
+_TOP_LEVEL = ("settings", "requesters", "pools", "pool_ranges", "faults")
+_SETTINGS = ("seed", "rate_limit", "clock_start")
+_REQUESTER = ("name", "api_keys", "oauth_tokens")
+_POOL_COMMON = (
+    "owner",
+    "status",
+    "last_rejected",
+    "last_rejected_days_ago",
+    "archive_seconds",
+    "fail",
+)
+_POOL = ("id", *_POOL_COMMON)
+_POOL_RANGE = ("first", "count", *_POOL_COMMON)
+_FAULT = tuple(field.name for field in dataclasses.fields(Fault))
+
+
+class ScenarioError(ValueError):
+    """A scenario cannot be used; the message names the file and the line or field."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RequesterSpec:
+    name: str
+    api_keys: tuple[str, ...] = ()
+    oauth_tokens: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        # Credentials stay out of reprs, tracebacks and logs.
+        return (
+            f"RequesterSpec(name={self.name!r}, api_keys=<{len(self.api_keys)}>, "
+            f"oauth_tokens=<{len(self.oauth_tokens)}>)"
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PoolSpec:
+    """A pool to create. A rejection is given either as a moment or as days before the start."""
+
+    id: str
+    owner: str
+    status: str = "CLOSED"
+    last_rejected: datetime.datetime | None = None
+    last_rejected_days_ago: float | None = None
+    archive_seconds: float = 3.0
+    fail: bool = False
+
+    def rejected_at(self, now: datetime.datetime) -> datetime.datetime | None:
+        if self.last_rejected_days_ago is not None:
+            return now - datetime.timedelta(days=self.last_rejected_days_ago)
+        return self.last_rejected
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Scenario:
+    """A checked scenario: load it with `Scenario.load` and build a fake with `build`."""
+
+    requesters: tuple[RequesterSpec, ...] = ()
+    pools: tuple[PoolSpec, ...] = ()
+    faults: tuple[Fault, ...] = ()
+    seed: int = 0
+    rate_limit: int | None = DEFAULT_RATE_LIMIT
+    clock_start: datetime.datetime | None = None
+    source: str = "<scenario>"
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> Scenario:
+        """Read a scenario file; ``None`` reads the default scenario shipped in the package."""
+        if path is None:
+            resource = resources.files("toloka_archive.testing").joinpath(DEFAULT_SCENARIO)
+            return cls.loads(resource.read_text(encoding="utf-8"), source=f"<{DEFAULT_SCENARIO}>")
+        source = os.fspath(path)
+        try:
+            with open(source, "rb") as handle:
+                raw = handle.read()
+        except OSError as error:
+            raise ScenarioError(f"{source}: cannot read: {error.strerror}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ScenarioError(f"{source}: not UTF-8 text ({error.reason})") from None
+        return cls.loads(text, source=source)
+
+    @classmethod
+    def loads(cls, text: str, *, source: str = "<string>") -> Scenario:
+        """Parse and check scenario TOML given as a string."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            # tomllib's message ends with "(at line L, column C)".
+            raise ScenarioError(f"{source}: invalid TOML: {error}") from None
+        return cls.from_dict(data, source=source)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<dict>") -> Scenario:
+        """Check an already parsed scenario (the TOML's tables as dicts and lists)."""
+        try:
+            return _Reader(data).scenario(source)
+        except check.FieldError as error:
+            raise ScenarioError(f"{source}: {error}".replace("\n", " ")) from None
+
+    @classmethod
+    def default(cls) -> Scenario:
+        return cls.load(None)
+
+    def build(self, *, clock: Clock | None = None, seed: int | None = None) -> FakeToloka:
+        """A fresh fake set up as declared; see `FakeToloka.from_scenario`."""
+        fake = FakeToloka(
+            clock=SystemClock(self.clock_start) if clock is None else clock,
+            seed=self.seed if seed is None else seed,
+            rate_limit=self.rate_limit,
+        )
+        for requester in self.requesters:
+            fake.add_requester(
+                requester.name, api_keys=requester.api_keys, oauth_tokens=requester.oauth_tokens
+            )
+        now = fake.clock.now()
+        for pool in self.pools:
+            fake.add_pool(
+                pool.id,
+                owner=pool.owner,
+                status=pool.status,
+                last_rejected=pool.rejected_at(now),
+                archive_seconds=pool.archive_seconds,
+                fail=pool.fail,
+            )
+        for fault in self.faults:
+            fake.add_fault(fault)
+        return fake
+
+
+class _Table:
+    """One TOML table being read, with its place in the file for messages."""
+
+    def __init__(self, path: str, data: object, fields: tuple[str, ...]) -> None:
+        if not isinstance(data, dict):
+            raise check.FieldError("", path, f"expected a table, got {check.type_name(data)}")
+        for key in data:
+            if key not in fields:
+                hint = difflib.get_close_matches(key, fields, n=1)
+                suggestion = f"did you mean {hint[0]!r}? " if hint else ""
+                raise check.FieldError(
+                    path,
+                    key,
+                    f"unknown field; {suggestion}expected one of {', '.join(fields)}",
+                )
+        self.path = path
+        self.data: dict[str, object] = data
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data
+
+    def __getitem__(self, key: str) -> object:
+        return self.data[key]
+
+
+def _items(data: Mapping[str, Any], key: str, fields: tuple[str, ...]) -> Iterator[_Table]:
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        raise check.FieldError(
+            "", key, f"expected an array of tables ([[{key}]]), got {check.type_name(items)}"
+        )
+    for index, item in enumerate(items):
+        yield _Table(f"{key}[{index}]", item, fields)
+
+
+class _Reader:
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._top = _Table("", dict(data), _TOP_LEVEL)
+        self._data = data
+        self._requesters: list[str] = []
+        self._pool_paths: dict[str, str] = {}
+
+    def scenario(self, source: str) -> Scenario:
+        seed, rate_limit, clock_start = self._settings()
+        requesters = tuple(
+            self._requester(table) for table in _items(self._data, "requesters", _REQUESTER)
+        )
+        pools = [self._pool(table) for table in _items(self._data, "pools", _POOL)]
+        for table in _items(self._data, "pool_ranges", _POOL_RANGE):
+            pools.extend(self._pool_range(table))
+        faults = tuple(self._fault(table) for table in _items(self._data, "faults", _FAULT))
+        return Scenario(
+            requesters=requesters,
+            pools=tuple(pools),
+            faults=faults,
+            seed=seed,
+            rate_limit=rate_limit,
+            clock_start=clock_start,
+            source=source,
+        )
+
+    def _settings(self) -> tuple[int, int | None, datetime.datetime | None]:
+        if "settings" not in self._top:
+            return 0, DEFAULT_RATE_LIMIT, None
+        table = _Table("settings", self._top["settings"], _SETTINGS)
+        seed = check.integer("settings", "seed", table["seed"]) if "seed" in table else 0
+        rate_limit: int | None = DEFAULT_RATE_LIMIT
+        if "rate_limit" in table:
+            value = table["rate_limit"]
+            if value is False:
+                rate_limit = None
+            elif value is True:
+                raise check.FieldError(
+                    "settings", "rate_limit", "expected requests per second, or false for none"
+                )
+            else:
+                rate_limit = check.integer("settings", "rate_limit", value, minimum=1)
+        clock_start = (
+            check.utc_datetime("settings", "clock_start", table["clock_start"])
+            if "clock_start" in table
+            else None
+        )
+        return seed, rate_limit, clock_start
+
+    def _requester(self, table: _Table) -> RequesterSpec:
+        if "name" not in table:
+            raise check.FieldError(table.path, "name", "required")
+        name = check.text(table.path, "name", table["name"])
+        if name in self._requesters:
+            raise check.FieldError(table.path, "name", f"requester {name!r} is declared twice")
+        self._requesters.append(name)
+        return RequesterSpec(
+            name=name,
+            api_keys=self._secrets(table, "api_keys"),
+            oauth_tokens=self._secrets(table, "oauth_tokens"),
+        )
+
+    @staticmethod
+    def _secrets(table: _Table, key: str) -> tuple[str, ...]:
+        if key not in table:
+            return ()
+        values = table[key]
+        if not isinstance(values, list):
+            raise check.FieldError(
+                table.path, key, f"expected an array of strings, got {check.type_name(values)}"
+            )
+        return tuple(
+            check.text(table.path, f"{key}[{index}]", value, secret=True)
+            for index, value in enumerate(values)
+        )
+
+    def _claim_pool_id(self, pool_id: str, path: str, field: str) -> None:
+        earlier = self._pool_paths.get(pool_id)
+        if earlier is not None:
+            raise check.FieldError(
+                path, field, f"pool {pool_id!r} is declared twice (also at {earlier})"
+            )
+        self._pool_paths[pool_id] = path
+
+    def _pool_fields(self, table: _Table) -> dict[str, Any]:
+        path = table.path
+        fields: dict[str, Any] = {"owner": self._owner(table)}
+        if "status" in table:
+            fields["status"] = check.pool_status(path, "status", table["status"])
+        if "last_rejected" in table and "last_rejected_days_ago" in table:
+            raise check.FieldError(
+                path, "last_rejected_days_ago", "give last_rejected or this, not both"
+            )
+        if "last_rejected" in table:
+            fields["last_rejected"] = check.utc_datetime(
+                path, "last_rejected", table["last_rejected"]
+            )
+        if "last_rejected_days_ago" in table:
+            fields["last_rejected_days_ago"] = check.number(
+                path, "last_rejected_days_ago", table["last_rejected_days_ago"]
+            )
+        if "archive_seconds" in table:
+            fields["archive_seconds"] = check.number(
+                path, "archive_seconds", table["archive_seconds"]
+            )
+        if "fail" in table:
+            fields["fail"] = check.boolean(path, "fail", table["fail"])
+        return fields
+
+    def _owner(self, table: _Table) -> str:
+        if "owner" not in table:
+            if len(self._requesters) == 1:
+                return self._requesters[0]
+            raise check.FieldError(
+                table.path, "owner", "required unless exactly one requester is declared"
+            )
+        owner = check.text(table.path, "owner", table["owner"])
+        if owner not in self._requesters:
+            known = ", ".join(repr(name) for name in self._requesters) or "none"
+            raise check.FieldError(
+                table.path, "owner", f"unknown requester {owner!r}; declared: {known}"
+            )
+        return owner
+
+    def _pool(self, table: _Table) -> PoolSpec:
+        if "id" not in table:
+            raise check.FieldError(table.path, "id", "required")
+        pool_id = check.pool_id(table.path, "id", table["id"])
+        fields = self._pool_fields(table)
+        self._claim_pool_id(pool_id, table.path, "id")
+        return PoolSpec(id=pool_id, **fields)
+
+    def _pool_range(self, table: _Table) -> list[PoolSpec]:
+        for key in ("first", "count"):
+            if key not in table:
+                raise check.FieldError(table.path, key, "required")
+        first = check.integer(table.path, "first", table["first"])
+        count = check.integer(table.path, "count", table["count"], minimum=1)
+        if count > MAX_RANGE_COUNT:
+            raise check.FieldError(
+                table.path, "count", f"at most {MAX_RANGE_COUNT:,} pools per range, got {count:,}"
+            )
+        fields = self._pool_fields(table)
+        pools = []
+        for offset in range(count):
+            pool_id = str(first + offset)
+            self._claim_pool_id(pool_id, table.path, "first")
+            pools.append(PoolSpec(id=pool_id, **fields))
+        return pools
+
+    def _fault(self, table: _Table) -> Fault:
+        if "kind" not in table:
+            raise check.FieldError(table.path, "kind", "required")
+        try:
+            fault = Fault(**cast(dict[str, Any], table.data))
+        except check.FieldError as error:
+            raise check.FieldError(table.path, error.field, error.reason) from None
+        if fault.pool is not None and fault.pool not in self._pool_paths:
+            raise check.FieldError(table.path, "pool", f"unknown pool {fault.pool!r}")
+        return fault

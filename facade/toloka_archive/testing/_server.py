@@ -1,0 +1,322 @@
+"""The fake on a real socket: a small asyncio HTTP/1.1 server on loopback.
+
+HTTP framing is left to h11 (already installed as a dependency of httpx), so keep-alive,
+pipelining, ``Connection: close``, HEAD and malformed requests are handled by a proven parser;
+each parsed request goes to the same core as the in-process transports. One event loop serves
+every connection; a ``slow`` fault holds back only its own connection (a timer, not a sleeping
+thread), and a ``disconnect`` fault closes the socket without a byte.
+
+`LoopbackServer` is the asyncio server itself (``python -m toloka_archive.testing`` runs it in the
+main thread); `serve` runs one in a background thread for tests and benchmarks, as a context
+manager that stops it and joins the thread on exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http
+import json
+import logging
+import socket
+import threading
+from types import TracebackType
+
+import h11
+
+from toloka_archive.testing._wire import JSON_CONTENT_TYPE, Handler, Reply
+
+logger = logging.getLogger("toloka_archive.testing")
+
+BACKLOG = 1024
+MAX_HEADER_BYTES = 64 * 1024
+
+
+def _static_error(status: int, code: str, message: str) -> Reply:
+    # For failures outside the core (a malformed request, a bug): no request id from the
+    # seeded sequence, so that such an event does not shift the ids of later answers.
+    body = json.dumps(
+        {"request_id": "fake-server", "code": code, "message": message}, separators=(",", ":")
+    ).encode()
+    headers = (
+        ("content-type", JSON_CONTENT_TYPE),
+        ("content-length", str(len(body))),
+        ("connection", "close"),
+    )
+    return Reply(status=status, headers=headers, body=body)
+
+
+_MALFORMED = _static_error(400, "VALIDATION_ERROR", "Malformed HTTP request")
+_CRASHED = _static_error(500, "INTERNAL_ERROR", "The fake failed to answer; see its log")
+
+
+def _reason(status: int) -> bytes:
+    try:
+        return http.HTTPStatus(status).phrase.encode("ascii")
+    except ValueError:
+        return b""
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: bytes in, h11 events, the core, bytes out."""
+
+    def __init__(self, handler: Handler, connections: set[_Connection]) -> None:
+        self._handler = handler
+        self._connections = connections
+        self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
+        self._transport: asyncio.Transport | None = None
+        self._request: h11.Request | None = None
+        self._pending: asyncio.TimerHandle | None = None  # a reply held back by a slow fault
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._connections.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        self._transport = None
+        self._connections.discard(self)
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            self._h11.receive_data(data)
+        except RuntimeError:  # bytes after the connection was already finished
+            self.abort()
+            return
+        self._advance()
+
+    def eof_received(self) -> bool | None:
+        try:
+            self._h11.receive_data(b"")
+        except RuntimeError:
+            return None
+        self._advance()
+        # Keep the socket open while a delayed answer is still to be written.
+        return True if self._pending is not None else None
+
+    def abort(self) -> None:
+        if self._transport is not None:
+            self._transport.abort()
+
+    def _advance(self) -> None:
+        """Handle every complete request buffered so far, one at a time, in order.
+
+        A loop, not recursion, so that a client pipelining thousands of requests in one write
+        cannot exhaust the stack; a held-back answer resumes it from its timer.
+        """
+        while self._pending is None and self._transport is not None:
+            try:
+                event = self._h11.next_event()
+            except h11.RemoteProtocolError:
+                self._write_raw(_MALFORMED)
+                return
+            if event is h11.NEED_DATA or event is h11.PAUSED:
+                return
+            if isinstance(event, h11.Request):
+                self._request = event
+            elif isinstance(event, h11.EndOfMessage):
+                reply = self._answer()
+                if reply.delay > 0:
+                    loop = asyncio.get_running_loop()
+                    self._pending = loop.call_later(reply.delay, self._deliver_late, reply)
+                    return
+                if not self._deliver(reply):
+                    return
+            elif isinstance(event, h11.ConnectionClosed):
+                self._transport.close()
+                return
+            # h11.Data: a request body; no endpoint of the fake reads one.
+
+    def _answer(self) -> Reply:
+        request = self._request
+        assert request is not None
+        raw_path, _, raw_query = request.target.partition(b"?")
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1") for name, value in request.headers
+        }
+        try:
+            return self._handler(
+                request.method.decode("ascii"),
+                raw_path.decode("latin-1"),
+                raw_query.decode("latin-1"),
+                headers,
+            )
+        except Exception:
+            logger.exception("the fake Toloka failed to answer a request")
+            return _CRASHED
+
+    def _deliver_late(self, reply: Reply) -> None:
+        self._pending = None
+        if self._deliver(reply):
+            self._advance()
+
+    def _deliver(self, reply: Reply) -> bool:
+        """Write the answer; True if the connection stays open for the next request."""
+        transport = self._transport
+        if transport is None:
+            return False
+        if reply.disconnect:
+            transport.close()
+            return False
+        request = self._request
+        head = h11.Response(
+            status_code=reply.status, headers=list(reply.headers), reason=_reason(reply.status)
+        )
+        chunks = [self._h11.send(head)]
+        if reply.body and request is not None and request.method != b"HEAD":
+            chunks.append(self._h11.send(h11.Data(data=reply.body)))
+        chunks.append(self._h11.send(h11.EndOfMessage()))
+        transport.write(b"".join(chunks))
+        if self._h11.our_state is h11.MUST_CLOSE:
+            transport.close()
+            return False
+        self._h11.start_next_cycle()
+        self._request = None
+        return True
+
+    def _write_raw(self, reply: Reply) -> None:
+        """Answer a request h11 could not parse, bypassing h11's state machine, and hang up."""
+        if self._transport is None:
+            return
+        lines = [f"HTTP/1.1 {reply.status} {_reason(reply.status).decode()}"]
+        lines += [f"{name}: {value}" for name, value in reply.headers]
+        self._transport.write("\r\n".join(lines).encode() + b"\r\n\r\n" + reply.body)
+        self._transport.close()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    # One socket, bound here rather than by asyncio: for port 0, a host with several addresses
+    # ("localhost") would otherwise get a different free port on each of them.
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class LoopbackServer:
+    """The asyncio HTTP server. Start it with `LoopbackServer.start` inside a running loop."""
+
+    def __init__(self, server: asyncio.Server, connections: set[_Connection]) -> None:
+        self._server = server
+        self._connections = connections
+        host, port = server.sockets[0].getsockname()[:2]
+        self.host: str = host
+        self.port: int = port
+
+    @classmethod
+    async def start(
+        cls, handler: Handler, host: str = "127.0.0.1", port: int = 0
+    ) -> LoopbackServer:
+        connections: set[_Connection] = set()
+        sock = _bind(host, port)
+        try:
+            server = await asyncio.get_running_loop().create_server(
+                lambda: _Connection(handler, connections), sock=sock, backlog=BACKLOG
+            )
+        except BaseException:
+            sock.close()
+            raise
+        return cls(server, connections)
+
+    @property
+    def url(self) -> str:
+        """The base URL clients use, e.g. ``http://127.0.0.1:54321/api/v1``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/api/v1"
+
+    async def aclose(self) -> None:
+        """Stop listening and drop every open connection (pending slow answers included)."""
+        self._server.close()
+        for connection in list(self._connections):
+            connection.abort()
+        await self._server.wait_closed()
+        # Let the transports run their connection_lost callbacks before the loop goes away.
+        while self._connections:
+            await asyncio.sleep(0)
+
+
+class FakeServer:
+    """A `LoopbackServer` running in a background thread; see `serve`."""
+
+    def __init__(self, handler: Handler, host: str, port: int) -> None:
+        self._handler = handler
+        self._host = host
+        self._port = port
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._server: LoopbackServer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(
+            target=asyncio.run, args=(self._main(),), name="toloka-fake-server", daemon=True
+        )
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            self._thread.join()
+            raise self._error
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        try:
+            self._server = await LoopbackServer.start(self._handler, self._host, self._port)
+        except BaseException as error:
+            self._error = error
+            return
+        finally:
+            self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            await self._server.aclose()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return self._server.url
+
+    @property
+    def host(self) -> str:
+        assert self._server is not None
+        return self._server.host
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return self._server.port
+
+    def close(self) -> None:
+        """Stop the server and wait for its thread to end. Calling it again does nothing."""
+        if not self._thread.is_alive():
+            return
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already closed
+                loop.call_soon_threadsafe(stop.set)
+        self._thread.join()
+
+    def __enter__(self) -> FakeServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "running" if self._thread.is_alive() else "closed"
+        return f"<FakeServer {self.url} {state}>"

@@ -1,0 +1,197 @@
+"""Conformance: real answers of the fake, of every kind, validated against openapi.yaml.
+
+openapi-core validates each response against the operation the request matches in the spec:
+status declared, content type declared, body matching the schema (required fields, types,
+enums, the timestamp ``pattern``), and declared response headers. Statuses the spec does not
+declare for an endpoint (502 from a proxy, 405, an unknown path) are not the contract's
+business; their shape is asserted directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+from openapi_core import Config, OpenAPI
+from openapi_core.datatypes import RequestParameters
+from openapi_core.validation.response.exceptions import ResponseValidationError
+from toloka_archive.testing import FakeToloka, Fault, ManualClock, Scenario
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
+
+# The spec's servers are Toloka's real hosts; the validator finds the operation by matching the
+# request URL against them, so the fake's URL is presented under the sandbox origin. Nothing is
+# ever sent there: this is a label for the path finder.
+SPEC_ORIGIN = "https://sandbox.toloka.dev"
+
+
+def _is_iso_datetime(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+# `format: date-time` means RFC 3339 to a strict checker, which requires an offset; Toloka's
+# real timestamps have none ("2016-04-07T16:06:15.902", UTC by convention), and the spec says so.
+# So "date-time" here checks that the value parses as ISO 8601, while the schema's `pattern`
+# still pins the exact offset-free form (a "Z" or "+00:00" fails it; see the test at the end).
+CONFIG = Config(extra_format_validators={"date-time": _is_iso_datetime})
+
+
+@pytest.fixture(scope="module")
+def spec() -> OpenAPI:
+    return OpenAPI.from_file_path(str(SPEC_PATH), config=CONFIG)
+
+
+class SpecRequest:
+    """An httpx request in openapi-core's request protocol."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        self.host_url = SPEC_ORIGIN
+        self.path = request.url.path
+        self.method = request.method.lower()
+        self.body = request.content or None
+        self.content_type = request.headers.get("content-type", "")
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(parse_qsl(request.url.query.decode())),
+            header=Headers(list(request.headers.items())),
+            cookie=ImmutableMultiDict(),
+        )
+
+
+class SpecResponse:
+    """An httpx response in openapi-core's response protocol."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.status_code = response.status_code
+        self.content_type = response.headers.get("content-type", "").lower()
+        self.headers = Headers(list(response.headers.items()))
+        self.data = response.content
+
+
+def validate(spec: OpenAPI, response: httpx.Response) -> None:
+    spec.validate_response(SpecRequest(response.request), SpecResponse(response))
+
+
+def collect_answers() -> dict[str, httpx.Response]:
+    """One real answer of every kind the spec declares, from the default scenario."""
+    clock = ManualClock()
+    scenario = dataclasses.replace(Scenario.load(None), rate_limit=None)
+    fake = FakeToloka.from_scenario(scenario, clock=clock)
+    fake.add_fault(Fault("rate_limit", pool="107", first=1, retry_after=2, retry_after_ms=1500))
+    fake.add_fault(Fault("internal_error", endpoint="operation", first=1))
+    fake.add_fault(Fault("unavailable", endpoint="log", first=1))
+    answers: dict[str, httpx.Response] = {}
+    key = {"Authorization": "ApiKey fake-api-key-0001"}
+    with httpx.Client(
+        transport=fake.transport(sleep=clock.sleep),
+        base_url="http://fake.toloka/api/v1",
+        headers=key,
+    ) as client:
+        answers["202"] = client.post("/pools/100/archive")
+        operation = f"/operations/{answers['202'].json()['id']}"
+        answers["500 operation (fault)"] = client.get(operation)
+        answers["200 PENDING"] = client.get(operation)
+        answers["503 log (fault)"] = client.get(f"{operation}/log")
+        clock.advance(1.0)
+        answers["200 RUNNING"] = client.get(operation)
+        answers["409 locked"] = client.post("/pools/100/archive")
+        clock.advance(1.0)
+        answers["200 SUCCESS"] = client.get(operation)
+        answers["200 log empty"] = client.get(f"{operation}/log")
+        answers["204"] = client.post("/pools/100/archive")
+        failing = f"/operations/{client.post('/pools/104/archive').json()['id']}"
+        clock.advance(2.0)
+        answers["200 FAIL"] = client.get(failing)
+        answers["200 log failed"] = client.get(f"{failing}/log")
+        answers["409 INAPPROPRIATE_STATUS"] = client.post("/pools/102/archive")
+        answers["409 THERE_IS_REJECTED_ASSIGNMENT"] = client.post("/pools/103/archive")
+        answers["400 archive"] = client.post("/pools/abc/archive")
+        answers["401 archive"] = client.post("/pools/100/archive", headers={"Authorization": ""})
+        answers["403 archive"] = client.post("/pools/200/archive")
+        answers["404 archive"] = client.post("/pools/999/archive")
+        answers["404 operation"] = client.get("/operations/nope")
+        answers["404 log"] = client.get("/operations/nope/log")
+        answers["429 archive (fault, Retry-After)"] = client.post("/pools/107/archive")
+        answers["500 archive (fault)"] = client.post("/pools/110/archive")
+        answers["503 archive (fault)"] = client.post("/pools/112/archive")
+        answers["200 pool CLOSED"] = client.get("/pools/103")
+        answers["200 pool OPEN"] = client.get("/pools/102")
+        answers["400 pool"] = client.get("/pools/x")
+        answers["403 pool"] = client.get("/pools/200")
+        answers["404 pool"] = client.get("/pools/999")
+        rejection = {"pool_id": "103", "status": "REJECTED", "sort": "-rejected", "limit": "1"}
+        answers["200 assignments"] = client.get("/assignments", params=rejection)
+        answers["200 assignments empty"] = client.get("/assignments", params={"pool_id": "100"})
+        answers["400 assignments"] = client.get("/assignments", params={"limit": "0"})
+        answers["502 (fault)"] = client.post("/pools/113/archive")
+        answers["405"] = client.get("/pools/100/archive")
+        answers["404 unknown path"] = client.get("/nowhere")
+
+    limited = FakeToloka.from_scenario(dataclasses.replace(scenario, rate_limit=1), clock=clock)
+    with httpx.Client(
+        transport=limited.transport(), base_url="http://fake.toloka/api/v1", headers=key
+    ) as client:
+        client.get("/pools/100")
+        answers["429 rate limit"] = client.get("/pools/100")
+    return answers
+
+
+ANSWERS = collect_answers()
+UNDECLARED = {"502 (fault)", "405", "404 unknown path"}
+DECLARED = sorted(set(ANSWERS) - UNDECLARED)
+
+
+def test_the_collection_covers_every_declared_status() -> None:
+    statuses = {ANSWERS[name].status_code for name in DECLARED}
+    assert statuses == {200, 202, 204, 400, 401, 403, 404, 409, 429, 500, 503}
+    for name in DECLARED:
+        assert name.split()[0] == str(ANSWERS[name].status_code), name
+
+
+@pytest.mark.parametrize("name", DECLARED)
+def test_answer_conforms_to_the_spec(spec: OpenAPI, name: str) -> None:
+    validate(spec, ANSWERS[name])
+
+
+@pytest.mark.parametrize("name", sorted(UNDECLARED))
+def test_undeclared_statuses_have_the_expected_shape(name: str) -> None:
+    response = ANSWERS[name]
+    if response.status_code == 502:
+        assert response.headers["content-type"] == "text/html"
+        assert b"502 Bad Gateway" in response.content
+        return
+    body: dict[str, Any] = response.json()
+    assert response.headers["content-type"] == "application/json"
+    assert set(body) >= {"request_id", "code", "message"}
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["2026-11-01T12:00:00.000Z", "2026-11-01T12:00:00.000+00:00", "yesterday"]
+)
+def test_the_validator_is_not_vacuous(spec: OpenAPI, timestamp: str) -> None:
+    """A timestamp with an offset, or no timestamp at all, is caught."""
+    real = ANSWERS["200 SUCCESS"]
+    body = real.json()
+    body["finished"] = timestamp
+    tampered = httpx.Response(200, json=body, request=real.request)
+    with pytest.raises(ResponseValidationError):
+        validate(spec, tampered)
+
+
+def test_a_missing_required_field_is_caught(spec: OpenAPI) -> None:
+    real = ANSWERS["404 operation"]
+    body = real.json()
+    del body["request_id"]
+    with pytest.raises(ResponseValidationError):
+        validate(spec, httpx.Response(404, json=body, request=real.request))
