@@ -145,8 +145,8 @@ def main() -> int:
         print(
             f"time: {args.pools} pools x {args.seconds:g} s, concurrency {args.concurrency}: "
             f"{elapsed:.1f} s (ideal {ideal:.1f} s, ratio {elapsed / ideal:.2f}; "
-            f"one by one: at least {args.pools * args.seconds:.0f} s); peak RSS {rss / 1024:.1f} MiB; "
-            f"outcomes {dict(outcomes)}"
+            f"one by one: at least {args.pools * args.seconds:.0f} s); "
+            f"peak RSS {rss / 1024:.1f} MiB; outcomes {dict(outcomes)}"
         )
     if not args.skip_memory:
         for count in (1_000, 10_000):
