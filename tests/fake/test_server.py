@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import dataclasses
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import httpx
 import pytest
-from toloka_archive.testing import FakeServer, FakeToloka, Fault, ManualClock, Scenario, serve
+from toloka_archive.testing import (
+    FakeServer,
+    FakeToloka,
+    Fault,
+    ManualClock,
+    Reply,
+    Scenario,
+    serve,
+)
 
 from tests.fake.script import DISCONNECTED, run_sync
 
@@ -158,10 +167,31 @@ def test_malformed_request_gets_a_json_400_and_the_connection_closes(server: Fak
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
         sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
         data = receive_all(sock)
+        with contextlib.suppress(OSError):  # more bytes after the answer are ignored
+            sock.sendall(b"MORE GARBAGE\r\n\r\n")
     head, _, body = data.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 ")
     assert b"content-type: application/json" in head
     assert b'"code":"VALIDATION_ERROR"' in body
+
+
+def test_a_crash_in_the_core_answers_500_and_the_server_keeps_serving(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls: list[str] = []
+
+    def broken(method: str, path: str, query: str, headers: Mapping[str, str]) -> Reply:
+        calls.append(path)
+        if len(calls) == 1:
+            raise ZeroDivisionError("a bug")
+        return Reply(status=204)
+
+    with FakeServer(broken, "127.0.0.1", 0) as server, httpx.Client(base_url=server.url) as client:
+        crashed = client.get("/pools/1")
+        assert crashed.status_code == 500
+        assert crashed.json()["code"] == "INTERNAL_ERROR"
+        assert client.get("/pools/1").status_code == 204
+    assert "failed to answer" in caplog.text
 
 
 def test_pipelined_requests_are_answered_in_order(server: FakeServer) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import http
 import json
 import logging
@@ -50,6 +51,7 @@ _MALFORMED = _static_error(400, "VALIDATION_ERROR", "Malformed HTTP request")
 _CRASHED = _static_error(500, "INTERNAL_ERROR", "The fake failed to answer; see its log")
 
 
+@functools.cache
 def _reason(status: int) -> bytes:
     try:
         return http.HTTPStatus(status).phrase.encode("ascii")
@@ -67,6 +69,7 @@ class _Connection(asyncio.Protocol):
         self._transport: asyncio.Transport | None = None
         self._request: h11.Request | None = None
         self._pending: asyncio.TimerHandle | None = None  # a reply held back by a slow fault
+        self._closing = False  # once we hang up, whatever else the client sends is ignored
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -81,6 +84,8 @@ class _Connection(asyncio.Protocol):
         self._connections.discard(self)
 
     def data_received(self, data: bytes) -> None:
+        if self._closing:
+            return
         try:
             self._h11.receive_data(data)
         except RuntimeError:  # bytes after the connection was already finished
@@ -101,13 +106,18 @@ class _Connection(asyncio.Protocol):
         if self._transport is not None:
             self._transport.abort()
 
+    def _close(self) -> None:
+        self._closing = True
+        if self._transport is not None:
+            self._transport.close()
+
     def _advance(self) -> None:
         """Handle every complete request buffered so far, one at a time, in order.
 
         A loop, not recursion, so that a client pipelining thousands of requests in one write
         cannot exhaust the stack; a held-back answer resumes it from its timer.
         """
-        while self._pending is None and self._transport is not None:
+        while self._pending is None and self._transport is not None and not self._closing:
             try:
                 event = self._h11.next_event()
             except h11.RemoteProtocolError:
@@ -126,7 +136,7 @@ class _Connection(asyncio.Protocol):
                 if not self._deliver(reply):
                     return
             elif isinstance(event, h11.ConnectionClosed):
-                self._transport.close()
+                self._close()
                 return
             # h11.Data: a request body; no endpoint of the fake reads one.
 
@@ -156,10 +166,10 @@ class _Connection(asyncio.Protocol):
     def _deliver(self, reply: Reply) -> bool:
         """Write the answer; True if the connection stays open for the next request."""
         transport = self._transport
-        if transport is None:
+        if transport is None or self._closing:
             return False
         if reply.disconnect:
-            transport.close()
+            self._close()
             return False
         request = self._request
         head = h11.Response(
@@ -171,7 +181,7 @@ class _Connection(asyncio.Protocol):
         chunks.append(self._h11.send(h11.EndOfMessage()))
         transport.write(b"".join(chunks))
         if self._h11.our_state is h11.MUST_CLOSE:
-            transport.close()
+            self._close()
             return False
         self._h11.start_next_cycle()
         self._request = None
@@ -179,12 +189,12 @@ class _Connection(asyncio.Protocol):
 
     def _write_raw(self, reply: Reply) -> None:
         """Answer a request h11 could not parse, bypassing h11's state machine, and hang up."""
-        if self._transport is None:
+        if self._transport is None or self._closing:
             return
         lines = [f"HTTP/1.1 {reply.status} {_reason(reply.status).decode()}"]
         lines += [f"{name}: {value}" for name, value in reply.headers]
         self._transport.write("\r\n".join(lines).encode() + b"\r\n\r\n" + reply.body)
-        self._transport.close()
+        self._close()
 
 
 def _bind(host: str, port: int) -> socket.socket:
