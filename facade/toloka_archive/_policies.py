@@ -24,6 +24,8 @@ DEFAULT_POLL_INITIAL_DELAY = 1.0
 DEFAULT_POLL_MULTIPLIER = 1.5
 DEFAULT_POLL_MAX_DELAY = 15.0
 DEFAULT_WAIT_TIMEOUT = 600.0
+DEFAULT_MIN_POLL_DELAY = 0.2
+PROGRESS_MARGIN = 1.1  # poll 10 % after the moment the progress rate predicts
 
 DEFAULT_JITTER = 0.2
 
@@ -82,6 +84,13 @@ class PollPolicy:
 
     ``timeout=None`` waits forever, and only when asked for. The budget is measured on a
     monotonic clock from the moment waiting starts.
+
+    With ``follow_progress`` (the default), a pause may be cut short when the operation's
+    ``progress`` is moving: if it went from 0 to 80 % in the last second, the next look comes
+    when it should reach 100 %, not a fixed 1.5 s later. That removes most of the slack a fixed
+    schedule leaves after short operations. It never lengthens a pause, never goes under
+    ``min_delay``, and applies only while the progress keeps moving, so a stalled operation is
+    polled on the ordinary, slowing schedule.
     """
 
     initial_delay: float = DEFAULT_POLL_INITIAL_DELAY
@@ -89,10 +98,14 @@ class PollPolicy:
     max_delay: float = DEFAULT_POLL_MAX_DELAY
     jitter: float = DEFAULT_JITTER
     timeout: float | None = DEFAULT_WAIT_TIMEOUT
+    follow_progress: bool = True
+    min_delay: float = DEFAULT_MIN_POLL_DELAY
 
     def __post_init__(self) -> None:
         if self.initial_delay <= 0 or self.max_delay <= 0 or self.multiplier < 1:
             raise ValueError("poll delays must be positive and the multiplier at least 1")
+        if not 0 < self.min_delay <= self.initial_delay:
+            raise ValueError("min_delay must be positive and at most initial_delay")
         if self.timeout is not None and self.timeout < 0:
             raise ValueError(f"timeout must be None or non-negative, got {self.timeout!r}")
         _check_jitter(self.jitter)
@@ -101,3 +114,18 @@ class PollPolicy:
         """The pause before poll ``poll_number`` (1 for the first), ``draw`` in [0, 1)."""
         delay = min(self.max_delay, self.initial_delay * self.multiplier ** (poll_number - 1))
         return _shortened(delay, self.jitter, draw)
+
+    def expected_remaining(
+        self, since: tuple[float, int], previous: int | None, now: float, progress: int
+    ) -> float | None:
+        """Seconds until 100 % at the rate seen ``since`` (time, percent), with a margin.
+
+        None when the progress gives no usable rate: following it is off, it did not move since
+        the previous look, or it is already at 100 %.
+        """
+        started_at, started_percent = since
+        moving = previous is not None and previous < progress < 100
+        if not self.follow_progress or not moving or now <= started_at:
+            return None
+        rate = (progress - started_percent) / (now - started_at)
+        return max(self.min_delay, (100 - progress) / rate * PROGRESS_MARGIN)

@@ -127,10 +127,12 @@ def fetch_flow(operation_id: str, context: FlowContext) -> Flow[Operation]:
 
 
 class PollTimer:
-    """The waiting budget on a monotonic clock.
+    """The waiting budget on a monotonic clock, and the pause before each look.
 
     The deadline is checked only after the snapshot in hand was found unfinished, and the last
     pause is cut short to land exactly on the deadline, so there is always one last look at it.
+    Pauses follow the policy's schedule, shortened when the progress seen so far says the
+    operation will be done sooner (see ``PollPolicy.follow_progress``).
     """
 
     def __init__(self, policy: PollPolicy, timeout: float | None, runtime: Runtime) -> None:
@@ -138,6 +140,8 @@ class PollTimer:
         self._runtime = runtime
         self._started = runtime.monotonic()
         self._deadline = None if timeout is None else self._started + timeout
+        self._first_progress: tuple[float, int] | None = None
+        self._last_progress: int | None = None
         self.polls = 0
 
     def elapsed(self) -> float:
@@ -146,11 +150,22 @@ class PollTimer:
     def expired(self) -> bool:
         return self._deadline is not None and self._runtime.monotonic() >= self._deadline
 
-    def next_delay(self) -> float:
+    def next_delay(self, progress: int | None = None) -> float:
+        """The pause before the next look, given the progress (percent) just seen."""
         self.polls += 1
+        now = self._runtime.monotonic()
         delay = self._policy.delay(self.polls, self._runtime.random())
+        if progress is not None:
+            if self._first_progress is None:
+                self._first_progress = (now, progress)
+            remaining = self._policy.expected_remaining(
+                self._first_progress, self._last_progress, now, progress
+            )
+            if remaining is not None:
+                delay = min(delay, remaining)
+            self._last_progress = progress
         if self._deadline is not None:
-            delay = min(delay, max(0.0, self._deadline - self._runtime.monotonic()))
+            delay = min(delay, max(0.0, self._deadline - now))
         return delay
 
 
@@ -177,7 +192,7 @@ def wait_flow(
         _warn_if_unknown(snapshot, warned)
         if timer.expired():
             raise OperationTimeoutError(snapshot.id, snapshot, timer.elapsed())
-        delay = timer.next_delay()
+        delay = timer.next_delay(snapshot.progress if isinstance(snapshot.progress, int) else None)
         logger.debug(
             "operation %s is %s (%s%%); next poll in %.2f s",
             snapshot.id,

@@ -101,11 +101,15 @@ def test_fail_without_a_log_still_raises_the_failure() -> None:
     assert str(caught.value) == "operation op-1 failed"
 
 
+# The deadline tests use a fixed schedule: the progress-following shortcut is tested below.
+FIXED_SCHEDULE = PollPolicy(jitter=0.0, follow_progress=False)
+
+
 def test_budget_spent_raises_timeout_with_the_last_snapshot() -> None:
     script = Script([started()] + [polled("RUNNING")] * 5)
     clock = FakeClock()
     with pytest.raises(OperationTimeoutError) as caught:
-        sync_client(script, clock, poll=NO_JITTER_POLL).archive_pool("21", timeout=4.0)
+        sync_client(script, clock, poll=FIXED_SCHEDULE).archive_pool("21", timeout=4.0)
     timeout = caught.value
     assert isinstance(timeout, TimeoutError)
     assert timeout.operation_id == "op-1"
@@ -120,7 +124,7 @@ def test_budget_spent_raises_timeout_with_the_last_snapshot() -> None:
 def test_the_last_poll_at_the_deadline_can_still_succeed() -> None:
     script = Script([started(), polled("RUNNING"), polled("RUNNING"), polled("SUCCESS")])
     clock = FakeClock()
-    result = sync_client(script, clock, poll=NO_JITTER_POLL).archive_pool("21", timeout=4.0)
+    result = sync_client(script, clock, poll=FIXED_SCHEDULE).archive_pool("21", timeout=4.0)
     assert result.operation is not None
     assert clock.slept == [1.0, 1.5, 1.5]
 
@@ -207,3 +211,40 @@ def test_a_poll_that_keeps_failing_says_how_to_resume() -> None:
     with pytest.raises(InternalServerError) as caught:
         sync_client(script, FakeClock()).archive_pool("21")
     assert any("get_operation('op-1')" in note for note in caught.value.__notes__)
+
+
+def test_moving_progress_brings_the_next_look_forward() -> None:
+    # 0 % at the start, 80 % one second later: 100 % is due in 0.25 s; look at 0.275 s (+10 %).
+    script = Script([started(), polled("RUNNING", progress=80), polled("SUCCESS")])
+    clock = FakeClock()
+    sync_client(script, clock, poll=NO_JITTER_POLL).archive_pool("21")
+    assert clock.slept == pytest.approx([1.0, 0.275])
+
+
+def test_progress_shortcut_is_floored_at_min_delay() -> None:
+    script = Script([started(), polled("RUNNING", progress=99), polled("SUCCESS")])
+    clock = FakeClock()
+    sync_client(script, clock, poll=NO_JITTER_POLL).archive_pool("21")
+    assert clock.slept == pytest.approx([1.0, 0.2])
+
+
+def test_stalled_progress_falls_back_to_the_slowing_schedule() -> None:
+    stuck = [polled("RUNNING", progress=90)] * 4
+    script = Script([started(), *stuck, polled("SUCCESS")])
+    clock = FakeClock()
+    sync_client(script, clock, poll=NO_JITTER_POLL).archive_pool("21")
+    # After the first jump to 90 % the next look is brought forward (0.122 s would be due; the
+    # floor makes it 0.2); from then on the progress does not move, so the schedule applies.
+    assert clock.slept == pytest.approx([1.0, 0.2, 2.25, 3.375, 5.0625])
+
+
+def test_following_progress_can_be_turned_off() -> None:
+    script = Script([started(), polled("RUNNING", progress=80), polled("SUCCESS")])
+    clock = FakeClock()
+    sync_client(script, clock, poll=FIXED_SCHEDULE).archive_pool("21")
+    assert clock.slept == [1.0, 1.5]
+
+
+def test_poll_policy_rejects_a_floor_above_the_first_delay() -> None:
+    with pytest.raises(ValueError, match="min_delay"):
+        PollPolicy(min_delay=2.0)
