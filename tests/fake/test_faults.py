@@ -215,9 +215,11 @@ def test_probability_zero_and_one(client: httpx.Client, fake: FakeToloka) -> Non
     assert statuses(client, "/pools/22/archive", 4) == [503, 503, 503, 204]
 
 
-def test_fault_rejected_for_an_unknown_pool(fake: FakeToloka) -> None:
+def test_fault_rejected_for_an_unknown_pool_or_a_wrong_type(fake: FakeToloka) -> None:
     with pytest.raises(ValueError, match=r"^add_fault\.pool: unknown pool '777'$"):
         fake.add_fault(Fault("internal_error", pool="777"))
+    with pytest.raises(TypeError, match=r"^add_fault expects a Fault, got dict$"):
+        fake.add_fault({"kind": "slow"})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -114,9 +114,11 @@ class FakeToloka:
 
     def add_fault(self, fault: Fault) -> None:
         """Inject a fault; faults apply in the order added (see `Fault`)."""
-        if fault.pool is not None and not self._app.state.has_pool(fault.pool):
-            raise check.FieldError("add_fault", "pool", f"unknown pool {fault.pool!r}")
+        if not isinstance(fault, Fault):
+            raise TypeError(f"add_fault expects a Fault, got {type(fault).__name__}")
         with self._app.lock:
+            if fault.pool is not None and not self._app.state.has_pool(fault.pool):
+                raise check.FieldError("add_fault", "pool", f"unknown pool {fault.pool!r}")
             self._app.faults.add(fault)
 
     # -- looking at the world -----------------------------------------------------------

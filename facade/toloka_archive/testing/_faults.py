@@ -155,8 +155,6 @@ class FaultBook:
         self._draws = SeededSequence(seed, "faults")
 
     def add(self, fault: Fault) -> None:
-        if not isinstance(fault, Fault):
-            raise TypeError(f"add_fault expects a Fault, got {type(fault).__name__}")
         self._faults.append(fault)
         self._matched.append(0)
 
