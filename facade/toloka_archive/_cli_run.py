@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 from array import array
 from collections import Counter
@@ -93,6 +94,12 @@ class ArchiveRun:
 
     def execute(self) -> int:
         self._announce()
+        if self._args.verbose:
+            handler = logging.StreamHandler(self._err)
+            handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+            logger = logging.getLogger("toloka_archive")
+            logger.addHandler(handler)
+            logger.setLevel(logging.DEBUG if self._args.verbose > 1 else logging.INFO)
         return asyncio.run(self._run())
 
     def _announce(self) -> None:

@@ -120,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="only check whether each pool can be archived now; archive nothing",
     )
     archive.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log to stderr: -v retries, -vv every request and poll (keys are never logged)",
+    )
+    archive.add_argument(
         "--json",
         action="store_true",
         help="one JSON object per pool on stdout and nothing else there (the rest on stderr)",

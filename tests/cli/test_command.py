@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import queue
 import signal
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -181,26 +182,52 @@ def test_ctrl_c_stops_and_lists_every_started_operation(
             "3",
             "--base-url",
             url,
+            "-vv",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=command_env(TOLOKA_API_KEY=API_KEY),
     )
-    try:
+    lines: queue.Queue[str] = queue.Queue()
+    collected: list[str] = []
+
+    def read_stderr() -> None:
         assert process.stderr is not None
-        header = process.stderr.readline()
-        assert header.startswith("toloka-archive: archiving 10 pools")
-        time.sleep(1.5)  # let the first three archive requests reach the fake (not a measurement)
+        for line in process.stderr:
+            lines.put(line)
+        lines.put("")  # the end
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        # Wait (on the command's own log, not on a clock) until the three pools in flight have
+        # their operations, then press Ctrl-C.
+        started = 0
+        while started < 3:
+            line = lines.get(timeout=30)
+            assert line, "the command ended before starting three operations"
+            collected.append(line)
+            started += "archive operation" in line and "started" in line
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
+        process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+        reader.join(timeout=10)
+        assert process.stdout is not None
+        assert process.stderr is not None
+        stdout = process.stdout.read()
+        process.stdout.close()
+        process.stderr.close()
+    while (line := lines.get(timeout=10)) != "":
+        collected.append(line)
+    stderr = "".join(collected)
+    assert collected[0].startswith("toloka-archive: archiving 10 pools")
     assert process.returncode == 130
     assert "interrupted: no new pools were started" in stderr
-    assert "7 not started" in stderr
+    assert "0 finished, 3 in flight, 7 not started" in stderr
     # Every pool in flight is accounted for: with its operation id, or as unanswered.
     listed = stderr[stderr.index("interrupted") :]
     for pool in ("1", "2", "3"):
