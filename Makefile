@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help demo venv generate check-generated validate-spec lint test cassettes clean
+.PHONY: help demo venv generate check-generated validate-spec lint test bench cassettes clean
 
 help:
 	@echo "make demo             archive the fake Toloka's pools with the command (no account needed)"
@@ -14,6 +14,7 @@ help:
 	@echo "make check-generated  fail if generated/ and openapi.yaml disagree"
 	@echo "make lint             ruff on hand-written code, mypy --strict on the facade"
 	@echo "make cassettes        re-record the vcrpy cassettes against the fake Toloka"
+	@echo "make bench            startup, facade overhead, fake throughput, bulk time and memory"
 	@echo "make venv             create .venv with the pinned tool chain"
 
 venv: $(STAMP)
@@ -49,6 +50,13 @@ LOOPBACK := --allowed-hosts='127\.0\.0\.1$$,::1$$,localhost$$'
 
 test: lint check-generated validate-spec
 	$(BIN)/pytest -p no:cacheprovider --record-mode=none --block-network $(LOOPBACK)
+
+# Benchmarks measure; they are never part of `make test` (no timing in the test suite).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_startup.py
+	$(BIN)/python scripts/bench_overhead.py
+	$(BIN)/python scripts/bench_fake.py
+	$(BIN)/python scripts/bench_bulk.py
 
 # Re-record every cassette against the fake Toloka on a fixed loopback port. The fake's clock is
 # moved by the client's pauses, so this takes no real time, and recording twice gives the same
