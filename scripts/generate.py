@@ -26,7 +26,7 @@ PACKAGE = "toloka_api"
 COMMITTED = ROOT / "generated" / PACKAGE
 
 
-def generate_into(folder: Path) -> Path:
+def generate_into(folder: Path, spec: Path = SPEC) -> Path:
     """Run the pinned generator; return the folder that holds the generated package."""
     output = folder / PACKAGE
     # The generator's post hooks call `ruff` by name: make sure it is the pinned one that sits
@@ -37,7 +37,7 @@ def generate_into(folder: Path) -> Path:
         str(Path(sys.executable).parent / "openapi-python-client"),
         "generate",
         "--path",
-        str(SPEC),
+        str(spec),
         "--config",
         str(CONFIG),
         "--meta",
@@ -71,16 +71,20 @@ def differences(expected: Path, actual: Path) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    # For the tests of this script: check another spec or another copy of the package.
+    parser.add_argument("--spec", type=Path, default=SPEC, help=argparse.SUPPRESS)
+    parser.add_argument("--committed", type=Path, default=COMMITTED, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    committed: Path = args.committed
     with tempfile.TemporaryDirectory(prefix="toloka-api-gen-") as tmp:
-        fresh = generate_into(Path(tmp))
+        fresh = generate_into(Path(tmp), args.spec)
         if args.check:
-            if not COMMITTED.is_dir():
-                print(f"{COMMITTED.relative_to(ROOT)} is missing: run `make generate`")
+            if not committed.is_dir():
+                print(f"{committed} is missing: run `make generate`")
                 return 1
             # dircmp only trusts stat() when size and mtime both match; the fresh files are
             # newer than any committed one, so every file is compared by content.
-            problems = differences(fresh, COMMITTED)
+            problems = differences(fresh, committed)
             if problems:
                 print("The committed client does not match openapi.yaml; run `make generate`:")
                 print("\n".join(f"  {line}" for line in problems))

@@ -238,3 +238,26 @@ def test_ctrl_c_stops_and_lists_every_started_operation(
         )
     assert "Traceback" not in stderr
     assert "Summary: 0 pools" in stdout
+
+
+def test_the_fake_subcommand_serves_until_terminated() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toloka_archive", "fake", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip().removeprefix("listening on ")
+        assert url.startswith("http://127.0.0.1:")
+        result = run_cli("archive", "101", "--base-url", url)
+        assert result.stdout.startswith("pool 101: already archived")
+        process.terminate()
+        _, errors = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0
+    assert "Traceback" not in errors

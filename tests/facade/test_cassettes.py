@@ -189,6 +189,24 @@ def test_operation_that_fails(world: World, mode: str) -> None:
     assert caught.value.log[0].success is False
 
 
+@pytest.mark.vcr
+@pytest.mark.parametrize("mode", MODES)
+def test_preflight_reads_the_pool_and_its_last_rejection(world: World, mode: str) -> None:
+    def call(client: Any) -> Any:
+        return [client.check_archivable(pool) for pool in ("100", "102", "103")]
+
+    async def acall(client: Any) -> Any:
+        return [await client.check_archivable(pool) for pool in ("100", "102", "103")]
+
+    checks = run_sync(world, call) if mode == "sync" else run_async(world, acall)
+    assert [check.verdict.value for check in checks] == [
+        "archivable",
+        "wrong_status",
+        "rejection_window",
+    ]
+    assert checks[2].reason == "has rejected tasks, archivable from 2026-11-08 12:00 UTC"
+
+
 CREDENTIAL = re.compile(r"(ApiKey|OAuth|Bearer)\s+\S+", re.IGNORECASE)
 
 
@@ -196,7 +214,7 @@ def test_every_scenario_has_a_cassette() -> None:
     names = {path.stem for path in CASSETTES.glob("*.yaml")}
     # Every HTTP test above (the two checks here excepted) replays its own cassette, per mode.
     tests = [name for name in globals() if name.startswith("test_") and "cassette" not in name]
-    assert len(tests) == 9
+    assert len(tests) == 10
     assert {f"{test}[{mode}]" for test in tests for mode in MODES} <= names
 
 
