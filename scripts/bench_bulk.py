@@ -27,6 +27,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from toloka_archive.testing import fake_process
+
 API_KEY = "bench-key-0001"  # the scenario's own, fake key
 
 
@@ -46,37 +48,6 @@ count = {count}
 status = "{status}"
 archive_seconds = {seconds}
 """
-
-
-class Fake:
-    def __init__(self, scenario_path: Path) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "toloka_archive.testing",
-                "--port",
-                "0",
-                "--scenario",
-                str(scenario_path),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline().strip()
-        if not line.startswith("listening on "):
-            self.stop()
-            raise SystemExit(f"the fake did not start: {line!r}")
-        self.url = line.removeprefix("listening on ")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
 
 
 def run_command(url: str, ids_file: Path, concurrency: int) -> tuple[float, int, Counter[str]]:
@@ -120,11 +91,8 @@ def measure(
         scenario_path.write_text(scenario(count, seconds, status, rate_limit), encoding="utf-8")
         ids_file = Path(tmp) / "ids.txt"
         ids_file.write_text("".join(f"{i}\n" for i in range(1, count + 1)), encoding="utf-8")
-        fake = Fake(scenario_path)
-        try:
+        with fake_process(scenario_path) as fake:
             return run_command(fake.url, ids_file, concurrency)
-        finally:
-            fake.stop()
 
 
 def main() -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import httpx
 from toloka_archive import TolokaClient
+from toloka_archive.testing import fake_process
 
 API_KEY = "bench-key-0001"  # the scenario's own, fake key
 SCENARIO = f"""
@@ -51,38 +51,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="toloka-bench-") as tmp:
         scenario = Path(tmp) / "scenario.toml"
         scenario.write_text(SCENARIO, encoding="utf-8")
-        fake = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "toloka_archive.testing",
-                "--port",
-                "0",
-                "--scenario",
-                str(scenario),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert fake.stdout is not None
-            url = fake.stdout.readline().strip().removeprefix("listening on ")
-            headers = {"Authorization": f"ApiKey {API_KEY}"}
-            with (
-                httpx.Client(base_url=url, headers=headers) as bare,
-                TolokaClient(api_key=API_KEY, base_url=url, env={}) as facade,
-            ):
-                operation_id = bare.post("/pools/1/archive").json()["id"]
-                path = f"/operations/{operation_id}"
-                bare_times, facade_times = [], []
-                for _ in range(args.rounds):
-                    bare_times.append(per_request(lambda: bare.get(path).json(), args.requests))
-                    facade_times.append(
-                        per_request(lambda: facade.get_operation(operation_id), args.requests)
-                    )
-        finally:
-            fake.terminate()
-            fake.communicate(timeout=10)
+        with (
+            fake_process(scenario) as fake,
+            httpx.Client(base_url=fake.url, headers={"Authorization": f"ApiKey {API_KEY}"}) as bare,
+            TolokaClient(api_key=API_KEY, base_url=fake.url, env={}) as facade,
+        ):
+            operation_id = bare.post("/pools/1/archive").json()["id"]
+            path = f"/operations/{operation_id}"
+            bare_times, facade_times = [], []
+            for _ in range(args.rounds):
+                bare_times.append(per_request(lambda: bare.get(path).json(), args.requests))
+                facade_times.append(
+                    per_request(lambda: facade.get_operation(operation_id), args.requests)
+                )
     bare_us = statistics.median(bare_times) * 1e6
     facade_us = statistics.median(facade_times) * 1e6
     print(

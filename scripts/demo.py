@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+from toloka_archive.testing import fake_process
+
 # The default scenario's pools, one per behaviour (see toloka_archive/testing/scenarios).
 POOLS = [
     "100",  # archivable: PENDING -> RUNNING -> SUCCESS
@@ -34,36 +36,19 @@ def banner(text: str) -> None:
 
 
 def main() -> int:
-    fake = subprocess.Popen(
-        [sys.executable, "-m", "toloka_archive.testing", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert fake.stdout is not None
-        line = fake.stdout.readline().strip()
-        if not line.startswith("listening on "):
-            print(f"demo: the fake Toloka did not start ({line!r})", file=sys.stderr)
-            return 1
-        url = line.removeprefix("listening on ")
+    with fake_process() as fake:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TOLOKA_")}
         env["TOLOKA_API_KEY"] = FAKE_KEY
-        command = [sys.executable, "-m", "toloka_archive", "archive", *POOLS, "--base-url", url]
-        banner(f"The fake Toloka is serving {url} (loopback only)")
+        command = [sys.executable, "-m", "toloka_archive", "archive", *POOLS]
+        command += ["--base-url", fake.url]
+        banner(f"The fake Toloka is serving {fake.url} (loopback only)")
         banner("1. Pre-flight: which pools can be archived now? (--dry-run archives nothing)")
         subprocess.run([*command, "--dry-run"], env=env, check=False)
         banner("2. Archive them, 8 at a time, waiting for each operation")
         archived = subprocess.run(command, env=env, check=False)
         banner(f"The command exited {archived.returncode} (1: some pools were not archived)")
-        # 0 or 1 is the demo working as intended: the scenario has pools that cannot be archived.
-        return 0 if archived.returncode in (0, 1) else archived.returncode
-    finally:
-        fake.terminate()
-        try:
-            fake.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            fake.kill()
-            fake.communicate()
+    # 0 or 1 is the demo working as intended: the scenario has pools that cannot be archived.
+    return 0 if archived.returncode in (0, 1) else archived.returncode
 
 
 if __name__ == "__main__":

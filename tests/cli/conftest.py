@@ -6,10 +6,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from toloka_archive.testing import fake_process
 
 API_KEY = "fake-api-key-0001"  # the default scenario's key: fake, not a secret
 
@@ -21,56 +23,18 @@ class Result:
     stderr: str
 
 
-def start_fake(scenario: Path | None = None) -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "toloka_archive.testing", "--port", "0"]
-    if scenario is not None:
-        command += ["--scenario", str(scenario)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("listening on "):
-        process.kill()
-        process.wait()
-        raise RuntimeError(
-            f"the fake did not start: {line!r} {process.stderr.read() if process.stderr else ''}"
-        )
-    return process, line.removeprefix("listening on ").strip()
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    """Stop the fake we started (by its own handle) and close its pipes."""
-    process.terminate()
-    try:
-        process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-
-
 @pytest.fixture
 def fake_url() -> Iterator[str]:
-    """A fresh fake per test: archiving changes its state."""
-    process, url = start_fake()
-    try:
-        yield url
-    finally:
-        stop(process)
+    """A fresh fake per test, in its own process: archiving changes its state."""
+    with fake_process() as fake:
+        yield fake.url
 
 
 @pytest.fixture
 def fake_factory() -> Iterator[Callable[[Path], str]]:
-    started: list[subprocess.Popen[str]] = []
-
-    def make(scenario: Path) -> str:
-        process, url = start_fake(scenario)
-        started.append(process)
-        return url
-
-    try:
-        yield make
-    finally:
-        for process in started:
-            stop(process)
+    """Start fakes with scenarios of a test's own; all are stopped at the end."""
+    with ExitStack() as stack:
+        yield lambda scenario: stack.enter_context(fake_process(scenario)).url
 
 
 def command_env(**extra: str) -> dict[str, str]:

@@ -38,7 +38,8 @@ Over real HTTP on loopback, e.g. for a client you do not control::
     with serve(fake, host="127.0.0.1", port=0) as server:
         httpx.post(f"{server.url}/pools/21/archive", headers=...)
 
-or from a shell: ``python -m toloka_archive.testing --port 8765 [--scenario FILE] [--seed N]``
+in a process of its own (``with fake_process(scenario) as fake: ... fake.url``), or from a
+shell: ``python -m toloka_archive.testing --port 8765 [--scenario FILE] [--seed N]``
 prints ``listening on http://127.0.0.1:8765/api/v1`` and serves until SIGINT/SIGTERM.
 
 Faults
@@ -81,6 +82,7 @@ from toloka_archive.testing._app import BASE_PATH, RecordedRequest
 from toloka_archive.testing._clock import Clock, ManualClock, SystemClock
 from toloka_archive.testing._fake import FakeToloka, serve
 from toloka_archive.testing._faults import FAULT_KINDS, Fault, FaultKind
+from toloka_archive.testing._process import FakeProcess, fake_process
 from toloka_archive.testing._scenario import PoolSpec, RequesterSpec, Scenario, ScenarioError
 from toloka_archive.testing._server import FakeServer
 from toloka_archive.testing._state import OperationState, PoolState
@@ -92,6 +94,7 @@ __all__ = [
     "FAULT_KINDS",
     "AsyncFakeTransport",
     "Clock",
+    "FakeProcess",
     "FakeServer",
     "FakeToloka",
     "FakeTransport",
@@ -107,5 +110,6 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SystemClock",
+    "fake_process",
     "serve",
 ]

@@ -1,0 +1,28 @@
+"""fake_process: the fake in a process of its own, stopped by its handle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from toloka_archive.testing import fake_process
+
+
+def test_serves_and_stops() -> None:
+    with fake_process() as fake:
+        answer = httpx.post(
+            f"{fake.url}/pools/101/archive", headers={"Authorization": "ApiKey fake-api-key-0001"}
+        )
+        assert answer.status_code == 204
+    assert fake.process.returncode == 0
+
+
+def test_a_bad_scenario_says_why(tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text('[[pools]]\nid = "x"\n', encoding="utf-8")
+    with (
+        pytest.raises(RuntimeError, match=r"did not start: error: .*bad\.toml"),
+        fake_process(scenario),
+    ):
+        pass
