@@ -150,7 +150,7 @@ class AsyncTolokaClient(_ClientBase):
         return await run_async(flow, self._send, self._sleep)
 
     async def _send(self, request: Request) -> httpx.Response:
-        return await self._http.request(request.method, request.url, params=request.params)
+        return await self._http.request(request.method, request.url, params=request.params or None)
 
     async def aclose(self) -> None:
         await self._http.aclose()

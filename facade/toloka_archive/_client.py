@@ -159,7 +159,8 @@ class TolokaClient(_ClientBase):
         return run_sync(flow, self._send, self._sleep)
 
     def _send(self, request: Request) -> httpx.Response:
-        return self._http.request(request.method, request.url, params=request.params)
+        # params=None, not (): an empty tuple still makes httpx rebuild the URL.
+        return self._http.request(request.method, request.url, params=request.params or None)
 
     def close(self) -> None:
         self._http.close()

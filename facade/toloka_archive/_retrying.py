@@ -114,17 +114,10 @@ def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
             yield Sleep(pause)
         outcome: Outcome = yield Send(request)
         assert outcome is not None, "a driver answers Send with a response or an error"
-        if isinstance(outcome, httpx.Response):
-            logger.debug(
-                "%s -> %s%s",
-                request.label,
-                outcome.status_code,
-                _request_id_suffix(outcome),
-            )
-            if outcome.is_success:
-                return outcome
-        else:
-            logger.debug("%s -> %s: %s", request.label, type(outcome).__name__, outcome)
+        if logger.isEnabledFor(logging.DEBUG):  # the label and request id cost, even unlogged
+            _log_outcome(request, outcome)
+        if isinstance(outcome, httpx.Response) and outcome.is_success:
+            return outcome
         error = error_for(outcome, request, runtime)
         delay = retry_delay(outcome, retries, policy, runtime)
         if delay is None:
@@ -150,6 +143,10 @@ def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
         yield Sleep(delay)
 
 
-def _request_id_suffix(response: httpx.Response) -> str:
-    request_id = request_id_of(response)
-    return f" (request_id {request_id})" if request_id else ""
+def _log_outcome(request: Request, outcome: httpx.Response | httpx.TransportError) -> None:
+    if isinstance(outcome, httpx.TransportError):
+        logger.debug("%s -> %s: %s", request.label, type(outcome).__name__, outcome)
+        return
+    request_id = request_id_of(outcome)
+    suffix = f" (request_id {request_id})" if request_id else ""
+    logger.debug("%s -> %s%s", request.label, outcome.status_code, suffix)
