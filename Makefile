@@ -55,7 +55,7 @@ test: lint check-generated validate-spec
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_startup.py
 	$(BIN)/python scripts/bench_overhead.py
-	$(BIN)/python scripts/bench_fake.py
+	$(BIN)/python scripts/bench_fake.py --client raw
 	$(BIN)/python scripts/bench_bulk.py
 
 # Re-record every cassette against the fake Toloka on a fixed loopback port. The fake's clock is
