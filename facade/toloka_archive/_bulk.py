@@ -186,6 +186,30 @@ def _moment(value: object) -> datetime | None:
         return None
 
 
+def report_for_error(
+    pool_id: str, error: TolokaError, operation_id: str | None = None
+) -> PoolReport:
+    """How one pool's error reads in its report.
+
+    A rejected key is re-raised instead: it is not this pool's trouble, and every other pool
+    would meet it too.
+    """
+    if isinstance(error, AuthenticationError):
+        raise error
+    if isinstance(error, NotFoundError):
+        return PoolReport(pool_id, Outcome.NOT_FOUND, "no such pool", error=error)
+    if isinstance(error, PermissionDeniedError):
+        return PoolReport(pool_id, Outcome.NO_ACCESS, "no access to this pool", error=error)
+    if isinstance(error, OperationTimeoutError):
+        detail = (
+            f"still running after {error.waited:.0f} s; resume with operation {error.operation_id}"
+        )
+        return PoolReport(pool_id, Outcome.TIMED_OUT, detail, error.operation_id, error=error)
+    if isinstance(error, OperationFailedError):
+        return PoolReport(pool_id, Outcome.FAILED, str(error), error.operation_id, error=error)
+    return PoolReport(pool_id, Outcome.FAILED, str(error), operation_id, error=error)
+
+
 async def archive_one(
     client: AsyncTolokaClient,
     pool_id: str,
@@ -212,40 +236,18 @@ async def archive_one(
         progress = None if on_progress is None else (lambda op: on_progress(pool_id, op))
         await handle.wait(timeout, on_progress=progress)
         return PoolReport(pool_id, Outcome.ARCHIVED, "archived", operation_id)
-    except AuthenticationError:
-        raise
     except ConflictError as conflict:
         return await _explain_conflict(client, pool_id, conflict)
-    except NotFoundError as error:
-        return PoolReport(pool_id, Outcome.NOT_FOUND, "no such pool", error=error)
-    except PermissionDeniedError as error:
-        return PoolReport(pool_id, Outcome.NO_ACCESS, "no access to this pool", error=error)
-    except OperationTimeoutError as error:
-        return PoolReport(
-            pool_id,
-            Outcome.TIMED_OUT,
-            f"still running after {error.waited:.0f} s; resume with operation {error.operation_id}",
-            error.operation_id,
-            error=error,
-        )
-    except OperationFailedError as error:
-        return PoolReport(pool_id, Outcome.FAILED, str(error), error.operation_id, error=error)
     except TolokaError as error:
-        return PoolReport(pool_id, Outcome.FAILED, str(error), operation_id, error=error)
+        return report_for_error(pool_id, error, operation_id)
 
 
 async def check_one(client: AsyncTolokaClient, pool_id: str) -> PoolReport:
     """The dry run's report: the pre-flight, with nothing archived."""
     try:
         return report_from_check(await client.check_archivable(pool_id))
-    except AuthenticationError:
-        raise
-    except NotFoundError as error:
-        return PoolReport(pool_id, Outcome.NOT_FOUND, "no such pool", error=error)
-    except PermissionDeniedError as error:
-        return PoolReport(pool_id, Outcome.NO_ACCESS, "no access to this pool", error=error)
     except TolokaError as error:
-        return PoolReport(pool_id, Outcome.FAILED, str(error), error=error)
+        return report_for_error(pool_id, error)
 
 
 async def _ids(pool_ids: Iterable[object] | AsyncIterable[object]) -> AsyncIterator[object]:

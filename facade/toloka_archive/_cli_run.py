@@ -213,6 +213,12 @@ class ArchiveRun:
                     percent = snapshot.progress if isinstance(snapshot.progress, int) else 0
                     state = f" ({status_name(snapshot)} {percent}%)"
                 print(f"  pool {pool}: operation {operation_id}{state}", file=err)
+        if started:
+            print(
+                "  To follow them up, run the same command again later: a pool whose archive "
+                "has finished answers 'already archived'.",
+                file=err,
+            )
         if unanswered:
             print("Archive requests sent or about to be sent, with no answer yet:", file=err)
             print(
