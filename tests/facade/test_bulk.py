@@ -115,6 +115,17 @@ def async_client(mini: MiniToloka, clock: FakeClock, api_key: str = API_KEY) -> 
     )
 
 
+def blocking_client(mini: MiniToloka, clock: FakeClock) -> TolokaClient:
+    return TolokaClient(
+        api_key=API_KEY,
+        base_url=BASE_URL,
+        env={},
+        sleep=clock.sleep,
+        transport=httpx.MockTransport(mini.handle),
+        runtime=clock.runtime(),
+    )
+
+
 def collect(mini: MiniToloka, clock: FakeClock, ids: object, **options: object) -> list[PoolReport]:
     async def run() -> list[PoolReport]:
         async with async_client(mini, clock) as client:
@@ -292,14 +303,7 @@ def test_the_blocking_client_runs_the_same_engine() -> None:
     clock = FakeClock()
     behaviours = {"1": "ok", "2": "archived", "3": "open"}
     mini = MiniToloka(behaviours, clock)
-    client = TolokaClient(
-        api_key=API_KEY,
-        base_url=BASE_URL,
-        env={},
-        sleep=clock.sleep,
-        transport=httpx.MockTransport(mini.handle),
-        runtime=clock.runtime(),
-    )
+    client = blocking_client(mini, clock)
     with client:
         reports = {
             r.pool_id: r.outcome for r in client.archive_pools(list(behaviours), timeout=None)
@@ -314,14 +318,7 @@ def test_the_blocking_client_runs_the_same_engine() -> None:
 def test_the_blocking_iterator_can_stop_early() -> None:
     clock = FakeClock()
     mini = MiniToloka({str(i): "ok" for i in range(1, 200)}, clock)
-    client = TolokaClient(
-        api_key=API_KEY,
-        base_url=BASE_URL,
-        env={},
-        sleep=clock.sleep,
-        transport=httpx.MockTransport(mini.handle),
-        runtime=clock.runtime(),
-    )
+    client = blocking_client(mini, clock)
     reports = client.archive_pools((str(i) for i in range(1, 200)), concurrency=2, timeout=None)
     first = next(reports)
     reports.close()  # type: ignore[attr-defined]
