@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for each pool's operation (default 600)",
     )
+    # The same 8 as _client_core.DEFAULT_CONCURRENCY, written out: importing it would load
+    # httpx before --help could answer.
     archive.add_argument(
         "--concurrency",
         type=_positive_int,
