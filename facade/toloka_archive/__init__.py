@@ -24,9 +24,8 @@ from toloka_archive._version import __version__
 
 if TYPE_CHECKING:
     from toloka_archive._async_client import AsyncTolokaClient as AsyncTolokaClient
-    from toloka_archive._bulk import Outcome as Outcome
-    from toloka_archive._bulk import PoolReport as PoolReport
     from toloka_archive._client import TolokaClient as TolokaClient
+    from toloka_archive._clock import Clock as Clock
     from toloka_archive._environment import Environment as Environment
     from toloka_archive._errors import APIConnectionError as APIConnectionError
     from toloka_archive._errors import APIError as APIError
@@ -48,7 +47,6 @@ if TYPE_CHECKING:
     from toloka_archive._errors import RateLimitError as RateLimitError
     from toloka_archive._errors import TolokaError as TolokaError
     from toloka_archive._errors import UnexpectedResponseError as UnexpectedResponseError
-    from toloka_archive._flow import Runtime as Runtime
     from toloka_archive._operation import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
     from toloka_archive._operation import ArchiveOperation as ArchiveOperation
     from toloka_archive._operation import ArchiveResult as ArchiveResult
@@ -57,15 +55,15 @@ if TYPE_CHECKING:
     from toloka_archive._policies import RetryPolicy as RetryPolicy
     from toloka_archive._preflight import Archivability as Archivability
     from toloka_archive._preflight import Verdict as Verdict
+    from toloka_archive._reports import Outcome as Outcome
+    from toloka_archive._reports import PoolReport as PoolReport
 
 # Where each public name lives; read by __getattr__ below.
 _HOMES = {
     "AsyncTolokaClient": "_async_client",
-    "Outcome": "_bulk",
-    "PoolReport": "_bulk",
     "TolokaClient": "_client",
+    "Clock": "_clock",
     "Environment": "_environment",
-    "Runtime": "_flow",
     "DEFAULT_TIMEOUT": "_operation",
     "ArchiveOperation": "_operation",
     "ArchiveResult": "_operation",
@@ -74,6 +72,8 @@ _HOMES = {
     "RetryPolicy": "_policies",
     "Archivability": "_preflight",
     "Verdict": "_preflight",
+    "Outcome": "_reports",
+    "PoolReport": "_reports",
     **{
         name: "_errors"
         for name in (
@@ -115,7 +115,7 @@ __all__ = [  # noqa: RUF022 - grouped as the docs present them
     "Outcome",
     "PollPolicy",
     "RetryPolicy",
-    "Runtime",
+    "Clock",
     "TolokaError",
     "ConfigurationError",
     "InvalidIdError",

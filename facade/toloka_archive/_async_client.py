@@ -1,32 +1,24 @@
-"""``AsyncTolokaClient``: the asyncio twin of ``TolokaClient``, and home of bulk archiving."""
+"""``AsyncTolokaClient``: the asyncio twin of ``TolokaClient``, and the home of bulk archiving."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Self, TypeVar
 
 import httpx
+from toloka_api.models import Operation
 
-from toloka_archive import _polling
-from toloka_archive._bulk import (
-    PoolProgress,
-    PoolReport,
-    PoolStarted,
-    archive_one,
-    check_one,
-    run_many,
-)
+from toloka_archive._bulk import PoolIds, PoolProgress, PoolStarted, archive_many
 from toloka_archive._client_core import (
     DEFAULT_CONCURRENCY,
     DEFAULT_HTTP_TIMEOUT,
     _ClientBase,
     _ClientCore,
-    pool_id_of,
 )
+from toloka_archive._clock import Clock
 from toloka_archive._environment import Environment
-from toloka_archive._flow import Flow, Request, Runtime, run_async
+from toloka_archive._flow import Flow, Request, run_async
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id
 from toloka_archive._operation import (
     DEFAULT_TIMEOUT,
@@ -35,8 +27,11 @@ from toloka_archive._operation import (
     Timeout,
 )
 from toloka_archive._policies import PollPolicy, RetryPolicy
-from toloka_archive._polling import ProgressCallback
 from toloka_archive._preflight import Archivability, preflight_flow
+from toloka_archive._reports import PoolReport
+from toloka_archive._snapshot import pool_id_of
+from toloka_archive._starting import start_flow
+from toloka_archive._waiting import ProgressCallback, fetch_flow
 
 T = TypeVar("T")
 
@@ -57,29 +52,35 @@ class AsyncTolokaClient(_ClientBase):
         http_timeout: float | httpx.Timeout = DEFAULT_HTTP_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         env: Mapping[str, str] | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        runtime: Runtime | None = None,
+        clock: Clock | None = None,
+        random: Callable[[], float] | None = None,
     ) -> None:
-        self._core = _ClientCore(
-            api_key=api_key,
-            oauth_token=oauth_token,
-            environment=environment,
-            base_url=base_url,
-            retry=retry,
-            max_retries=max_retries,
-            poll=poll,
-            http_timeout=http_timeout,
-            env=env,
-            runtime=runtime,
-            httpx_args={} if transport is None else {"transport": transport},
+        self._attach(
+            _ClientCore(
+                api_key=api_key,
+                oauth_token=oauth_token,
+                environment=environment,
+                base_url=base_url,
+                retry=retry,
+                max_retries=max_retries,
+                poll=poll,
+                http_timeout=http_timeout,
+                env=env,
+                clock=clock,
+                random=random,
+                httpx_args={} if transport is None else {"transport": transport},
+            )
         )
-        self._sleep = sleep
-        self._http = self._core.raw.get_async_httpx_client()
+
+    def _attach(self, core: _ClientCore) -> None:
+        self._core = core
+        self._http = core.raw.get_async_httpx_client()
 
     async def start_archive_pool(self, pool_id: str | int) -> AsyncArchiveOperation:
+        """Ask Toloka to archive a pool: one request (plus retries), no waiting."""
         pool = normalize_pool_id(pool_id)
-        started = await self._run(_polling.start_flow(pool, self._core.context))
-        return AsyncArchiveOperation(self, pool, started.operation)
+        started = await self._run(start_flow(pool, self._core.context))
+        return self._handle(pool, started.operation)
 
     async def archive_pool(
         self,
@@ -88,23 +89,15 @@ class AsyncTolokaClient(_ClientBase):
         timeout: Timeout = DEFAULT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
     ) -> ArchiveResult:
+        """Archive a pool and wait for the operation to end; see ``AsyncArchiveOperation.wait``."""
         operation = await self.start_archive_pool(pool_id)
         return await operation.wait(timeout, on_progress=on_progress)
 
     async def get_operation(self, operation_id: str) -> AsyncArchiveOperation:
+        """A handle on an operation started earlier, with its current snapshot."""
         operation_key = normalize_operation_id(operation_id)
-        operation = await self._run(_polling.fetch_flow(operation_key, self._core.context))
-        return AsyncArchiveOperation(self, pool_id_of(operation), operation)
-
-    @classmethod
-    def _from_core(
-        cls, core: _ClientCore, sleep: Callable[[float], Awaitable[Any]]
-    ) -> AsyncTolokaClient:
-        client = cls.__new__(cls)
-        client._core = core
-        client._sleep = sleep
-        client._http = core.raw.get_async_httpx_client()
-        return client
+        operation = await self._run(fetch_flow(operation_key, self._core.context))
+        return self._handle(pool_id_of(operation), operation)
 
     async def check_archivable(self, pool_id: str | int) -> Archivability:
         """The pre-flight: can the pool be archived now, and if not, why and from when."""
@@ -113,7 +106,7 @@ class AsyncTolokaClient(_ClientBase):
 
     def archive_pools(
         self,
-        pool_ids: Iterable[object] | AsyncIterable[object],
+        pool_ids: PoolIds,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         wait: bool = True,
@@ -124,30 +117,30 @@ class AsyncTolokaClient(_ClientBase):
     ) -> AsyncIterator[PoolReport]:
         """Archive many pools, ``concurrency`` at a time; yield a report as each one ends.
 
-        Ids are read lazily and each distinct id is archived once. Every pool gets a report,
-        whatever happened to it (``PoolReport.outcome``); only a rejected key
-        (``AuthenticationError``) ends the run early. ``wait=False`` starts archiving and
-        reports ``STARTED`` without waiting; ``dry_run=True`` runs only the pre-flight.
-        ``on_started(pool_id, operation_id)`` is called as soon as an operation exists, and
-        ``on_progress(pool_id, snapshot)`` with every snapshot while waiting.
+        Ids (``str`` or ``int``, from a plain or an async iterable) are read lazily and each
+        distinct id is archived once. Every pool gets a report, whatever happened to it
+        (``PoolReport.outcome``); only a rejected key (``AuthenticationError``) ends the run
+        early. ``wait=False`` starts archiving and reports ``STARTED`` without waiting;
+        ``dry_run=True`` runs only the pre-flight. ``on_started(pool_id, operation_id)`` is
+        called as soon as an operation exists, and ``on_progress(pool_id, snapshot)`` with every
+        snapshot while waiting.
         """
+        return archive_many(
+            self,
+            pool_ids,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            dry_run=dry_run,
+            on_started=on_started,
+            on_progress=on_progress,
+        )
 
-        async def work(pool_id: str) -> PoolReport:
-            if dry_run:
-                return await check_one(self, pool_id)
-            return await archive_one(
-                self,
-                pool_id,
-                wait=wait,
-                timeout=timeout,
-                on_started=on_started,
-                on_progress=on_progress,
-            )
-
-        return run_many(pool_ids, work, concurrency)
+    def _handle(self, pool_id: str | None, operation: Operation | None) -> AsyncArchiveOperation:
+        return AsyncArchiveOperation(pool_id, operation, context=self._core.context, run=self._run)
 
     async def _run(self, flow: Flow[T]) -> T:
-        return await run_async(flow, self._send, self._sleep)
+        return await run_async(flow, self._send, self._core.context.clock.async_sleep)
 
     async def _send(self, request: Request) -> httpx.Response:
         return await self._http.request(request.method, request.url, params=request.params or None)
@@ -165,3 +158,13 @@ class AsyncTolokaClient(_ClientBase):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def async_twin(core: _ClientCore, transport: httpx.AsyncBaseTransport | None) -> AsyncTolokaClient:
+    """An async client with ``core``'s settings, clock and throttle over ``transport``.
+
+    This is how the blocking client runs bulk work on the async engine.
+    """
+    twin = AsyncTolokaClient.__new__(AsyncTolokaClient)
+    twin._attach(core.twin({} if transport is None else {"transport": transport}))
+    return twin

@@ -17,8 +17,8 @@ from typing import TextIO
 
 from toloka_api.models import Operation
 
-from toloka_archive._bulk import Outcome, PoolReport
-from toloka_archive._polling import status_name
+from toloka_archive._reports import Outcome, PoolReport
+from toloka_archive._snapshot import progress_of, status_name
 
 LABELS = {
     Outcome.ARCHIVED: "archived",
@@ -104,7 +104,7 @@ class LiveView(View):
         self._draw()
 
     def progress(self, pool_id: str, operation: Operation) -> None:
-        percent = operation.progress if isinstance(operation.progress, int) else 0
+        percent = progress_of(operation) or 0
         self._in_flight[pool_id] = f"{status_name(operation):<8} {percent:>3}%"
         self._draw()
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 import httpx
 from toloka_api import Client as RawClient
-from toloka_api.models import Operation, OperationParameters
 
+from toloka_archive._clock import Clock, SystemClock
 from toloka_archive._context import FlowContext
 from toloka_archive._environment import Environment, resolve_credentials, resolve_target
-from toloka_archive._flow import Runtime
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._version import __version__
 
@@ -38,7 +37,8 @@ class _ClientCore:
         poll: PollPolicy | None,
         http_timeout: float | httpx.Timeout,
         env: Mapping[str, str] | None,
-        runtime: Runtime | None,
+        clock: Clock | None,
+        random: Callable[[], float] | None,
         httpx_args: dict[str, Any],
     ) -> None:
         variables = os.environ if env is None else env
@@ -49,11 +49,12 @@ class _ClientCore:
         self.base_url = target.base_url
         self.environment = target.environment
         retry = retry or RetryPolicy()
-        self.context = FlowContext(
+        context = FlowContext(
             retry=retry if max_retries is None else replace(retry, max_retries=max_retries),
             poll=poll or PollPolicy(),
-            runtime=runtime or Runtime(),
+            clock=clock or SystemClock(),
         )
+        self.context = context if random is None else replace(context, random=random)
         self._timeout = (
             http_timeout if isinstance(http_timeout, httpx.Timeout) else httpx.Timeout(http_timeout)
         )
@@ -70,24 +71,17 @@ class _ClientCore:
         )
 
     def twin(self, httpx_args: dict[str, Any]) -> _ClientCore:
-        """The same settings and shared state (throttle, clocks) over another HTTP client."""
+        """The same settings and shared state (throttle, clock) over another HTTP client."""
         twin = copy.copy(self)
         twin.raw = self._raw_client(httpx_args)
         return twin
 
     def describe(self, cls: type) -> str:
-        where = self.environment.value if self.environment else "custom"
+        environment = self.environment.value if self.environment else None
         return (
-            f"{cls.__name__}(environment={where!r}, base_url={self.base_url!r}, "
+            f"{cls.__name__}(environment={environment!r}, base_url={self.base_url!r}, "
             f"auth={self.credentials.scheme} ***)"
         )
-
-
-def pool_id_of(operation: Operation) -> str | None:
-    parameters = operation.parameters
-    if isinstance(parameters, OperationParameters) and isinstance(parameters.pool_id, str):
-        return parameters.pool_id
-    return None
 
 
 class _ClientBase:

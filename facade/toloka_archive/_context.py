@@ -1,10 +1,12 @@
-"""What every flow of one client shares: its policies, its clocks, and its rate-limit pause."""
+"""What every flow of one client shares: its policies, its clock, and its rate-limit pause."""
 
 from __future__ import annotations
 
+import random as _random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from toloka_archive._flow import Runtime
+from toloka_archive._clock import Clock, SystemClock
 from toloka_archive._policies import PollPolicy, RetryPolicy
 
 
@@ -14,7 +16,7 @@ class Throttle:
     When Toloka answers 429, the request that got it is not the only one that should slow
     down: with 32 pools in flight, 31 others would otherwise keep hitting the limit, each
     backing off on its own. A 429 moves this shared "not before" mark forward, and every flow
-    waits for it before it sends anything. Pure state on the injected monotonic clock.
+    waits for it before it sends anything. Pure state on the client's monotonic clock.
     """
 
     def __init__(self) -> None:
@@ -29,7 +31,10 @@ class Throttle:
 
 @dataclass(frozen=True)
 class FlowContext:
+    """The settings and shared state a flow reads. ``random`` draws the jitter, in [0, 1)."""
+
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     poll: PollPolicy = field(default_factory=PollPolicy)
-    runtime: Runtime = field(default_factory=Runtime)
+    clock: Clock = field(default_factory=SystemClock)
+    random: Callable[[], float] = _random.random
     throttle: Throttle = field(default_factory=Throttle)

@@ -1,4 +1,4 @@
-"""Every error the facade raises, and how an HTTP response becomes one.
+"""Every error the facade raises, and which class an HTTP status stands for.
 
 One root, so ``except TolokaError`` catches everything this package raises on purpose::
 
@@ -24,19 +24,19 @@ One root, so ``except TolokaError`` catches everything this package raises on pu
         └── OperationTimeoutError     we stopped waiting (also a TimeoutError; resume by id)
 
 Status errors carry what Toloka's error body says (``code``, ``message``, ``request_id``,
-``payload``). A body that is not JSON (an HTML page from a proxy) still gives the right class,
-with a short excerpt of the body as its message. No message ever holds a request header, so a
-key cannot leak through an exception.
+``payload``); ``_response.error_for`` reads the body and picks the class with
+``status_error_class`` below, the one status-to-class table. A body that is not JSON (an HTML
+page from a proxy) still gives the right class, with a short excerpt of the body as its message.
+No message ever holds a request header, so a key cannot leak through an exception.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import httpx
+from toloka_archive._snapshot import status_name
 
 if TYPE_CHECKING:
     from toloka_api.models import Operation, OperationLogItem
@@ -183,7 +183,7 @@ class OperationTimeoutError(OperationError, TimeoutError):
 
     def __init__(self, operation_id: str, operation: Operation | None, waited: float) -> None:
         self.waited = waited
-        status = _status_text(operation)
+        status = status_name(operation)
         super().__init__(
             f"operation {operation_id} still {status} after {waited:.1f} s; resume waiting with "
             f"client.get_operation({operation_id!r}).wait()",
@@ -209,56 +209,12 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     return _STATUS_ERRORS.get(status_code, APIStatusError)
 
 
-def error_from_response(
-    response: httpx.Response, *, retry_after: float | None = None
-) -> APIStatusError:
-    """Build the typed error for an error response, whatever its body holds."""
-    cls = status_error_class(response.status_code)
-    body = _json_object(response.content)
-    if body is not None and isinstance(body.get("message"), str):
-        payload = body.get("payload")
-        return cls(
-            response.status_code,
-            code=_optional_str(body.get("code")),
-            message=body["message"],
-            request_id=_optional_str(body.get("request_id")),
-            payload=payload if isinstance(payload, Mapping) else None,
-            retry_after=retry_after,
-        )
-    reason = response.reason_phrase or "error"
-    text = excerpt(response.content)
-    return cls(
-        response.status_code,
-        message=f"{reason}: {text}" if text else f"{reason} (no body)",
-        retry_after=retry_after,
-    )
-
-
 def excerpt(body: bytes) -> str:
     """A short, one-line, tag-free glimpse of a body, for messages about unreadable answers."""
     text = body.decode("utf-8", errors="replace")
     text = re.sub(r"<[^>]*>", " ", text)
     text = " ".join(text.split())
     return text if len(text) <= _EXCERPT_CHARS else text[: _EXCERPT_CHARS - 1] + "…"
-
-
-def _json_object(content: bytes) -> dict[str, Any] | None:
-    try:
-        body = json.loads(content)
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
-def _optional_str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _status_text(operation: Operation | None) -> str:
-    if operation is None:
-        return "unfinished"
-    status = operation.status
-    return str(getattr(status, "value", status))
 
 
 def _reason_from_log(log: list[OperationLogItem] | None) -> str | None:

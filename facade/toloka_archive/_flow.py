@@ -2,24 +2,25 @@
 
 Everything that decides (read a response, retry or not, how long to pause, finished or not) is
 written once, as a generator: a *flow*. A flow never touches the network or the clock's sleep; it
-yields an action and gets the outcome back::
+yields an action and gets the reply back::
 
-    response = yield Send(request)      # an httpx.Response, or the httpx.TransportError raised
+    reply = yield Send(request)         # an httpx.Response, or the httpx.TransportError raised
     yield Sleep(1.5)                    # the driver pauses, then resumes the flow
 
 The sync driver and the async driver below differ only in ``sleep`` versus ``await sleep`` and
 ``send`` versus ``await send``, which is what makes their behaviour the same by construction
-(and a parity test checks it).
+(and a parity test checks it). Because a flow is a plain generator, a test can also step one by
+hand (``next``/``send``) and check each request and pause it asks for, with no client at all.
+
+``RunFlow`` and ``RunFlowAsync`` are what a client hands to the objects it creates (operation
+handles) instead of itself: "run this flow", and nothing else of the client.
 """
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Awaitable, Callable, Generator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
@@ -51,17 +52,21 @@ class Sleep:
 
 
 Action = Send | Sleep
-Outcome = httpx.Response | httpx.TransportError | None
-Flow = Generator[Action, Outcome, T]
+# What a driver answers: the response or transport error for a Send, None after a Sleep.
+Reply = httpx.Response | httpx.TransportError | None
+Flow = Generator[Action, Reply, T]
 
 
-@dataclass(frozen=True)
-class Runtime:
-    """What a flow reads from the world: clocks and a random source, injected for tests."""
+class RunFlow(Protocol):
+    """Drive a flow to its end with blocking I/O and return its result."""
 
-    monotonic: Callable[[], float] = time.monotonic
-    wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    random: Callable[[], float] = random.random
+    def __call__(self, flow: Flow[T], /) -> T: ...
+
+
+class RunFlowAsync(Protocol):
+    """Drive a flow to its end with asyncio I/O and return its result."""
+
+    def __call__(self, flow: Flow[T], /) -> Awaitable[T]: ...
 
 
 def run_sync(
@@ -70,21 +75,21 @@ def run_sync(
     sleep: Callable[[float], None],
 ) -> T:
     """Drive a flow with blocking I/O."""
-    outcome: Outcome = None
+    reply: Reply = None
     while True:
         try:
-            action = flow.send(outcome)
+            action = flow.send(reply)
         except StopIteration as finished:
             result: T = finished.value
             return result
         if isinstance(action, Sleep):
             sleep(action.seconds)
-            outcome = None
+            reply = None
         else:
             try:
-                outcome = send(action.request)
+                reply = send(action.request)
             except httpx.TransportError as error:
-                outcome = error
+                reply = error
 
 
 async def run_async(
@@ -93,18 +98,18 @@ async def run_async(
     sleep: Callable[[float], Awaitable[Any]],
 ) -> T:
     """Drive a flow with asyncio I/O; the twin of ``run_sync``."""
-    outcome: Outcome = None
+    reply: Reply = None
     while True:
         try:
-            action = flow.send(outcome)
+            action = flow.send(reply)
         except StopIteration as finished:
             result: T = finished.value
             return result
         if isinstance(action, Sleep):
             await sleep(action.seconds)
-            outcome = None
+            reply = None
         else:
             try:
-                outcome = await send(action.request)
+                reply = await send(action.request)
             except httpx.TransportError as error:
-                outcome = error
+                reply = error

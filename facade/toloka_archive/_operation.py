@@ -1,24 +1,24 @@
 """Handles on an archive operation: what ``start_archive_pool`` and ``get_operation`` return.
 
-A handle holds the last snapshot it saw and builds the waiting flow; ``ArchiveOperation`` and
-``AsyncArchiveOperation`` only choose the driver. A pool that was already archived gets a handle
-that is done from the start: waiting on it returns at once, with no request.
+A handle holds the last snapshot it saw and builds the waiting flow. It knows nothing of the
+client that made it: it is given the flow context and a ``run`` callable ("drive this flow"),
+as google-api-core's ``Operation`` is given a ``refresh`` callable. ``ArchiveOperation`` and
+``AsyncArchiveOperation`` differ only in whether ``run`` blocks or is awaited. A pool that was
+already archived gets a handle that is done from the start: waiting on it returns at once, with
+no request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from toloka_api.models import Operation
 
-from toloka_archive._polling import Phase, ProgressCallback, phase_of, wait_flow
-
-if TYPE_CHECKING:
-    from toloka_archive._async_client import AsyncTolokaClient
-    from toloka_archive._client import TolokaClient
-    from toloka_archive._client_core import _ClientCore
-    from toloka_archive._flow import Flow
+from toloka_archive._context import FlowContext
+from toloka_archive._flow import Flow, RunFlow, RunFlowAsync
+from toloka_archive._snapshot import Phase, phase_of, status_name, summary
+from toloka_archive._waiting import ProgressCallback, wait_flow
 
 
 class _DefaultTimeout:
@@ -45,12 +45,22 @@ class ArchiveResult:
     already_archived: bool
     operation: Operation | None
 
+    def __repr__(self) -> str:
+        # The generated model's own repr lists every unset field as an opaque object.
+        operation = "None" if self.operation is None else summary(self.operation)
+        return (
+            f"ArchiveResult(pool_id={self.pool_id!r}, already_archived={self.already_archived}, "
+            f"operation={operation})"
+        )
+
 
 class _Handle:
-    def __init__(self, core: _ClientCore, pool_id: str | None, operation: Operation | None):
-        self._core = core
+    def __init__(
+        self, pool_id: str | None, operation: Operation | None, *, context: FlowContext
+    ) -> None:
         self._pool_id = pool_id
         self._operation = operation
+        self._context = context
 
     @property
     def pool_id(self) -> str | None:
@@ -89,11 +99,11 @@ class _Handle:
             if on_progress is not None:
                 on_progress(snapshot)
 
-        context = self._core.context
+        poll = self._context.poll
         yield from wait_flow(
             self._operation,
-            timeout=context.poll.timeout if isinstance(timeout, _DefaultTimeout) else timeout,
-            context=context,
+            timeout=poll.timeout if isinstance(timeout, _DefaultTimeout) else timeout,
+            context=self._context,
             on_progress=remember,
         )
         return self._result()
@@ -101,16 +111,25 @@ class _Handle:
     def __repr__(self) -> str:
         if self._operation is None:
             return f"<{type(self).__name__} pool {self._pool_id}: already archived>"
-        status = getattr(self._operation.status, "value", self._operation.status)
-        return f"<{type(self).__name__} {self._operation.id} pool {self._pool_id}: {status}>"
+        return (
+            f"<{type(self).__name__} {self._operation.id} pool {self._pool_id}: "
+            f"{status_name(self._operation)}>"
+        )
 
 
 class ArchiveOperation(_Handle):
     """A pool's archive operation, followed with blocking calls."""
 
-    def __init__(self, client: TolokaClient, pool_id: str | None, operation: Operation | None):
-        super().__init__(client._core, pool_id, operation)
-        self._client = client
+    def __init__(
+        self,
+        pool_id: str | None,
+        operation: Operation | None,
+        *,
+        context: FlowContext,
+        run: RunFlow,
+    ) -> None:
+        super().__init__(pool_id, operation, context=context)
+        self._run = run
 
     def wait(
         self,
@@ -123,15 +142,22 @@ class ArchiveOperation(_Handle):
         Returns on ``SUCCESS``; raises ``OperationFailedError`` on ``FAIL`` and
         ``OperationTimeoutError`` when the budget is spent. ``on_progress`` gets every snapshot.
         """
-        return self._client._run(self._wait_flow(timeout, on_progress))
+        return self._run(self._wait_flow(timeout, on_progress))
 
 
 class AsyncArchiveOperation(_Handle):
     """A pool's archive operation, followed with ``await``."""
 
-    def __init__(self, client: AsyncTolokaClient, pool_id: str | None, operation: Operation | None):
-        super().__init__(client._core, pool_id, operation)
-        self._client = client
+    def __init__(
+        self,
+        pool_id: str | None,
+        operation: Operation | None,
+        *,
+        context: FlowContext,
+        run: RunFlowAsync,
+    ) -> None:
+        super().__init__(pool_id, operation, context=context)
+        self._run = run
 
     async def wait(
         self,
@@ -140,4 +166,4 @@ class AsyncArchiveOperation(_Handle):
         on_progress: ProgressCallback | None = None,
     ) -> ArchiveResult:
         """The async twin of ``ArchiveOperation.wait``."""
-        return await self._client._run(self._wait_flow(timeout, on_progress))
+        return await self._run(self._wait_flow(timeout, on_progress))

@@ -30,8 +30,16 @@ PROGRESS_MARGIN = 1.1  # poll 10 % after the moment the progress rate predicts
 DEFAULT_JITTER = 0.2
 
 
-def _shortened(delay: float, jitter: float, draw: float) -> float:
-    """Jitter that only ever shortens a delay, so a cap stays a cap: ``draw`` is in [0, 1)."""
+def exponential_delay(
+    attempt: int, *, initial: float, multiplier: float, maximum: float, jitter: float, draw: float
+) -> float:
+    """The pause before ``attempt`` (1 for the first): ``initial * multiplier**(attempt - 1)``,
+    capped at ``maximum``, then shortened by up to ``jitter`` (``draw`` in [0, 1)).
+
+    The one backoff formula of the package, for retries and polls alike. The jitter only ever
+    shortens a pause, so a cap stays a cap.
+    """
+    delay = min(maximum, initial * multiplier ** (attempt - 1))
     return delay * (1.0 - jitter * draw)
 
 
@@ -68,8 +76,14 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int, draw: float) -> float:
         """The delay before retry ``retry_number`` (1 for the first), ``draw`` in [0, 1)."""
-        delay = min(self.max_delay, self.initial_delay * self.multiplier ** (retry_number - 1))
-        return _shortened(delay, self.jitter, draw)
+        return exponential_delay(
+            retry_number,
+            initial=self.initial_delay,
+            multiplier=self.multiplier,
+            maximum=self.max_delay,
+            jitter=self.jitter,
+            draw=draw,
+        )
 
     def clamp_hint(self, hint: float) -> float | None:
         """The delay a server hint asks for, or None when it is longer than we agree to wait."""
@@ -112,8 +126,14 @@ class PollPolicy:
 
     def delay(self, poll_number: int, draw: float) -> float:
         """The pause before poll ``poll_number`` (1 for the first), ``draw`` in [0, 1)."""
-        delay = min(self.max_delay, self.initial_delay * self.multiplier ** (poll_number - 1))
-        return _shortened(delay, self.jitter, draw)
+        return exponential_delay(
+            poll_number,
+            initial=self.initial_delay,
+            multiplier=self.multiplier,
+            maximum=self.max_delay,
+            jitter=self.jitter,
+            draw=draw,
+        )
 
     def expected_remaining(
         self, since: tuple[float, int], previous: int | None, now: float, progress: int

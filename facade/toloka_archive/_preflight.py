@@ -11,14 +11,13 @@ import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import httpx
 from toloka_api.models import AssignmentPage, KnownPoolStatus, Pool
 
 from toloka_archive import _endpoints, _retrying
+from toloka_archive._clock import as_utc, utc_now
 from toloka_archive._context import FlowContext
-from toloka_archive._errors import UnexpectedResponseError
 from toloka_archive._flow import Flow
-from toloka_archive._polling import parse_json
+from toloka_archive._response import read_model
 
 APPEAL_WINDOW = timedelta(days=9)
 
@@ -70,21 +69,6 @@ def format_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def as_utc(moment: datetime) -> datetime:
-    """Toloka's timestamps carry no offset but mean UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _read(response: httpx.Response, model: type[Pool] | type[AssignmentPage]) -> object:
-    body = parse_json(response)
-    try:
-        return model.from_dict(body)
-    except (KeyError, ValueError, TypeError, AttributeError) as error:
-        raise UnexpectedResponseError(
-            response.status_code, f"not a {model.__name__}", response.content
-        ) from error
-
-
 def judge(pool_id: str, pool: Pool, last_rejected: datetime | None, now: datetime) -> Archivability:
     """The pure decision, from what the two reads returned."""
     status = pool.status.value if isinstance(pool.status, KnownPoolStatus) else str(pool.status)
@@ -103,14 +87,13 @@ def judge(pool_id: str, pool: Pool, last_rejected: datetime | None, now: datetim
 
 
 def preflight_flow(pool_id: str, context: FlowContext) -> Flow[Archivability]:
+    """Read the pool, and its last rejection when it is closed; judge by the client's clock."""
     response = yield from _retrying.send(_endpoints.get_pool_request(pool_id), context)
-    pool = _read(response, Pool)
-    assert isinstance(pool, Pool)
+    pool = read_model(response, Pool)
     last_rejected: datetime | None = None
     if pool.status is KnownPoolStatus.CLOSED:
         response = yield from _retrying.send(_endpoints.last_rejection_request(pool_id), context)
-        page = _read(response, AssignmentPage)
-        assert isinstance(page, AssignmentPage)
+        page = read_model(response, AssignmentPage)
         rejected = [item.rejected for item in page.items if isinstance(item.rejected, datetime)]
         last_rejected = max(rejected, default=None)
-    return judge(pool_id, pool, last_rejected, context.runtime.wall_clock())
+    return judge(pool_id, pool, last_rejected, utc_now(context.clock))

@@ -8,95 +8,42 @@ is what makes retrying even the POST safe. Statuses that mean "this request is w
 from __future__ import annotations
 
 import logging
-import math
+from collections.abc import Callable
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
 
+from toloka_archive._clock import utc_now
 from toloka_archive._context import FlowContext
-from toloka_archive._errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    error_from_response,
-)
-from toloka_archive._flow import Flow, Outcome, Request, Runtime, Send, Sleep
+from toloka_archive._flow import Flow, Reply, Request, Send, Sleep
 from toloka_archive._policies import RetryPolicy
+from toloka_archive._response import error_for, request_id_of, retry_after_seconds
 
 logger = logging.getLogger("toloka_archive")
 
 
-def retry_after_seconds(headers: httpx.Headers, now: datetime) -> float | None:
-    """The server's hint, from ``retry-after-ms`` or ``Retry-After`` (seconds or HTTP date)."""
-    millis = _non_negative_number(headers.get("retry-after-ms"))
-    if millis is not None:
-        return millis / 1000.0
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    seconds = _non_negative_number(value)
-    if seconds is not None:
-        return seconds
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None  # an unreadable hint is no hint: the policy's own backoff applies
-    if moment.tzinfo is None:
-        return None
-    return max(0.0, (moment - now).total_seconds())
-
-
-def _non_negative_number(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        number = float(text.strip())
-    except ValueError:
-        return None
-    return number if math.isfinite(number) and number >= 0 else None
-
-
-def request_id_of(response: httpx.Response) -> str | None:
-    """Toloka's request id from an error body, for logs; None when there is none."""
-    if response.is_success or not response.content.startswith(b"{"):
-        return None
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    value = body.get("request_id") if isinstance(body, dict) else None
-    return value if isinstance(value, str) else None
-
-
-def error_for(
-    outcome: httpx.Response | httpx.TransportError, request: Request, runtime: Runtime
-) -> APIError:
-    """The typed error an unsuccessful outcome stands for."""
-    if isinstance(outcome, httpx.TimeoutException):
-        return APITimeoutError(f"{request.label}: no answer in time ({type(outcome).__name__})")
-    if isinstance(outcome, httpx.TransportError):
-        return APIConnectionError(f"{request.label}: {type(outcome).__name__}: {outcome}")
-    hint = retry_after_seconds(outcome.headers, runtime.wall_clock())
-    return error_from_response(outcome, retry_after=hint)
-
-
 def retry_delay(
-    outcome: httpx.Response | httpx.TransportError,
+    reply: httpx.Response | httpx.TransportError,
     retries_done: int,
     policy: RetryPolicy,
-    runtime: Runtime,
+    *,
+    now: datetime,
+    random: Callable[[], float],
 ) -> float | None:
-    """How long to pause before trying again, or None to give up now."""
+    """How long to pause before trying again, or None to give up now.
+
+    ``now`` (UTC) reads a ``Retry-After`` date; ``random`` draws the jitter, only when the
+    policy's own backoff applies.
+    """
     if retries_done >= policy.max_retries:
         return None
-    if isinstance(outcome, httpx.Response):
-        if outcome.status_code not in policy.retry_statuses:
+    if isinstance(reply, httpx.Response):
+        if reply.status_code not in policy.retry_statuses:
             return None
-        hint = retry_after_seconds(outcome.headers, runtime.wall_clock())
+        hint = retry_after_seconds(reply.headers, now)
         if hint is not None:
             return policy.clamp_hint(hint)
-    return policy.backoff(retries_done + 1, runtime.random())
+    return policy.backoff(retries_done + 1, random())
 
 
 def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
@@ -105,33 +52,31 @@ def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
     Before each attempt it waits out the client's shared throttle; a 429 that will be retried
     moves that throttle forward, so every flow of the client slows down together.
     """
-    policy, runtime, throttle = context.retry, context.runtime, context.throttle
+    policy, clock, throttle = context.retry, context.clock, context.throttle
     retries = 0
     while True:
-        pause = throttle.remaining(runtime.monotonic())
+        pause = throttle.remaining(clock.monotonic())
         if pause > 0:
             logger.debug("%s waits %.2f s for the shared rate-limit pause", request.label, pause)
             yield Sleep(pause)
-        outcome: Outcome = yield Send(request)
-        assert outcome is not None, "a driver answers Send with a response or an error"
+        reply: Reply = yield Send(request)
+        assert reply is not None, "a driver answers Send with a response or an error"
         if logger.isEnabledFor(logging.DEBUG):  # the label and request id cost, even unlogged
-            _log_outcome(request, outcome)
-        if isinstance(outcome, httpx.Response) and outcome.is_success:
-            return outcome
-        error = error_for(outcome, request, runtime)
-        delay = retry_delay(outcome, retries, policy, runtime)
+            _log_reply(request, reply)
+        if isinstance(reply, httpx.Response) and reply.is_success:
+            return reply
+        now = utc_now(clock)
+        error = error_for(reply, request, now)
+        delay = retry_delay(reply, retries, policy, now=now, random=context.random)
         if delay is None:
             if retries:
                 error.add_note(f"gave up after {retries} retr{'y' if retries == 1 else 'ies'}")
-            if isinstance(outcome, httpx.TransportError):
-                raise error from outcome
+            if isinstance(reply, httpx.TransportError):
+                raise error from reply
             raise error
         retries += 1
-        if (
-            isinstance(outcome, httpx.Response)
-            and outcome.status_code == httpx.codes.TOO_MANY_REQUESTS
-        ):
-            throttle.hold_until(runtime.monotonic() + delay)
+        if isinstance(reply, httpx.Response) and reply.status_code == httpx.codes.TOO_MANY_REQUESTS:
+            throttle.hold_until(clock.monotonic() + delay)
         logger.info(
             "retrying %s in %.2f s (retry %d of %d) after %s",
             request.label,
@@ -143,10 +88,10 @@ def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
         yield Sleep(delay)
 
 
-def _log_outcome(request: Request, outcome: httpx.Response | httpx.TransportError) -> None:
-    if isinstance(outcome, httpx.TransportError):
-        logger.debug("%s -> %s: %s", request.label, type(outcome).__name__, outcome)
+def _log_reply(request: Request, reply: httpx.Response | httpx.TransportError) -> None:
+    if isinstance(reply, httpx.TransportError):
+        logger.debug("%s -> %s: %s", request.label, type(reply).__name__, reply)
         return
-    request_id = request_id_of(outcome)
+    request_id = request_id_of(reply)
     suffix = f" (request_id {request_id})" if request_id else ""
-    logger.debug("%s -> %s%s", request.label, outcome.status_code, suffix)
+    logger.debug("%s -> %s%s", request.label, reply.status_code, suffix)

@@ -80,3 +80,15 @@ class ThreadedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._inner.close)
+
+
+def async_transport_for(
+    transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
+) -> httpx.AsyncBaseTransport | None:
+    """The transport a blocking client's bulk work runs on: its own, given an async face.
+
+    None keeps httpx's default async transport.
+    """
+    if transport is None or isinstance(transport, httpx.AsyncBaseTransport):
+        return transport
+    return ThreadedTransport(transport)

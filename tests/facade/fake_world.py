@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from datetime import UTC
 
-from toloka_archive import Runtime
 from toloka_archive.testing import FakeToloka, ManualClock
 
 START = datetime.datetime(2026, 11, 1, 12, 0, 0)
@@ -14,12 +12,26 @@ KEY = "fake-key-facade-0001"
 OTHER_KEY = "fake-key-facade-0002"
 
 
+class RecordingClock(ManualClock):
+    """The fake's manual clock, handed to the client too, noting every pause the client takes."""
+
+    def __init__(self, start: datetime.datetime) -> None:
+        super().__init__(start=start)
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        super().sleep(seconds)
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
 @dataclass
 class World:
     """A fake with one pool per behaviour, and the clock both sides read."""
 
-    clock: ManualClock = field(default_factory=lambda: ManualClock(start=START))
-    slept: list[float] = field(default_factory=list)
+    clock: RecordingClock = field(default_factory=lambda: RecordingClock(start=START))
 
     def __post_init__(self) -> None:
         self.fake = FakeToloka(clock=self.clock, seed=7)
@@ -33,16 +45,11 @@ class World:
         self.fake.add_pool("105", owner="me", last_rejected=START - datetime.timedelta(days=30))
         self.fake.add_pool("200", owner="someone-else")
 
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
+    async def fake_pause(self, seconds: float) -> None:
+        """The fake's own pause (a ``slow`` fault): time passes, but the client took no pause."""
         self.clock.advance(seconds)
 
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-    def runtime(self) -> Runtime:
-        return Runtime(
-            monotonic=self.clock.monotonic,
-            wall_clock=lambda: self.clock.now().replace(tzinfo=UTC),
-            random=lambda: 0.0,
-        )
+    @property
+    def slept(self) -> list[float]:
+        """Every pause the client took, in order."""
+        return self.clock.slept

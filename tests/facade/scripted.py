@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
-from toloka_archive import AsyncTolokaClient, PollPolicy, RetryPolicy, Runtime, TolokaClient
+from toloka_archive import AsyncTolokaClient, PollPolicy, RetryPolicy, TolokaClient
 
 T = TypeVar("T")
 
@@ -72,28 +72,29 @@ class Script:
 
 @dataclass
 class FakeClock:
-    """Monotonic and wall time that move only when the code under test sleeps."""
+    """A client clock whose time moves only when the code under test sleeps; records pauses."""
 
-    now: float = 1000.0
+    elapsed: float = 1000.0
     slept: list[float] = field(default_factory=list)
     wall_start: datetime = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 
     def monotonic(self) -> float:
-        return self.now
+        return self.elapsed
 
-    def wall_clock(self) -> datetime:
-        return self.wall_start + timedelta(seconds=self.now - 1000.0)
+    def now(self) -> datetime:
+        return self.wall_start + timedelta(seconds=self.elapsed - 1000.0)
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
-        self.now += seconds
+        self.elapsed += seconds
 
     async def async_sleep(self, seconds: float) -> None:
         self.sleep(seconds)
 
-    def runtime(self, seed: int | None = None) -> Runtime:
-        draw = random.Random(seed).random if seed is not None else (lambda: 0.0)
-        return Runtime(monotonic=self.monotonic, wall_clock=self.wall_clock, random=draw)
+
+def draws(seed: int | None = None) -> Callable[[], float]:
+    """A jitter source: seeded, or always 0 (no jitter) when ``seed`` is None."""
+    return random.Random(seed).random if seed is not None else (lambda: 0.0)
 
 
 def sync_client(script: Script, clock: FakeClock, **options: Any) -> TolokaClient:
@@ -101,9 +102,8 @@ def sync_client(script: Script, clock: FakeClock, **options: Any) -> TolokaClien
         api_key=API_KEY,
         base_url=BASE_URL,
         transport=httpx.MockTransport(script.handle),
-        sleep=clock.sleep,
         env={},
-        **{"runtime": clock.runtime(), **options},
+        **{"clock": clock, "random": draws(), **options},
     )
 
 
@@ -112,9 +112,8 @@ def async_client(script: Script, clock: FakeClock, **options: Any) -> AsyncTolok
         api_key=API_KEY,
         base_url=BASE_URL,
         transport=httpx.MockTransport(script.handle),
-        sleep=clock.async_sleep,
         env={},
-        **{"runtime": clock.runtime(), **options},
+        **{"clock": clock, "random": draws(), **options},
     )
 
 
@@ -131,19 +130,22 @@ class VirtualTime:
     """
 
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.elapsed = 1000.0
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
 
     def monotonic(self) -> float:
-        return self.now
+        return self.elapsed
 
-    def runtime(self) -> Runtime:
-        return Runtime(monotonic=self.monotonic, random=lambda: 0.0)
+    def now(self) -> datetime:
+        return datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC) + timedelta(seconds=self.elapsed)
 
-    async def sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float) -> None:
+        raise AssertionError("VirtualTime serves async clients only")
+
+    async def async_sleep(self, seconds: float) -> None:
         wake = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self.now + seconds, next(self._order), wake))
+        heapq.heappush(self._sleepers, (self.elapsed + seconds, next(self._order), wake))
         await wake
 
     async def run(self, main: Coroutine[Any, Any, T]) -> T:
@@ -152,6 +154,6 @@ class VirtualTime:
             for _ in range(50):  # let every runnable task reach its next pause
                 await asyncio.sleep(0)
             if self._sleepers and not task.done():
-                self.now, _, wake = heapq.heappop(self._sleepers)
+                self.elapsed, _, wake = heapq.heappop(self._sleepers)
                 wake.set_result(None)
         return task.result()

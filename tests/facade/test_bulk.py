@@ -43,7 +43,7 @@ class MiniToloka:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/api/v1")
-        self.sent_at.append((self.clock.now, path))
+        self.sent_at.append((self.clock.monotonic(), path))
         if request.headers.get("Authorization") != f"ApiKey {API_KEY}":
             return err(401, "AUTHENTICATION_ERROR")
         parts = path.strip("/").split("/")
@@ -99,18 +99,22 @@ class MiniToloka:
         return httpx.Response(200, json=operation(final, op_id=op_id, pool_id=pool_id))
 
 
-def async_client(mini: MiniToloka, clock: FakeClock, api_key: str = API_KEY) -> AsyncTolokaClient:
-    async def sleep(seconds: float) -> None:
-        clock.sleep(seconds)
-        await asyncio.sleep(0)  # let the other workers run, as a real pause would
+class YieldingClock(FakeClock):
+    """A fake clock whose async pause also lets the other workers run, as a real pause would."""
 
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+        await asyncio.sleep(0)
+
+
+def async_client(mini: MiniToloka, clock: FakeClock, api_key: str = API_KEY) -> AsyncTolokaClient:
     return AsyncTolokaClient(
         api_key=api_key,
         base_url=BASE_URL,
         env={},
         transport=httpx.MockTransport(mini.handle),
-        sleep=sleep,
-        runtime=clock.runtime(),
+        clock=clock,
+        random=lambda: 0.0,
         retry=RetryPolicy(jitter=0.0),
     )
 
@@ -120,9 +124,9 @@ def blocking_client(mini: MiniToloka, clock: FakeClock) -> TolokaClient:
         api_key=API_KEY,
         base_url=BASE_URL,
         env={},
-        sleep=clock.sleep,
         transport=httpx.MockTransport(mini.handle),
-        runtime=clock.runtime(),
+        clock=clock,
+        random=lambda: 0.0,
     )
 
 
@@ -144,7 +148,7 @@ def test_every_pool_gets_its_outcome() -> None:
         "6": "missing",
         "7": "fails",
     }
-    clock = FakeClock()
+    clock = YieldingClock()
     mini = MiniToloka(behaviours, clock)
     reports = {r.pool_id: r for r in collect(mini, clock, [*behaviours, "x1"], concurrency=3)}
     assert {pool: r.outcome for pool, r in reports.items()} == {
@@ -166,7 +170,7 @@ def test_every_pool_gets_its_outcome() -> None:
 
 
 def test_concurrency_is_never_exceeded() -> None:
-    clock = FakeClock()
+    clock = YieldingClock()
     mini = MiniToloka({str(i): "ok" for i in range(1, 41)}, clock)
     reports = collect(mini, clock, [str(i) for i in range(1, 41)], concurrency=4)
     assert len(reports) == 40
@@ -175,7 +179,7 @@ def test_concurrency_is_never_exceeded() -> None:
 
 
 def test_duplicates_are_archived_once() -> None:
-    clock = FakeClock()
+    clock = YieldingClock()
     mini = MiniToloka({"1": "ok", "2": "ok"}, clock)
     reports = collect(mini, clock, ["1", 1, "2", "1", 2], concurrency=2)
     assert sorted(r.pool_id for r in reports) == ["1", "2"]
@@ -183,7 +187,7 @@ def test_duplicates_are_archived_once() -> None:
 
 
 def test_ids_are_read_lazily() -> None:
-    clock = FakeClock()
+    clock = YieldingClock()
     mini = MiniToloka({str(i): "ok" for i in range(1, 1001)}, clock)
     pulled: list[int] = []
 
@@ -208,14 +212,14 @@ def test_async_iterables_of_ids_work_too() -> None:
         for i in (1, 2):
             yield i
 
-    clock = FakeClock()
+    clock = YieldingClock()
     mini = MiniToloka({"1": "ok", "2": "archived"}, clock)
     outcomes = sorted(r.outcome.value for r in collect(mini, clock, ids(), concurrency=2))
     assert outcomes == ["already_archived", "archived"]
 
 
 def test_a_rejected_key_ends_the_run() -> None:
-    clock = FakeClock()
+    clock = YieldingClock()
     mini = MiniToloka({"1": "ok", "2": "ok"}, clock)
 
     async def run() -> None:
@@ -228,8 +232,8 @@ def test_a_rejected_key_ends_the_run() -> None:
 
 
 def test_a_429_pauses_every_flow_of_the_client() -> None:
-    clock = FakeClock()
-    context = FlowContext(runtime=clock.runtime())
+    clock = YieldingClock()
+    context = FlowContext(clock=clock)
     request = Request("POST", "/pools/1/archive")
     first, second = _retrying.send(request, context), _retrying.send(request, context)
     assert isinstance(next(first), Send)
@@ -249,8 +253,8 @@ def test_bulk_workers_hold_back_after_a_429() -> None:
         base_url=BASE_URL,
         env={},
         transport=httpx.MockTransport(mini.handle),
-        sleep=time.sleep,
-        runtime=time.runtime(),
+        clock=time,
+        random=lambda: 0.0,
         retry=RetryPolicy(jitter=0.0),
     )
 
@@ -271,7 +275,7 @@ def test_bulk_workers_hold_back_after_a_429() -> None:
 
 
 def test_no_wait_reports_started_operations() -> None:
-    clock = FakeClock()
+    clock = YieldingClock()
     mini = MiniToloka({"1": "ok", "2": "archived"}, clock)
     started: list[tuple[str, str]] = []
     reports = collect(
@@ -287,7 +291,7 @@ def test_no_wait_reports_started_operations() -> None:
 
 def test_dry_run_archives_nothing() -> None:
     behaviours = {"1": "ok", "2": "archived", "3": "open", "4": "rejected"}
-    clock = FakeClock()
+    clock = YieldingClock()
     mini = MiniToloka(behaviours, clock)
     reports = {r.pool_id: r.outcome for r in collect(mini, clock, list(behaviours), dry_run=True)}
     assert reports == {
@@ -300,7 +304,7 @@ def test_dry_run_archives_nothing() -> None:
 
 
 def test_the_blocking_client_runs_the_same_engine() -> None:
-    clock = FakeClock()
+    clock = YieldingClock()
     behaviours = {"1": "ok", "2": "archived", "3": "open"}
     mini = MiniToloka(behaviours, clock)
     client = blocking_client(mini, clock)
@@ -316,7 +320,7 @@ def test_the_blocking_client_runs_the_same_engine() -> None:
 
 
 def test_the_blocking_iterator_can_stop_early() -> None:
-    clock = FakeClock()
+    clock = YieldingClock()
     mini = MiniToloka({str(i): "ok" for i in range(1, 200)}, clock)
     client = blocking_client(mini, clock)
     reports = client.archive_pools((str(i) for i in range(1, 200)), concurrency=2, timeout=None)

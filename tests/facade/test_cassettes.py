@@ -77,7 +77,7 @@ def world(record_mode: str) -> Iterator[World]:
 
 def run_sync(world: World, call: Callable[[TolokaClient], Any], key: str = KEY) -> Any:
     with TolokaClient(
-        api_key=key, base_url=BASE_URL, env={}, sleep=world.sleep, runtime=world.runtime()
+        api_key=key, base_url=BASE_URL, env={}, clock=world.clock, random=lambda: 0.0
     ) as client:
         return call(client)
 
@@ -88,8 +88,8 @@ def run_async(world: World, call: Callable[[AsyncTolokaClient], Any], key: str =
             api_key=key,
             base_url=BASE_URL,
             env={},
-            sleep=world.async_sleep,
-            runtime=world.runtime(),
+            clock=world.clock,
+            random=lambda: 0.0,
         ) as client:
             return await call(client)
 

@@ -14,6 +14,7 @@ from tests.facade.scripted import (
     FakeClock,
     Script,
     async_client,
+    draws,
     error,
     polled,
     started,
@@ -61,13 +62,11 @@ def test_sync_and_async_behave_the_same(name: str) -> None:
     policy = RetryPolicy()  # with jitter: the seeded random source makes it repeatable
 
     sync_script, sync_clock = Script(SCENARIOS[name]()), FakeClock()
-    sync = sync_client(sync_script, sync_clock, retry=policy, runtime=sync_clock.runtime(seed=7))
+    sync = sync_client(sync_script, sync_clock, retry=policy, random=draws(seed=7))
     sync_outcome = outcome_of(lambda: sync.archive_pool("21", timeout=20))
 
     async_script, async_clock = Script(SCENARIOS[name]()), FakeClock()
-    aclient = async_client(
-        async_script, async_clock, retry=policy, runtime=async_clock.runtime(seed=7)
-    )
+    aclient = async_client(async_script, async_clock, retry=policy, random=draws(seed=7))
     async_outcome = outcome_of(lambda: asyncio.run(aclient.archive_pool("21", timeout=20)))
 
     assert sync_script.requests, "the scenario made no request"

@@ -27,9 +27,9 @@ def sync_client(world: World) -> TolokaClient:
         api_key=KEY,
         base_url="http://127.0.0.1:9/api/v1",  # never dialled: the transport is in-process
         env={},
-        transport=world.fake.transport(sleep=world.clock.sleep),
-        sleep=world.sleep,
-        runtime=world.runtime(),
+        transport=world.fake.transport(sleep=world.clock.advance),
+        clock=world.clock,
+        random=lambda: 0.0,
     )
 
 
@@ -62,9 +62,9 @@ def test_async_archive_waits_to_success() -> None:
             api_key=KEY,
             base_url="http://127.0.0.1:9/api/v1",
             env={},
-            transport=world.fake.async_transport(sleep=world.clock.async_sleep),
-            sleep=world.async_sleep,
-            runtime=world.runtime(),
+            transport=world.fake.async_transport(sleep=world.fake_pause),
+            clock=world.clock,
+            random=lambda: 0.0,
         ) as client:
             result = await client.archive_pool(100)
             again = await client.archive_pool(100)
@@ -147,7 +147,7 @@ def test_over_loopback_http() -> None:
     with (
         serve(world.fake, port=0) as server,
         TolokaClient(
-            api_key=KEY, base_url=server.url, env={}, sleep=world.sleep, runtime=world.runtime()
+            api_key=KEY, base_url=server.url, env={}, clock=world.clock, random=lambda: 0.0
         ) as client,
     ):
         result = client.archive_pool("100")

@@ -1,0 +1,147 @@
+"""One pool's report: how it ended, in plain words and in fields for code.
+
+Every pool handed to the bulk engine ends with exactly one ``PoolReport``. This module says how
+each thing that can happen to a pool reads: a pre-flight verdict, a typed error, a 409 with
+Toloka's code. The command prints these reports; services read their fields.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from toloka_archive._clock import as_utc
+from toloka_archive._errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    OperationFailedError,
+    OperationTimeoutError,
+    PermissionDeniedError,
+    TolokaError,
+)
+from toloka_archive._preflight import Archivability, Verdict, format_utc
+
+
+class Outcome(enum.Enum):
+    """How one pool ended. ``ok`` tells the ones that need nothing more from anybody."""
+
+    ARCHIVED = "archived"
+    ALREADY_ARCHIVED = "already_archived"
+    STARTED = "started"  # archiving started and not waited for (wait=False)
+    ARCHIVABLE = "archivable"  # dry run: would be archived now
+    NOT_ARCHIVABLE_YET = "not_archivable_yet"  # rejections in the last 9 days
+    WRONG_STATUS = "wrong_status"  # not CLOSED, e.g. still OPEN
+    NOT_FOUND = "not_found"
+    NO_ACCESS = "no_access"
+    INVALID_ID = "invalid_id"
+    TIMED_OUT = "timed_out"  # still running at Toloka; resume with the operation id
+    FAILED = "failed"
+
+    @property
+    def ok(self) -> bool:
+        return self in _OK
+
+
+_OK = frozenset({Outcome.ARCHIVED, Outcome.ALREADY_ARCHIVED, Outcome.STARTED, Outcome.ARCHIVABLE})
+
+
+@dataclass(frozen=True)
+class PoolReport:
+    """What happened to one pool, in plain words (``detail``) and in fields for code."""
+
+    pool_id: str
+    outcome: Outcome
+    detail: str
+    operation_id: str | None = None
+    pool_status: str | None = None
+    archivable_from: datetime | None = None
+    error: TolokaError | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict: the CLI's ``--json`` line for this pool."""
+        return {
+            "pool_id": self.pool_id,
+            "outcome": self.outcome.value,
+            "ok": self.outcome.ok,
+            "detail": self.detail,
+            "operation_id": self.operation_id,
+            "pool_status": self.pool_status,
+            "archivable_from": None
+            if self.archivable_from is None
+            else self.archivable_from.isoformat(),
+            "error": None if self.error is None else type(self.error).__name__,
+        }
+
+
+def report_from_check(check: Archivability) -> PoolReport:
+    outcome = {
+        Verdict.ARCHIVABLE: Outcome.ARCHIVABLE,
+        Verdict.ALREADY_ARCHIVED: Outcome.ALREADY_ARCHIVED,
+        Verdict.WRONG_STATUS: Outcome.WRONG_STATUS,
+        Verdict.REJECTION_WINDOW: Outcome.NOT_ARCHIVABLE_YET,
+    }[check.verdict]
+    return PoolReport(
+        check.pool_id,
+        outcome,
+        check.reason,
+        pool_status=check.pool_status,
+        archivable_from=check.archivable_from,
+    )
+
+
+_STATUS_CODES = frozenset({"INAPPROPRIATE_STATUS", "POOL_INAPPROPRIATE_STATUS"})
+_REJECTION_CODES = frozenset({"THERE_IS_REJECTED_ASSIGNMENT"})
+
+
+def report_from_conflict(pool_id: str, conflict: ConflictError) -> PoolReport:
+    """When the pre-flight cannot run, the 409's own code is the next best explanation."""
+    if conflict.code in _STATUS_CODES:
+        wanted = " or ".join(conflict.appropriate_statuses or ["CLOSED"])
+        detail = f"not in a status that can be archived (needs {wanted})"
+        return PoolReport(pool_id, Outcome.WRONG_STATUS, detail, error=conflict)
+    if conflict.code in _REJECTION_CODES:
+        moment = _moment(conflict.payload.get("archivable_from"))
+        detail = (
+            f"has rejected tasks, archivable from {format_utc(moment)}"
+            if moment
+            else "has tasks rejected less than 9 days ago"
+        )
+        return PoolReport(
+            pool_id, Outcome.NOT_ARCHIVABLE_YET, detail, archivable_from=moment, error=conflict
+        )
+    return PoolReport(pool_id, Outcome.FAILED, f"refused: {conflict.message}", error=conflict)
+
+
+def _moment(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return as_utc(datetime.fromisoformat(value))
+    except ValueError:
+        return None
+
+
+def report_for_error(
+    pool_id: str, error: TolokaError, operation_id: str | None = None
+) -> PoolReport:
+    """How one pool's error reads in its report.
+
+    A rejected key is re-raised instead: it is not this pool's trouble, and every other pool
+    would meet it too.
+    """
+    if isinstance(error, AuthenticationError):
+        raise error
+    if isinstance(error, NotFoundError):
+        return PoolReport(pool_id, Outcome.NOT_FOUND, "no such pool", error=error)
+    if isinstance(error, PermissionDeniedError):
+        return PoolReport(pool_id, Outcome.NO_ACCESS, "no access to this pool", error=error)
+    if isinstance(error, OperationTimeoutError):
+        detail = (
+            f"still running after {error.waited:.0f} s; resume with operation {error.operation_id}"
+        )
+        return PoolReport(pool_id, Outcome.TIMED_OUT, detail, error.operation_id, error=error)
+    if isinstance(error, OperationFailedError):
+        return PoolReport(pool_id, Outcome.FAILED, str(error), error.operation_id, error=error)
+    return PoolReport(pool_id, Outcome.FAILED, str(error), operation_id, error=error)
