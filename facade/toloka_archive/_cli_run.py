@@ -21,13 +21,20 @@ from typing import TextIO
 from toloka_api.models import Operation
 
 from toloka_archive._async_client import AsyncTolokaClient
-from toloka_archive._bulk import Outcome, PoolReport
 from toloka_archive._cli_input import UsageError, read_pool_ids
 from toloka_archive._cli_output import JsonView, LinesView, LiveView, View, summary
+from toloka_archive._cli_status import (
+    EXIT_INTERRUPTED,
+    EXIT_NOT_ARCHIVED,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+)
+from toloka_archive._environment import ENV_API_KEY, ENV_OAUTH_TOKEN
 from toloka_archive._errors import AuthenticationError, ConfigurationError
 from toloka_archive._operation import DEFAULT_TIMEOUT
-from toloka_archive._polling import status_name
-from toloka_archive.cli import EXIT_INTERRUPTED, EXIT_NOT_ARCHIVED, EXIT_OK, EXIT_USAGE, PROG
+from toloka_archive._reports import Outcome, PoolReport
+from toloka_archive._snapshot import progress_of, status_name
 
 
 def fail(error: Exception, err: TextIO) -> int:
@@ -82,6 +89,11 @@ class ArchiveRun:
     ) -> ArchiveRun:
         """Check everything that can be checked before the first request."""
         ids = _unique(read_pool_ids(args.pool_ids, args.from_file, stdin))
+        if not (environ.get(ENV_API_KEY) or environ.get(ENV_OAUTH_TOKEN)):
+            # The client's own message names api_key=..., which the command does not take.
+            raise UsageError(
+                f"no Toloka credentials: set {ENV_API_KEY} (or the legacy {ENV_OAUTH_TOKEN})"
+            )
         client = AsyncTolokaClient(environment=args.env, base_url=args.base_url, env=environ)
         view: View
         if args.json:
@@ -210,7 +222,7 @@ class ArchiveRun:
                 snapshot = self._snapshots.get(pool)
                 state = ""
                 if snapshot is not None:
-                    percent = snapshot.progress if isinstance(snapshot.progress, int) else 0
+                    percent = progress_of(snapshot) or 0
                     state = f" ({status_name(snapshot)} {percent}%)"
                 print(f"  pool {pool}: operation {operation_id}{state}", file=err)
         if started:

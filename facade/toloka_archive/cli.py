@@ -26,12 +26,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-EXIT_OK = 0
-EXIT_NOT_ARCHIVED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
-PROG = "toloka-archive"
+from toloka_archive._cli_status import EXIT_USAGE, PROG
 
 _EPILOG = """\
 credentials: set TOLOKA_API_KEY (or the legacy TOLOKA_OAUTH_TOKEN).
@@ -97,7 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="{sandbox,production}",
         help="Toloka environment (default: TOLOKA_BASE_URL or TOLOKA_ENVIRONMENT, else sandbox)",
     )
-    where.add_argument("--base-url", metavar="URL", help="any API root, e.g. the fake's")
+    where.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="any API root instead, e.g. the fake Toloka's http://127.0.0.1:8765/api/v1 "
+        "(https only, except on loopback)",
+    )
     archive.add_argument(
         "--no-wait", action="store_true", help="start archiving and do not wait for the end"
     )

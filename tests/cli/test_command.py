@@ -118,6 +118,22 @@ def test_bad_usage_is_one_line_and_exit_2(
     assert result.stdout == ""
 
 
+def test_no_key_names_the_variables_not_python_arguments() -> None:
+    result = run_cli("archive", "1", env=command_env())
+    assert result.code == 2
+    assert "set TOLOKA_API_KEY (or the legacy TOLOKA_OAUTH_TOKEN)" in result.stderr
+    assert "api_key=" not in result.stderr
+
+
+def test_base_url_help_is_a_whole_sentence() -> None:
+    result = run_cli("archive", "--help")
+    help_text = " ".join(result.stdout.split())
+    assert (
+        "e.g. the fake Toloka's http://127.0.0.1:8765/api/v1 (https only, except on loopback)"
+        in (help_text)
+    )
+
+
 def test_a_bad_line_in_a_file_stops_before_any_request(tmp_path: Path, fake_url: str) -> None:
     listing = tmp_path / "pools.txt"
     listing.write_text("106\n107x\n108\n", encoding="utf-8")
