@@ -145,3 +145,11 @@ def test_the_key_appears_in_no_repr_str_or_log(caplog: pytest.LogCaptureFixture)
     for text in texts:
         assert API_KEY not in text
     assert "ApiKey ***" in repr(client)
+
+
+def test_repr_says_what_the_properties_say() -> None:
+    custom = TolokaClient(api_key=API_KEY, base_url=BASE_URL, env={})
+    assert custom.environment is None
+    assert repr(custom).startswith(f"TolokaClient(environment=None, base_url={BASE_URL!r}")
+    sandbox = TolokaClient(api_key=API_KEY, env={})
+    assert repr(sandbox).startswith("TolokaClient(environment='sandbox', ")

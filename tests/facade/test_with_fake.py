@@ -156,3 +156,53 @@ def test_over_loopback_http() -> None:
     assert result.operation is not None
     assert again.already_archived
     assert world.fake.request_count == requests_before + 1  # one POST, no poll
+
+
+def test_one_clock_makes_the_budget_count_in_the_fakes_time() -> None:
+    # Only clock= is given: pauses, the budget and dates all read the fake's clock.
+    world = World()
+    world.fake.add_pool("300", owner="me", archive_seconds=500.0)
+    client = TolokaClient(
+        api_key=KEY,
+        base_url="http://127.0.0.1:9/api/v1",
+        env={},
+        transport=world.fake.transport(),
+        clock=world.clock,
+    )
+    before = world.clock.monotonic()
+    with pytest.raises(OperationTimeoutError) as stopped:
+        client.archive_pool("300", timeout=60)
+    assert round(world.clock.monotonic() - before, 6) == 60.0
+    assert stopped.value.waited == pytest.approx(60.0)
+    assert world.fake.pool("300").status == "CLOSED"  # still archiving at the fake
+
+
+def test_one_clock_makes_the_budget_count_in_the_fakes_time_async() -> None:
+    world = World()
+    world.fake.add_pool("300", owner="me", archive_seconds=500.0)
+
+    async def run() -> None:
+        async with AsyncTolokaClient(
+            api_key=KEY,
+            base_url="http://127.0.0.1:9/api/v1",
+            env={},
+            transport=world.fake.async_transport(),
+            clock=world.clock,
+        ) as client:
+            await client.archive_pool("300", timeout=60)
+
+    before = world.clock.monotonic()
+    with pytest.raises(OperationTimeoutError):
+        asyncio.run(run())
+    assert round(world.clock.monotonic() - before, 6) == 60.0
+
+
+def test_archive_result_repr_shows_no_unset_fields() -> None:
+    world = World()
+    result = sync_client(world).archive_pool("100")
+    text = repr(result)
+    assert "Unset" not in text
+    assert text.startswith(
+        "ArchiveResult(pool_id='100', already_archived=False, operation=<Operation "
+    )
+    assert "SUCCESS 100%>" in text
