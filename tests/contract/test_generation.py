@@ -35,6 +35,14 @@ def test_the_committed_client_matches_the_spec() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_package_is_marked_as_typed() -> None:
+    # PEP 561: without the marker, `mypy --strict` on a user's script that imports the installed
+    # package stops at `import-untyped`. An empty marker means the whole package is typed.
+    marker = COMMITTED / "py.typed"
+    assert marker.is_file(), "generated/toloka_api/py.typed is missing: run `make generate`"
+    assert marker.read_bytes() == b""
+
+
 def test_a_hand_edit_is_caught_and_named(copy_of_package: Path) -> None:
     edited = copy_of_package / "models" / "operation.py"
     edited.write_text(edited.read_text(encoding="utf-8") + "# edited by hand\n", encoding="utf-8")
