@@ -1,10 +1,14 @@
-"""`FakeToloka`: the public face of the fake, composing its state, faults and carriers."""
+"""`FakeToloka`: the public face of the fake, composing its state, faults and carriers.
+
+This module knows nothing of scenario files: `_scenario` reads them and builds a fake through
+the declaring methods here, so the dependency runs one way (scenarios on top of the fake).
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from toloka_archive.testing import _validation as check
 from toloka_archive.testing._app import RecordedRequest, TolokaApp
@@ -16,10 +20,13 @@ from toloka_archive.testing._state import OperationState, PoolState
 from toloka_archive.testing._transport import AsyncFakeTransport, FakeTransport
 from toloka_archive.testing._wire import Reply
 
-if TYPE_CHECKING:
-    from toloka_archive.testing._scenario import Scenario
-
 DEFAULT_ARCHIVE_SECONDS = 3.0
+
+
+class Blueprint(Protocol):
+    """Anything that builds a fake, such as a `Scenario` (see `Scenario.build`)."""
+
+    def build(self, *, clock: Clock | None = None, seed: int | None = None) -> FakeToloka: ...
 
 
 class FakeToloka:
@@ -46,7 +53,7 @@ class FakeToloka:
 
     @classmethod
     def from_scenario(
-        cls, scenario: Scenario, *, clock: Clock | None = None, seed: int | None = None
+        cls, scenario: Blueprint, *, clock: Clock | None = None, seed: int | None = None
     ) -> FakeToloka:
         """A fake set up as ``scenario`` declares. ``seed`` overrides the scenario's seed;
         without ``clock``, a real clock starting at the scenario's ``clock_start`` (if any)."""

@@ -133,7 +133,11 @@ class Scenario:
         return cls.load(None)
 
     def build(self, *, clock: Clock | None = None, seed: int | None = None) -> FakeToloka:
-        """A fresh fake set up as declared; see `FakeToloka.from_scenario`."""
+        """A fresh fake set up as declared, through its public declaring methods.
+
+        ``seed`` overrides the scenario's seed; without ``clock``, a real clock starting at
+        ``clock_start`` (if any). `FakeToloka.from_scenario` is the same call.
+        """
         fake = FakeToloka(
             clock=SystemClock(self.clock_start) if clock is None else clock,
             seed=self.seed if seed is None else seed,
