@@ -40,12 +40,15 @@ if TYPE_CHECKING:
     from toloka_archive._errors import InvalidOperationIdError as InvalidOperationIdError
     from toloka_archive._errors import InvalidPoolIdError as InvalidPoolIdError
     from toloka_archive._errors import NotFoundError as NotFoundError
+    from toloka_archive._errors import NotTolokaAPIError as NotTolokaAPIError
     from toloka_archive._errors import OperationError as OperationError
     from toloka_archive._errors import OperationFailedError as OperationFailedError
     from toloka_archive._errors import OperationTimeoutError as OperationTimeoutError
     from toloka_archive._errors import PermissionDeniedError as PermissionDeniedError
     from toloka_archive._errors import RateLimitError as RateLimitError
+    from toloka_archive._errors import RunEndingError as RunEndingError
     from toloka_archive._errors import TolokaError as TolokaError
+    from toloka_archive._errors import TolokaUnreachableError as TolokaUnreachableError
     from toloka_archive._errors import UnexpectedResponseError as UnexpectedResponseError
     from toloka_archive._operation import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
     from toloka_archive._operation import ArchiveOperation as ArchiveOperation
@@ -90,12 +93,15 @@ _HOMES = {
             "InvalidOperationIdError",
             "InvalidPoolIdError",
             "NotFoundError",
+            "NotTolokaAPIError",
             "OperationError",
             "OperationFailedError",
             "OperationTimeoutError",
             "PermissionDeniedError",
             "RateLimitError",
+            "RunEndingError",
             "TolokaError",
+            "TolokaUnreachableError",
             "UnexpectedResponseError",
         )
     },
@@ -124,11 +130,13 @@ __all__ = [  # noqa: RUF022 - grouped as the docs present them
     "APIError",
     "APIConnectionError",
     "APITimeoutError",
+    "TolokaUnreachableError",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",
     "NotFoundError",
+    "NotTolokaAPIError",
     "ConflictError",
     "RateLimitError",
     "InternalServerError",
@@ -136,6 +144,7 @@ __all__ = [  # noqa: RUF022 - grouped as the docs present them
     "OperationError",
     "OperationFailedError",
     "OperationTimeoutError",
+    "RunEndingError",
     "__version__",
 ]
 

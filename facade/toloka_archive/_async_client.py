@@ -29,6 +29,7 @@ from toloka_archive._operation import (
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._preflight import Archivability, preflight_flow
 from toloka_archive._reports import PoolReport
+from toloka_archive._response import aread_capped
 from toloka_archive._snapshot import pool_id_of
 from toloka_archive._starting import start_flow
 from toloka_archive._waiting import ProgressCallback, fetch_flow
@@ -143,7 +144,14 @@ class AsyncTolokaClient(_ClientBase):
         return await run_async(flow, self._send, self._core.context.clock.async_sleep)
 
     async def _send(self, request: Request) -> httpx.Response:
-        return await self._http.request(request.method, request.url, params=request.params or None)
+        outgoing = self._http.build_request(
+            request.method, request.url, params=request.params or None
+        )
+        response = await self._http.send(outgoing, stream=True)
+        try:
+            return await aread_capped(response)
+        finally:
+            await response.aclose()
 
     async def aclose(self) -> None:
         await self._http.aclose()

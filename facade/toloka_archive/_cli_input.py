@@ -17,6 +17,7 @@ from toloka_archive._errors import InvalidPoolIdError
 from toloka_archive._ids import normalize_pool_id
 
 _MAX_ID = 2**64 - 1
+_MAX_DIGITS = len(str(_MAX_ID))  # checked first: int() refuses 5,000 digits
 _SHOWN_PROBLEMS = 3
 
 
@@ -33,11 +34,13 @@ def _numbered_lines(stream: Iterable[str]) -> Iterator[tuple[int, str]]:
 
 def _check(text: str) -> int | str:
     """The id as an int, or why it is not one."""
+    shown = repr(text[:40]) + ("..." if len(text) > 40 else "")
+    if text.isascii() and text.isdigit() and (len(text) > _MAX_DIGITS or int(text) > _MAX_ID):
+        return f"{shown} is too large for a pool id"
     try:
-        value = int(normalize_pool_id(text))
+        return int(normalize_pool_id(text))
     except InvalidPoolIdError:
-        return f"{text[:40]!r} is not a pool id (ASCII digits only)"
-    return value if value <= _MAX_ID else f"{text[:40]!r} is too large for a pool id"
+        return f"{shown} is not a pool id (ASCII digits only)"
 
 
 def read_pool_ids(

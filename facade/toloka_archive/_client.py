@@ -28,6 +28,7 @@ from toloka_archive._ids import normalize_operation_id, normalize_pool_id
 from toloka_archive._operation import DEFAULT_TIMEOUT, ArchiveOperation, ArchiveResult, Timeout
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._preflight import Archivability, preflight_flow
+from toloka_archive._response import read_capped
 from toloka_archive._snapshot import pool_id_of
 from toloka_archive._starting import start_flow
 from toloka_archive._waiting import ProgressCallback, fetch_flow
@@ -149,7 +150,14 @@ class TolokaClient(_ClientBase):
 
     def _send(self, request: Request) -> httpx.Response:
         # params=None, not (): an empty tuple still makes httpx rebuild the URL.
-        return self._http.request(request.method, request.url, params=request.params or None)
+        outgoing = self._http.build_request(
+            request.method, request.url, params=request.params or None
+        )
+        response = self._http.send(outgoing, stream=True)
+        try:
+            return read_capped(response)
+        finally:
+            response.close()
 
     def close(self) -> None:
         self._http.close()

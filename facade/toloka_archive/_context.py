@@ -29,6 +29,18 @@ class Throttle:
         self._not_before = max(self._not_before, moment)
 
 
+class Contact:
+    """Whether this client has had any HTTP answer at all yet.
+
+    Until it has, a connection that cannot be made (refused, DNS, TLS) on every try means
+    Toloka is unreachable from here, which no pool can get past; after it has, the same failure
+    is one request's bad luck. Shared by every flow of the client, like the throttle.
+    """
+
+    def __init__(self) -> None:
+        self.answered = False
+
+
 @dataclass(frozen=True)
 class FlowContext:
     """The settings and shared state a flow reads. ``random`` draws the jitter, in [0, 1)."""
@@ -38,3 +50,4 @@ class FlowContext:
     clock: Clock = field(default_factory=SystemClock)
     random: Callable[[], float] = _random.random
     throttle: Throttle = field(default_factory=Throttle)
+    contact: Contact = field(default_factory=Contact)

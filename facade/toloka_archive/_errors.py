@@ -9,19 +9,24 @@ One root, so ``except TolokaError`` catches everything this package raises on pu
     │   └── InvalidOperationIdError
     ├── APIError                      talking to Toloka went wrong
     │   ├── APIConnectionError        no HTTP answer: refused, reset, closed without a response
-    │   │   └── APITimeoutError       no answer in time
+    │   │   ├── APITimeoutError       no answer in time
+    │   │   └── TolokaUnreachableError    * never one HTTP answer from this client yet
     │   ├── APIStatusError            Toloka answered with an error status
     │   │   ├── BadRequestError           400
-    │   │   ├── AuthenticationError       401
+    │   │   ├── AuthenticationError       401  *
     │   │   ├── PermissionDeniedError     403
     │   │   ├── NotFoundError             404
+    │   │   │   └── NotTolokaAPIError     * a 404 that is not Toloka's: the base URL is wrong
     │   │   ├── ConflictError             409  (.appropriate_statuses)
     │   │   ├── RateLimitError            429  (.retry_after)
     │   │   └── InternalServerError       500 and above, 520 included
-    │   └── UnexpectedResponseError   a success status whose body cannot be read
+    │   └── UnexpectedResponseError   a success status whose answer is not what was asked for
     └── OperationError                the operation itself did not end well
         ├── OperationFailedError      it ended FAIL (.operation, .log)
         └── OperationTimeoutError     we stopped waiting (also a TimeoutError; resume by id)
+
+The three marked ``*`` are also ``RunEndingError``: no pool could get past them, so a bulk run
+stops at the first one instead of reporting it once per pool.
 
 Status errors carry what Toloka's error body says (``code``, ``message``, ``request_id``,
 ``payload``); ``_response.error_for`` reads the body and picks the class with
@@ -76,6 +81,18 @@ class APITimeoutError(APIConnectionError):
     """The request got no answer within the client's HTTP timeout."""
 
 
+class RunEndingError(TolokaError):
+    """Marks the errors that no pool could get past: a bulk run stops at the first one.
+
+    A rejected key, a Toloka that this client has never reached, a base URL that is not
+    Toloka's API. Reporting them once per pool would only repeat one problem many times.
+    """
+
+
+class TolokaUnreachableError(APIConnectionError, RunEndingError):
+    """Connecting failed (refused, DNS, TLS) on every try, and this client never had an answer."""
+
+
 class APIStatusError(APIError):
     """Toloka (or a proxy in front of it) answered with an error status."""
 
@@ -109,7 +126,7 @@ class BadRequestError(APIStatusError):
     """400: the request is malformed (Toloka's ``VALIDATION_ERROR``)."""
 
 
-class AuthenticationError(APIStatusError):
+class AuthenticationError(APIStatusError, RunEndingError):
     """401: the key is missing, unknown or expired."""
 
 
@@ -119,6 +136,10 @@ class PermissionDeniedError(APIStatusError):
 
 class NotFoundError(APIStatusError):
     """404: there is no such pool or operation (``DOES_NOT_EXIST``)."""
+
+
+class NotTolokaAPIError(NotFoundError, RunEndingError):
+    """A 404 without Toloka's error body: the path is unknown there, so the base URL is wrong."""
 
 
 class ConflictError(APIStatusError):
@@ -142,7 +163,12 @@ class InternalServerError(APIStatusError):
 
 
 class UnexpectedResponseError(APIError):
-    """A success status whose body is not what the contract promises."""
+    """A success status whose answer is not what was asked for.
+
+    The body is not what the contract promises (not JSON, too large, the wrong shape), or it
+    contradicts the request: an operation for another pool, another operation than the one
+    polled, a progress outside 0-100.
+    """
 
     def __init__(self, status_code: int, reason: str, body: bytes) -> None:
         self.status_code = status_code

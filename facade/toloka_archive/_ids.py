@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from toloka_archive._errors import InvalidOperationIdError, InvalidPoolIdError
 
 _MAX_SHOWN = 40
+_OPERATION_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+_MAX_POOL_ID_DIGITS = 20  # 2**64 has 20 digits; anything longer is no pool id
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an int of {value.bit_length()} bits"  # repr may refuse one of 5,000 digits
     text = repr(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
@@ -23,9 +29,13 @@ def normalize_pool_id(value: object) -> str:
         raise InvalidPoolIdError(f"pool id must be digits or an int, not a bool: {value!r}")
     if isinstance(value, int):
         if value < 0:
-            raise InvalidPoolIdError(f"pool id must not be negative: {value}")
+            raise InvalidPoolIdError(f"pool id must not be negative: {_shown(value)}")
+        if value.bit_length() > 64:
+            raise InvalidPoolIdError(f"pool id is too large to be one: {_shown(value)}")
         return str(value)
     if isinstance(value, str) and value and value.isascii() and value.isdigit():
+        if len(value) > _MAX_POOL_ID_DIGITS:
+            raise InvalidPoolIdError(f"pool id is too long to be one: {_shown(value)}")
         return value
     raise InvalidPoolIdError(
         f"pool id must be a string of ASCII digits or a non-negative int, got {_shown(value)}"
@@ -33,18 +43,15 @@ def normalize_pool_id(value: object) -> str:
 
 
 def normalize_operation_id(value: object) -> str:
-    """An operation id is opaque, but never empty and never holds spaces or control chars.
+    """An operation id is opaque to us, but it goes into a URL path, so it must be safe there.
 
-    ``.`` and ``..`` are refused too: quoting leaves them as they are, and httpx would then
-    resolve them as path segments and send the request somewhere else.
+    Toloka's ids are hex strings or UUIDs. Accepted: 1 to 128 of the characters a URL path
+    carries as they are (letters, digits, ``-``, ``.``, ``_``, ``~``), but not ``.`` or ``..``,
+    which httpx would resolve as path segments and send somewhere else. The same check applies
+    to ids that come from Toloka's answers before they are polled.
     """
-    if (
-        isinstance(value, str)
-        and value not in ("", ".", "..")
-        and value.isprintable()
-        and not any(ch.isspace() for ch in value)
-    ):
+    if isinstance(value, str) and _OPERATION_ID.fullmatch(value) and value not in (".", ".."):
         return value
     raise InvalidOperationIdError(
-        f"operation id must be a non-empty string without spaces, got {_shown(value)}"
+        f"operation id must be 1 to 128 letters, digits, '-', '.', '_' or '~', got {_shown(value)}"
     )

@@ -5,10 +5,14 @@ Like openai-python's ``_response.py``, every answer the facade reads goes throug
 - ``read_model(response, Model)`` and ``read_models(response, Model)`` read a success body with
   the generated models, and turn anything the contract does not promise (not JSON, the wrong
   shape, a missing field) into ``UnexpectedResponseError``;
+- ``read_operation`` reads an Operation and checks it against what was asked: the operation
+  polled, the pool being archived, a progress within 0-100, an id safe to put in a URL;
 - ``error_for(reply, request, now)`` turns a failed reply, an error status or a transport error,
   into the typed error it stands for (the status-to-class table itself is
   ``_errors.status_error_class``), with Toloka's ``code``, ``message``, ``request_id`` and
-  ``payload`` when the body has them and a short excerpt when it is not JSON (a proxy's page).
+  ``payload`` when the body has them and a short excerpt when it is not JSON (a proxy's page);
+- ``read_capped`` / ``aread_capped`` (used by the two drivers) read a body up to
+  ``MAX_BODY_BYTES`` and no further, so a hostile or broken answer cannot fill the memory.
 """
 
 from __future__ import annotations
@@ -21,17 +25,27 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Protocol, Self, TypeVar
 
 import httpx
+from toloka_api.models import KnownOperationType, Operation
 
 from toloka_archive._errors import (
     APIConnectionError,
     APIError,
     APIStatusError,
     APITimeoutError,
+    InvalidOperationIdError,
+    NotTolokaAPIError,
     UnexpectedResponseError,
     excerpt,
     status_error_class,
 )
 from toloka_archive._flow import Request
+from toloka_archive._ids import normalize_operation_id
+from toloka_archive._snapshot import pool_id_of
+
+MAX_BODY_BYTES = 1 << 20
+"""Toloka's answers here are a few hundred bytes; a body past 1 MiB is refused unread."""
+
+_TRUNCATED = "toloka_archive.truncated"  # response extension: the body was cut at the cap
 
 
 class Model(Protocol):
@@ -49,8 +63,16 @@ _SHAPE_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
 
 def read_json(response: httpx.Response) -> Any:
     """The body as JSON, or ``UnexpectedResponseError``."""
+    if response.extensions.get(_TRUNCATED):
+        raise UnexpectedResponseError(
+            response.status_code, f"larger than {MAX_BODY_BYTES} bytes", response.content
+        )
     try:
         return json.loads(response.content)
+    except RecursionError:
+        raise UnexpectedResponseError(
+            response.status_code, "JSON nested too deeply", response.content
+        ) from None
     except ValueError as error:
         raise UnexpectedResponseError(response.status_code, "not JSON", response.content) from error
 
@@ -87,6 +109,50 @@ def read_models(response: httpx.Response, model: type[M]) -> list[M]:
         ) from error
 
 
+def read_operation(
+    response: httpx.Response, *, operation_id: str | None = None, pool_id: str | None = None
+) -> Operation:
+    """The Operation in ``response``, checked against what was asked for.
+
+    ``operation_id``: the answer to a poll must be that operation. ``pool_id``: the answer to an
+    archive request must be a ``POOL.ARCHIVE`` of that pool. Always: the id must be one that can
+    be polled safely, and the progress, when given, within 0-100. Anything else would turn a
+    wrong answer into a false success, so it is an ``UnexpectedResponseError``.
+    """
+    operation = read_model(response, Operation)
+    problem = _contradiction(operation, operation_id=operation_id, pool_id=pool_id)
+    if problem is not None:
+        raise UnexpectedResponseError(response.status_code, problem, response.content)
+    return operation
+
+
+def _contradiction(
+    operation: Operation, *, operation_id: str | None, pool_id: str | None
+) -> str | None:
+    try:
+        normalize_operation_id(operation.id)
+    except InvalidOperationIdError:
+        return "an operation id that cannot be used in a URL"
+    if operation_id is not None and operation.id != operation_id:
+        return f"operation {operation.id!r} instead of {operation_id!r}"
+    if pool_id is not None:
+        if operation.type_ is not KnownOperationType.POOL_ARCHIVE:
+            return f"a {operation.type_} operation instead of POOL.ARCHIVE"
+        if not same_pool(pool_id_of(operation), pool_id):
+            return f"an operation for pool {pool_id_of(operation)!r} instead of {pool_id!r}"
+    progress = operation.progress
+    if isinstance(progress, int) and not 0 <= progress <= 100:
+        return f"progress {progress} outside 0-100"
+    return None
+
+
+def same_pool(found: str | None, wanted: str) -> bool:
+    """Pool ids are digits; ``"007"`` in a path is pool 7, so compare them as numbers."""
+    if found is None or not (found.isascii() and found.isdigit()):
+        return False
+    return int(found) == int(wanted)
+
+
 def error_for(
     reply: httpx.Response | httpx.TransportError, request: Request, now: datetime
 ) -> APIError:
@@ -104,6 +170,15 @@ def error_from_response(
     """The typed error for an error status, whatever its body holds."""
     cls = status_error_class(response.status_code)
     body = _json_object(response.content)
+    is_toloka_error = body is not None and isinstance(body.get("code"), str)
+    if response.status_code == httpx.codes.NOT_FOUND and not is_toloka_error:
+        # Toloka answers an unknown object with its JSON error body; anything else means the
+        # request reached something that is not Toloka's API: the base URL is wrong.
+        return NotTolokaAPIError(
+            response.status_code,
+            message=f"{excerpt(response.content) or 'no body'}: this is not Toloka's API; "
+            "check the base URL (e.g. https://toloka.dev/api/v1)",
+        )
     if body is not None and isinstance(body.get("message"), str):
         payload = body.get("payload")
         return cls(
@@ -165,10 +240,61 @@ def _non_negative_number(text: str | None) -> float | None:
 def _json_object(content: bytes) -> dict[str, Any] | None:
     try:
         body = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return body if isinstance(body, dict) else None
 
 
 def _optional_str(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def read_capped(response: httpx.Response) -> httpx.Response:
+    """Read a streamed ``response``'s body, stopping at ``MAX_BODY_BYTES``."""
+    if _declared_size_fits(response):
+        response.read()
+        return response
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            break
+    return _rebuilt(response, bytes(body))
+
+
+async def aread_capped(response: httpx.Response) -> httpx.Response:
+    """The async twin of ``read_capped``."""
+    if _declared_size_fits(response):
+        await response.aread()
+        return response
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            break
+    return _rebuilt(response, bytes(body))
+
+
+def _declared_size_fits(response: httpx.Response) -> bool:
+    """A plain body whose Content-Length is within the cap: read it the ordinary way."""
+    if response.headers.get("content-encoding", "identity") != "identity":
+        return False  # a compressed body may grow past the cap when decoded
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= MAX_BODY_BYTES
+
+
+def _rebuilt(response: httpx.Response, body: bytes) -> httpx.Response:
+    """A response holding what was read (decoded), marked when the body was cut at the cap."""
+    truncated = len(body) > MAX_BODY_BYTES
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=body[:MAX_BODY_BYTES],
+        request=response.request,
+        extensions={**response.extensions, _TRUNCATED: truncated},
+    )

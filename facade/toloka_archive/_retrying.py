@@ -15,11 +15,15 @@ import httpx
 
 from toloka_archive._clock import utc_now
 from toloka_archive._context import FlowContext
+from toloka_archive._errors import TolokaUnreachableError
 from toloka_archive._flow import Flow, Reply, Request, Send, Sleep
 from toloka_archive._policies import RetryPolicy
 from toloka_archive._response import error_for, request_id_of, retry_after_seconds
 
 logger = logging.getLogger("toloka_archive")
+
+# Failures to open a connection at all: refused, DNS, TLS (ConnectError) or no reply to connect.
+_NO_CONNECTION = (httpx.ConnectError, httpx.ConnectTimeout)
 
 
 def retry_delay(
@@ -63,16 +67,20 @@ def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
         assert reply is not None, "a driver answers Send with a response or an error"
         if logger.isEnabledFor(logging.DEBUG):  # the label and request id cost, even unlogged
             _log_reply(request, reply)
-        if isinstance(reply, httpx.Response) and reply.is_success:
-            return reply
+        if isinstance(reply, httpx.Response):
+            context.contact.answered = True
+            if reply.is_success:
+                return reply
         now = utc_now(clock)
         error = error_for(reply, request, now)
         delay = retry_delay(reply, retries, policy, now=now, random=context.random)
         if delay is None:
+            if isinstance(reply, _NO_CONNECTION) and not context.contact.answered:
+                error = TolokaUnreachableError(f"Toloka is unreachable: {error}")
             if retries:
                 error.add_note(f"gave up after {retries} retr{'y' if retries == 1 else 'ies'}")
             if isinstance(reply, httpx.TransportError):
-                raise error from reply
+                raise error from without_request(reply)
             raise error
         retries += 1
         if isinstance(reply, httpx.Response) and reply.status_code == httpx.codes.TOO_MANY_REQUESTS:
@@ -86,6 +94,15 @@ def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
             error,
         )
         yield Sleep(delay)
+
+
+def without_request(error: httpx.TransportError) -> httpx.TransportError:
+    """A copy of httpx's error without its ``.request``, whose headers hold the key.
+
+    Error reporters collect the attributes of an exception and of its causes; the copy keeps
+    the type and the message, which is all a reader needs.
+    """
+    return type(error)(str(error))
 
 
 def _log_reply(request: Request, reply: httpx.Response | httpx.TransportError) -> None:

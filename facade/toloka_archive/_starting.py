@@ -16,7 +16,7 @@ from toloka_api.models import Operation
 from toloka_archive import _endpoints, _retrying
 from toloka_archive._context import FlowContext
 from toloka_archive._flow import Flow
-from toloka_archive._response import read_model
+from toloka_archive._response import read_operation
 
 logger = logging.getLogger("toloka_archive")
 
@@ -34,10 +34,11 @@ class Started:
 
 
 def read_start(pool_id: str, response: httpx.Response) -> Started:
-    """204 means the pool is already archived; any other success must carry the Operation."""
+    """204 means the pool is already archived; any other success must carry the Operation,
+    a ``POOL.ARCHIVE`` of this very pool."""
     if response.status_code == httpx.codes.NO_CONTENT:
         return Started(pool_id, None)
-    return Started(pool_id, read_model(response, Operation))
+    return Started(pool_id, read_operation(response, pool_id=pool_id))
 
 
 def start_flow(pool_id: str, context: FlowContext) -> Flow[Started]:

@@ -17,7 +17,7 @@ from toloka_archive._context import FlowContext
 from toloka_archive._errors import APIError, OperationFailedError, OperationTimeoutError
 from toloka_archive._flow import Flow, Sleep
 from toloka_archive._policies import PollPolicy
-from toloka_archive._response import read_model, read_models
+from toloka_archive._response import read_models, read_operation
 from toloka_archive._snapshot import Phase, is_known_status, phase_of, progress_of, status_name
 
 logger = logging.getLogger("toloka_archive")
@@ -26,10 +26,10 @@ ProgressCallback = Callable[[Operation], object]
 
 
 def fetch_flow(operation_id: str, context: FlowContext) -> Flow[Operation]:
-    """One look at an operation: ``GET /operations/{id}``."""
+    """One look at an operation: ``GET /operations/{id}``; the answer must be that operation."""
     request = _endpoints.get_operation_request(operation_id)
     response = yield from _retrying.send(request, context)
-    return read_model(response, Operation)
+    return read_operation(response, operation_id=operation_id)
 
 
 class PollTimer:
