@@ -5,7 +5,7 @@ The rules, in the order they apply:
 - base URL: an explicit ``base_url``, else an explicit ``environment``, else ``TOLOKA_BASE_URL``,
   else ``TOLOKA_ENVIRONMENT``, else the sandbox. Production is only ever reached when asked for.
 - a base URL must be ``https://``, except on a loopback host (the fake Toloka), so that a key is
-  never sent in clear over a network.
+  never sent in clear over a network; a host root (``https://toloka.dev``) means its ``/api/v1``.
 - credentials: ``api_key`` (sent as ``ApiKey <key>``) or ``oauth_token`` (``OAuth <token>``), else
   ``TOLOKA_API_KEY`` or ``TOLOKA_OAUTH_TOKEN``. Exactly one must be found.
 """
@@ -16,12 +16,13 @@ import enum
 import ipaddress
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from toloka_archive._errors import ConfigurationError
 
+API_ROOT = "/api/v1"  # what a host root given as a base URL is completed with
 ENV_BASE_URL = "TOLOKA_BASE_URL"
 ENV_ENVIRONMENT = "TOLOKA_ENVIRONMENT"
 ENV_API_KEY = "TOLOKA_API_KEY"
@@ -98,24 +99,43 @@ def _target_for_url(url: str) -> Target:
 
 
 def validate_base_url(url: str) -> str:
-    """Refuse URLs that would send a key in clear or that cannot be a Toloka API root."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    """The API root a user means, or a ``ConfigurationError`` that says what is wrong.
+
+    Accepted as users write them: the API root (``https://toloka.dev/api/v1``) or the host
+    root (``https://toloka.dev``, ``http://127.0.0.1:8765``, the form toloka-kit takes), with or
+    without a trailing slash; a host root gets ``/api/v1``. Refused: anything that is not an
+    http(s) URL with a host, and plain http except on loopback, which would send a key in clear.
+    """
+    text = url.strip() if isinstance(url, str) else ""
+    try:
+        parts = urlsplit(text)
+        host, _port = parts.hostname, parts.port  # .port raises on a bad port
+    except ValueError as error:
         raise ConfigurationError(
-            f"base URL {url!r} is not an http(s) URL with a host, "
+            f"base URL {_shown(url)} is malformed ({error}), e.g. 'https://sandbox.toloka.dev'"
+        ) from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigurationError(
+            f"base URL {_shown(url)} is not an http(s) URL with a host, "
             "e.g. 'https://sandbox.toloka.dev/api/v1'"
         )
     if parts.query or parts.fragment or parts.username or parts.password:
         raise ConfigurationError(
-            f"base URL {_without_userinfo(url)!r} must not carry a query, a fragment or a "
+            f"base URL {_shown(_without_userinfo(text))} must not carry a query, a fragment or a "
             "user name and password; keys go in TOLOKA_API_KEY"
         )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(host):
         raise ConfigurationError(
-            f"base URL {url!r} is plain http on a non-loopback host, which would send the key "
-            "in clear; use https:// (plain http is allowed only on 127.0.0.1, ::1 or localhost)"
+            f"base URL {_shown(url)} is plain http on a non-loopback host, which would send the "
+            "key in clear; use https:// (plain http is allowed only on 127.0.0.1, ::1 or localhost)"
         )
-    return url.strip().rstrip("/")
+    path = parts.path.rstrip("/") or API_ROOT
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def _shown(url: object) -> str:
+    text = repr(url)
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def is_loopback(host: str) -> bool:

@@ -104,6 +104,8 @@ def test_no_wait_reports_started_operations(fake_url: str) -> None:
         (["archive", "1"], {}, "no Toloka credentials"),
         (["archive", "1", "--env", "sandbox", "--base-url", "https://x"], None, "not allowed with"),
         (["archive", "1", "--base-url", "http://example.com/api/v1"], None, "plain http"),
+        (["archive", "1", "--base-url", "http://[::1"], None, "is malformed"),
+        (["archive", "1" * 5000], None, "too large for a pool id"),
         ([], None, "the following arguments are required: COMMAND"),
     ],
 )

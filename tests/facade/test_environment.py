@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import httpx
 import pytest
@@ -153,3 +154,37 @@ def test_repr_says_what_the_properties_say() -> None:
     assert repr(custom).startswith(f"TolokaClient(environment=None, base_url={BASE_URL!r}")
     sandbox = TolokaClient(api_key=API_KEY, env={})
     assert repr(sandbox).startswith("TolokaClient(environment='sandbox', ")
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("https://toloka.dev", "https://toloka.dev/api/v1"),
+        ("https://toloka.dev/", "https://toloka.dev/api/v1"),
+        ("https://toloka.dev/api/v1/", "https://toloka.dev/api/v1"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765/api/v1"),
+        ("http://[::1]:8765/", "http://[::1]:8765/api/v1"),
+        ("https://proxy.example/toloka/api/v1", "https://proxy.example/toloka/api/v1"),
+    ],
+)
+def test_base_urls_as_users_write_them(given: str, used: str) -> None:
+    assert TolokaClient(api_key=API_KEY, base_url=given, env={}).base_url == used
+
+
+def test_the_host_root_of_production_is_production() -> None:
+    client = TolokaClient(api_key=API_KEY, base_url="https://toloka.dev", env={})
+    assert client.environment is Environment.PRODUCTION
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("http://[::1", "malformed"),
+        ("http://127.0.0.1:99999", "malformed"),
+        ("toloka.dev", "not an http(s) URL with a host"),
+        ("", "not an http(s) URL with a host"),
+    ],
+)
+def test_malformed_base_urls_are_configuration_errors(given: str, says: str) -> None:
+    with pytest.raises(ConfigurationError, match=re.escape(says)):
+        TolokaClient(api_key=API_KEY, base_url=given, env={})
