@@ -11,7 +11,7 @@ import httpx
 import pytest
 from toloka_api import AuthenticatedClient
 from toloka_api.api.assignment import get_assignments
-from toloka_api.api.operation import get_operation, get_operation_log
+from toloka_api.api.operation import get_operation, get_operation_log, get_operations
 from toloka_api.api.pool import archive_pool, get_pool
 from toloka_api.models import (
     Error,
@@ -19,6 +19,7 @@ from toloka_api.models import (
     KnownOperationType,
     Operation,
     OperationLogItem,
+    OperationPage,
 )
 
 BASE_URL = "http://127.0.0.1:9/api/v1"  # never contacted: every test uses a MockTransport
@@ -190,7 +191,8 @@ def test_operation_log_is_a_list_of_items() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [archive_pool, get_operation, get_operation_log, get_pool, get_assignments]
+    "module",
+    [archive_pool, get_operation, get_operation_log, get_operations, get_pool, get_assignments],
 )
 @pytest.mark.parametrize("form", ["sync", "sync_detailed", "asyncio", "asyncio_detailed"])
 def test_every_call_has_all_four_forms(module: Any, form: str) -> None:
@@ -230,3 +232,61 @@ def test_pool_and_assignment_page_parse_with_unknown_statuses() -> None:
     )
     assert page.has_more is True
     assert page.items[0].rejected == datetime.datetime(2026, 11, 20, 8, 30, 0, 125000)
+
+
+def test_operation_list_sends_its_filters_and_reads_the_page() -> None:
+    seen: list[httpx.Request] = []
+    page = {
+        "items": [
+            operation_body(),
+            operation_body(id="2", status="PAUSED", type="POOL.TELEPORT", finished=None),
+        ],
+        "has_more": True,
+    }
+    del page["items"][1]["finished"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=page)
+
+    result = get_operations.sync(
+        client=client_answering(handler),
+        type_=KnownOperationType.POOL_ARCHIVE,
+        status="PAUSED",  # a status Toloka adds later is sent, not refused
+        sort="-submitted,id",
+        id_gt="57068577e4b0bf7b07a0256f",
+        submitted_gte="2022-12-01",
+        finished_lt="2022-12-01T10:00:00.250",
+    )
+    (request,) = seen
+    assert (request.method, request.url.path) == ("GET", "/api/v1/operations")
+    assert dict(request.url.params) == {
+        "type": "POOL.ARCHIVE",
+        "status": "PAUSED",
+        "sort": "-submitted,id",
+        "limit": "50",  # the contract's default
+        "id_gt": "57068577e4b0bf7b07a0256f",
+        "submitted_gte": "2022-12-01",
+        "finished_lt": "2022-12-01T10:00:00.250",
+    }
+    assert isinstance(result, OperationPage)
+    assert result.has_more is True
+    first, second = result.items
+    assert first.status is KnownOperationStatus.SUCCESS
+    assert (second.status, second.type_) == ("PAUSED", "POOL.TELEPORT")
+    assert not second.finished
+
+
+def test_operation_list_400_parses_the_error() -> None:
+    body = {
+        "request_id": "r",
+        "code": "VALIDATION_ERROR",
+        "message": "Validation failed",
+        "payload": {"limit": {"code": "VALUE_INVALID", "message": "m"}},
+    }
+    response = get_operations.sync_detailed(
+        client=client_answering(lambda _: httpx.Response(400, json=body)), limit=1000
+    )
+    assert response.status_code == 400
+    assert isinstance(response.parsed, Error)
+    assert response.parsed.code == "VALIDATION_ERROR"

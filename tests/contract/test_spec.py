@@ -64,6 +64,18 @@ PUBLIC_OPERATION_TYPES = {
 }
 
 
+# The query parameters of `GET /operations` in Toloka's reference, all optional.
+OPERATION_LIST_PARAMETERS = {
+    "type",
+    "status",
+    "sort",
+    "limit",
+    *(f"id_{relation}" for relation in ("gt", "gte", "lt", "lte")),
+    *(f"submitted_{relation}" for relation in ("gt", "gte", "lt", "lte")),
+    *(f"finished_{relation}" for relation in ("gt", "gte", "lt", "lte")),
+}
+
+
 def schema_validator(spec: dict[str, Any], ref: str) -> OAS30Validator:
     """A validator for one component schema, resolving `$ref`s inside the whole document."""
     # `#/components/...` resolves against the root of the schema, so carry the components along.
@@ -268,3 +280,94 @@ def test_documented_examples_match_their_schemas(spec: dict[str, Any]) -> None:
     conflict = found["InappropriateStatus"]["value"]
     assert conflict["code"] == "INAPPROPRIATE_STATUS"
     assert conflict["payload"]["appropriate_statuses"]
+
+
+def list_parameters(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    listing = spec["paths"]["/operations"]["get"]
+    return {parameter["name"]: parameter for parameter in listing["parameters"]}
+
+
+def parameter_validator(spec: dict[str, Any], parameter: dict[str, Any]) -> OAS30Validator:
+    return OAS30Validator({**parameter["schema"], "components": spec["components"]})
+
+
+def test_the_operation_list_call(spec: dict[str, Any]) -> None:
+    listing = spec["paths"]["/operations"]["get"]
+    assert listing["operationId"] == "getOperations"
+    assert listing["tags"] == ["operation"]  # so: toloka_api.api.operation.get_operations
+    responses = set(listing["responses"])
+    assert responses >= {"200", "400", "401", "403", "429", "500", "503"}
+    assert "default" not in responses, "a default response would parse an HTML 502 as JSON"
+    assert not responses & HTML_STATUSES, "the generated client would parse an HTML page as JSON"
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": schema_ref("OperationPage")
+    }
+    assert "requestBody" not in listing
+
+
+def test_the_operation_list_parameters_agree_with_the_reference(spec: dict[str, Any]) -> None:
+    parameters = list_parameters(spec)
+    assert set(parameters) >= OPERATION_LIST_PARAMETERS
+    for name, parameter in parameters.items():
+        assert parameter["in"] == "query", name
+        assert not parameter.get("required", False), name
+    sort = parameters["sort"]
+    assert sort["schema"]["type"] == "string"
+    for key in ("`id`", "`submitted`", "`finished`", "hyphen"):
+        assert key in sort["description"]
+    for name in ("id_gt", "id_gte", "id_lt", "id_lte"):
+        assert parameters[name]["schema"]["type"] == "string", name
+
+
+def test_the_operation_list_limit_is_our_contract(spec: dict[str, Any]) -> None:
+    # The reference gives no numbers; toloka-kit documents a default of 50 and at most 500.
+    parameter = list_parameters(spec)["limit"]
+    limit = parameter["schema"]
+    assert (limit["type"], limit["minimum"], limit["maximum"], limit["default"]) == (
+        "integer",
+        1,
+        500,
+        50,
+    )
+    validator = parameter_validator(spec, parameter)
+    assert not validator.is_valid(0)
+    assert not validator.is_valid(501)
+
+
+@pytest.mark.parametrize(
+    ("name", "documented"),
+    [("type", PUBLIC_OPERATION_TYPES), ("status", {"PENDING", "RUNNING", "SUCCESS", "FAIL"})],
+)
+def test_the_list_filters_by_any_type_or_status(
+    spec: dict[str, Any], name: str, documented: set[str]
+) -> None:
+    """The documented values are listed, and one Toloka adds later is not refused."""
+    validator = parameter_validator(spec, list_parameters(spec)[name])
+    for value in (*documented, "SOMETHING_NEW"):
+        validator.validate(value)
+    assert not validator.is_valid(42)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [f"{field}_{r}" for field in ("submitted", "finished") for r in ("gt", "gte", "lt", "lte")],
+)
+def test_the_list_date_filters_take_a_utc_date_time_or_a_date(
+    spec: dict[str, Any], name: str
+) -> None:
+    validator = parameter_validator(spec, list_parameters(spec)[name])
+    for value in ("2022-12-01", "2022-12-01T10:00:00", "2022-12-01T10:00:00.250"):
+        validator.validate(value)
+    for value in ("2022-12-01T10:00:00Z", "2022-12-01T10:00:00+03:00", "yesterday", "2022-12"):
+        assert not validator.is_valid(value), value
+
+
+def test_operation_page(spec: dict[str, Any]) -> None:
+    page = spec["components"]["schemas"]["OperationPage"]
+    assert set(page["required"]) >= {"items", "has_more"}
+    assert page["properties"]["items"]["items"] == {"$ref": schema_ref("Operation")}
+    assert page["properties"]["has_more"]["type"] == "boolean"
+    validator = schema_validator(spec, "/components/schemas/OperationPage")
+    example = spec["components"]["examples"]["ArchiveOperationSuccess"]["value"]
+    validator.validate({"items": [example], "has_more": False})
+    assert not validator.is_valid({"items": [example]})

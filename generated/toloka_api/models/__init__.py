@@ -13,6 +13,7 @@ from .operation_details import OperationDetails
 from .operation_log_item import OperationLogItem
 from .operation_log_item_input import OperationLogItemInput
 from .operation_log_item_output import OperationLogItemOutput
+from .operation_page import OperationPage
 from .operation_parameters import OperationParameters
 from .pool import Pool
 
@@ -30,6 +31,7 @@ __all__ = (
     "OperationLogItem",
     "OperationLogItemInput",
     "OperationLogItemOutput",
+    "OperationPage",
     "OperationParameters",
     "Pool",
 )
