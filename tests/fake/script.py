@@ -50,6 +50,14 @@ STEPS: list[tuple[str, str, dict[str, str], float]] = [
     ("GET", "/operations/{op:28}", KEY, 0.0),  # FAIL
     ("GET", "/pools/103", KEY, 0.0),  # 200
     ("GET", "/assignments?pool_id=103&status=REJECTED&sort=-rejected&limit=1", KEY, 0.0),
+    ("POST", "/pools/117/archive", KEY, 0.0),  # started, then disconnect (fault)
+    ("POST", "/pools/117/archive", KEY, 0.0),  # 409 locked by the operation it started
+    ("POST", "/pools/119/archive", KEY, 0.0),  # started, a 202 cut short (fault)
+    ("POST", "/pools/120/archive", KEY, 0.0),  # started, a 202 that is not JSON (fault)
+    ("POST", "/pools/121/archive", KEY, 0.0),  # 409: another client started it (fault)
+    ("GET", "/operations?type=POOL.ARCHIVE&sort=-submitted,id&limit=4", KEY, 0.0),  # 200
+    ("GET", "/operations?status=PENDING&submitted_gte=2026-01-01", OAUTH, 0.0),  # 200
+    ("GET", "/operations?limit=501", KEY, 0.0),  # 400
 ]
 
 Answer = tuple[int, tuple[tuple[str, str], ...], bytes] | str

@@ -14,6 +14,7 @@ from tests.fake.conftest import BASE_URL, OTHER_KEY, START, TOKEN, auth
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+OPERATION_ID = re.compile(r"^[0-9a-f]{24}$")  # the shape of Toloka's, e.g. 57068577e4b0bf7b07a0256f
 
 
 def error_of(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def test_archive_closed_pool_answers_202_with_a_pending_operation(client: httpx.
     assert response.status_code == 202
     assert response.headers["content-type"] == "application/json"
     operation = response.json()
-    assert UUID.match(operation["id"])
+    assert OPERATION_ID.match(operation["id"])
     assert operation == {
         "id": operation["id"],
         "type": "POOL.ARCHIVE",
@@ -305,7 +306,7 @@ def test_assignments_reject_bad_parameters(client: httpx.Client, query: dict[str
 
 
 @pytest.mark.parametrize(
-    "path", ["/pools", "/pools/21/archive/now", "/operations", "/nothing", "/operations/x/y/z"]
+    "path", ["/pools", "/pools/21/archive/now", "/operations/", "/nothing", "/operations/x/y/z"]
 )
 def test_unknown_path_answers_404_json(client: httpx.Client, path: str) -> None:
     error_of(client.get(path), 404, "DOES_NOT_EXIST")
@@ -321,6 +322,7 @@ def test_path_outside_the_base_answers_404_json(fake: FakeToloka) -> None:
     [
         ("GET", "/pools/21/archive", "POST"),
         ("POST", "/operations/x", "GET"),
+        ("POST", "/operations", "GET"),
         ("PUT", "/pools/1", "GET"),
     ],
 )

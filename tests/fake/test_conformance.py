@@ -91,6 +91,8 @@ def collect_answers() -> dict[str, httpx.Response]:
     fake.add_fault(Fault("rate_limit", pool="107", first=1, retry_after=2, retry_after_ms=1500))
     fake.add_fault(Fault("internal_error", endpoint="operation", first=1))
     fake.add_fault(Fault("unavailable", endpoint="log", first=1))
+    fake.add_fault(Fault("internal_error", endpoint="operations", first=1))
+    fake.add_fault(Fault("rate_limit", endpoint="operations", first=1, retry_after=3))
     answers: dict[str, httpx.Response] = {}
     key = {"Authorization": "ApiKey fake-api-key-0001"}
     with httpx.Client(
@@ -134,6 +136,22 @@ def collect_answers() -> dict[str, httpx.Response]:
         answers["200 assignments"] = client.get("/assignments", params=rejection)
         answers["200 assignments empty"] = client.get("/assignments", params={"pool_id": "100"})
         answers["400 assignments"] = client.get("/assignments", params={"limit": "0"})
+        answers["500 operations (fault)"] = client.get("/operations")
+        answers["429 operations (fault, Retry-After)"] = client.get("/operations")
+        answers["200 operations"] = client.get("/operations")
+        listing = {"type": "POOL.ARCHIVE", "sort": "-finished,submitted", "limit": "1"}
+        answers["200 operations page, has_more"] = client.get("/operations", params=listing)
+        answers["200 operations filtered"] = client.get(
+            "/operations",
+            params={"status": "FAIL", "finished_gte": "2026-11-01", "id_gt": "0"},
+        )
+        answers["200 operations empty"] = client.get("/operations", params={"status": "PAUSED"})
+        answers["400 operations limit"] = client.get("/operations", params={"limit": "501"})
+        answers["400 operations date"] = client.get(
+            "/operations", params={"submitted_gt": "2026-11-01T12:00:00Z"}
+        )
+        answers["401 operations"] = client.get("/operations", headers={"Authorization": ""})
+        answers["409 locked by another client (fault)"] = client.post("/pools/121/archive")
         answers["502 (fault)"] = client.post("/pools/113/archive")
         answers["405"] = client.get("/pools/100/archive")
         answers["404 unknown path"] = client.get("/nowhere")
@@ -195,3 +213,18 @@ def test_a_missing_required_field_is_caught(spec: OpenAPI) -> None:
     del body["request_id"]
     with pytest.raises(ResponseValidationError):
         validate(spec, httpx.Response(404, json=body, request=real.request))
+
+
+def test_the_list_is_checked_item_by_item(spec: OpenAPI) -> None:
+    real = ANSWERS["200 operations"]
+    assert real.json()["items"], "the collection lists some operations"
+    validate(spec, real)
+    no_has_more = real.json()
+    del no_has_more["has_more"]
+    offset = real.json()
+    offset["items"][-1]["submitted"] = "2026-11-01T12:00:00.000Z"
+    no_id = real.json()
+    del no_id["items"][0]["id"]
+    for body in (no_has_more, offset, no_id):
+        with pytest.raises(ResponseValidationError):
+            validate(spec, httpx.Response(200, json=body, request=real.request))

@@ -70,5 +70,5 @@ def test_ids_are_pinned_across_processes_and_machines() -> None:
     first_error = answers[3]
     assert not isinstance(first_operation, str)
     assert not isinstance(first_error, str)
-    assert b'"id":"daefed99-fe98-4736-bf84-cac9ce206539"' in first_operation[2]
+    assert b'"id":"0000000001daefed99fe98e7"' in first_operation[2]
     assert b'"request_id":"d23ff807-c141-43d7-88b4-db377a77fb20"' in first_error[2]

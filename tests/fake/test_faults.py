@@ -235,7 +235,10 @@ def test_fault_rejected_for_an_unknown_pool_or_a_wrong_type(fake: FakeToloka) ->
         ({"kind": "slow", "probability": True}, r"^Fault\.probability: expected a number"),
         ({"kind": "slow", "delay": 0}, r"^Fault\.delay: must be > 0, got 0$"),
         ({"kind": "slow", "retry_after": 1}, r"^Fault\.retry_after: only a rate_limit fault"),
-        ({"kind": "disconnect", "delay": 1}, r"^Fault\.delay: only a slow fault has it$"),
+        (
+            {"kind": "disconnect", "delay": 1},
+            r"^Fault\.delay: only a slow or a timeout_after_commit fault has it$",
+        ),
         ({"kind": "rate_limit", "retry_after": -1}, r"^Fault\.retry_after: must be >= 0"),
         ({"kind": "rate_limit", "retry_after": ""}, r"^Fault\.retry_after: expected a non-empty"),
         ({"kind": "rate_limit", "retry_after_ms": 1.5}, r"^Fault\.retry_after_ms: expected an int"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from toloka_archive.testing.__main__ import main, run
+from toloka_archive.testing.__main__ import build_parser, main, run
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
@@ -124,5 +124,18 @@ def test_help_names_every_option(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_info.value.code == 0
     usage = capsys.readouterr().out
-    for option in ("--host", "--port", "--scenario", "--seed"):
+    for option in ("--host", "--port", "--scenario", "--seed", "--idle-timeout"):
         assert option in usage
+
+
+def test_idle_timeout_option() -> None:
+    assert build_parser().parse_args([]).idle_timeout == 30.0
+    assert build_parser().parse_args(["--idle-timeout", "0.25"]).idle_timeout == 0.25
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "inf", "nan", "soon"])
+def test_bad_idle_timeout_is_a_usage_error(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--port", "0", "--idle-timeout", value])
+    assert exit_info.value.code == 2
+    assert "--idle-timeout" in capsys.readouterr().err

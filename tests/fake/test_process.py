@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import httpx
 import pytest
 from toloka_archive.testing import fake_process
+
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
 
 def test_serves_and_stops() -> None:
@@ -26,3 +29,11 @@ def test_a_bad_scenario_says_why(tmp_path: Path) -> None:
         fake_process(scenario),
     ):
         pass
+
+
+def test_the_idle_timeout_reaches_the_process() -> None:
+    with fake_process(idle_timeout=0.05) as fake:
+        port = int(fake.url.rsplit(":", 1)[1].split("/")[0])
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.settimeout(10.0)  # generous: closed "eventually", not "in time"
+            assert sock.recv(1) == b""  # the server hung up on a silent client

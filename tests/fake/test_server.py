@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import dataclasses
+import inspect
 import re
 import socket
 import threading
@@ -21,6 +22,12 @@ from toloka_archive.testing import (
     Reply,
     Scenario,
     serve,
+)
+from toloka_archive.testing._server import (
+    DEFAULT_IDLE_TIMEOUT,
+    MAX_HEADER_BYTES,
+    LoopbackServer,
+    _Connection,
 )
 
 from tests.fake.script import DISCONNECTED, run_sync
@@ -238,3 +245,202 @@ def receive_all(sock: socket.socket) -> bytes:
     while chunk := sock.recv(65536):
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+# -- keeping up: idle connections ---------------------------------------------------------------
+
+IDLE = 0.05  # seconds; the tests below wait for "closed", never for "closed in time"
+EVENTUALLY = 10.0  # a generous bound for "eventually", on a loaded machine
+
+
+def closed_by_server(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (within `EVENTUALLY`)."""
+    sock.settimeout(EVENTUALLY)
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.fixture
+def impatient(fake: FakeToloka) -> Iterator[FakeServer]:
+    with serve(fake, idle_timeout=IDLE) as running:
+        yield running
+
+
+def test_a_connection_on_which_nothing_is_sent_is_closed(impatient: FakeServer) -> None:
+    with socket.create_connection(("127.0.0.1", impatient.port)) as sock:
+        assert closed_by_server(sock) == b""
+
+
+def test_a_client_that_stops_in_the_middle_of_a_request_is_dropped(
+    impatient: FakeServer,
+) -> None:
+    with socket.create_connection(("127.0.0.1", impatient.port)) as sock:
+        sock.sendall(b"GET /api/v1/pools/101 HTTP/1.1\r\nHost: x\r\nAuthor")
+        assert closed_by_server(sock) == b""
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_its_answer(
+    impatient: FakeServer,
+) -> None:
+    request = (
+        b"POST /api/v1/pools/101/archive HTTP/1.1\r\nHost: x\r\n"
+        b"Authorization: ApiKey fake-api-key-0001\r\nContent-Length: 0\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", impatient.port)) as sock:
+        sock.sendall(request)
+        data = closed_by_server(sock)  # the answer, then the server hangs up: keep-alive idle
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", data) == [b"204"]
+    assert b"connection: close" not in data.lower()  # it was kept alive, then dropped
+
+
+def test_an_answer_held_back_is_not_idleness(fake: FakeToloka) -> None:
+    # The answer comes later than the idle timeout: the connection waits for it all the same.
+    fake.add_fault(Fault("slow", pool="101", delay=0.3))
+    with (
+        serve(fake, idle_timeout=0.1) as server,
+        httpx.Client(base_url=server.url, headers=KEY) as client,
+    ):
+        assert client.post("/pools/101/archive").status_code == 204
+
+
+def test_the_idle_timeout_is_checked_and_defaults_to_30_seconds(fake: FakeToloka) -> None:
+    assert DEFAULT_IDLE_TIMEOUT == 30.0
+    for call in (serve, FakeServer, LoopbackServer.start):
+        assert inspect.signature(call).parameters["idle_timeout"].default == 30.0
+    before = len(server_threads())
+    for bad in (0, -1.0, float("inf"), "1"):
+        with pytest.raises(ValueError, match=r"^FakeServer\.idle_timeout: "):
+            serve(fake, idle_timeout=bad)  # type: ignore[arg-type]
+    assert len(server_threads()) == before
+
+
+# -- keeping up: the header-size limit ----------------------------------------------------------
+
+
+def head(*headers: bytes, target: bytes = b"/api/v1/pools/101/archive") -> bytes:
+    lines = [b"POST " + target + b" HTTP/1.1", b"Host: x", b"Content-Length: 0", *headers]
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+AUTH = b"Authorization: ApiKey fake-api-key-0001"
+
+
+def sized_head(size: int) -> bytes:
+    """A head of exactly ``size`` bytes, padded with one big header."""
+    bare = head(AUTH, b"X-Pad: ")
+    padded = head(AUTH, b"X-Pad: " + b"p" * (size - len(bare)))
+    assert len(padded) == size
+    return padded
+
+
+def many_headers(total: int) -> list[bytes]:
+    """Small header lines (about 40 bytes each) adding up to more than ``total`` bytes."""
+    lines = []
+    while sum(map(len, lines)) <= total:
+        lines.append(b"X-Small-%05d: %s\r\n" % (len(lines), b"v" * 20))
+    return lines
+
+
+def answer_of(data: bytes) -> bytes:
+    status = re.match(rb"HTTP/1\.1 (\d{3}) ", data)
+    assert status is not None, data[:200]
+    return status.group(1)
+
+
+def test_a_big_header_in_one_piece_gets_431(server: FakeServer) -> None:
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(sized_head(MAX_HEADER_BYTES + 4096))
+        data = closed_by_server(sock)
+    assert answer_of(data) == b"431"
+    assert b'"code":"REQUEST_HEADER_FIELDS_TOO_LARGE"' in data
+
+
+def test_many_small_headers_in_one_piece_get_431(server: FakeServer) -> None:
+    lines = many_headers(MAX_HEADER_BYTES)
+    request = head(AUTH)[:-2] + b"".join(lines) + b"\r\n"
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(request)
+        assert answer_of(closed_by_server(sock)) == b"431"
+
+
+def test_many_small_headers_in_many_small_pieces_get_431(server: FakeServer) -> None:
+    # Never the blank line that ends the head: the server refuses it before it is complete.
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(head(AUTH)[:-2])
+        for line in many_headers(MAX_HEADER_BYTES):
+            sock.sendall(line)
+        assert answer_of(closed_by_server(sock)) == b"431"
+
+
+def test_a_head_of_exactly_the_limit_is_served_and_one_byte_more_is_not(
+    impatient: FakeServer,
+) -> None:
+    for size, expected in ((MAX_HEADER_BYTES, b"204"), (MAX_HEADER_BYTES + 1, b"431")):
+        with socket.create_connection(("127.0.0.1", impatient.port)) as sock:
+            sock.sendall(sized_head(size))
+            assert answer_of(closed_by_server(sock)) == expected, size
+
+
+class _Recorder(asyncio.Transport):
+    """A transport that keeps what the server writes (for driving one connection by hand)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = bytearray()
+        self.closed = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += data
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def write_eof(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def abort(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+
+def received_in_pieces(*pieces: bytes) -> bytes:
+    """What one server connection answers when ``pieces`` arrive, each in one read."""
+
+    def answer(method: str, path: str, query: str, headers: Mapping[str, str]) -> Reply:
+        return Reply(status=204)
+
+    async def go() -> bytes:
+        connection = _Connection(answer, set())
+        transport = _Recorder()
+        connection.connection_made(transport)
+        for piece in pieces:
+            connection.data_received(piece)
+        connection.connection_lost(None)
+        return bytes(transport.written)
+
+    return asyncio.run(go())
+
+
+def test_the_limit_holds_for_a_whole_head_in_one_read_to_the_byte() -> None:
+    assert answer_of(received_in_pieces(sized_head(MAX_HEADER_BYTES))) == b"204"
+    assert answer_of(received_in_pieces(sized_head(MAX_HEADER_BYTES + 1))) == b"431"
+    lines = many_headers(MAX_HEADER_BYTES)
+    assert answer_of(received_in_pieces(head(*[line[:-2] for line in lines]))) == b"431"
+
+
+def test_the_limit_holds_for_a_head_in_many_reads() -> None:
+    whole = sized_head(MAX_HEADER_BYTES + 1)
+    pieces = [whole[start : start + 100] for start in range(0, len(whole), 100)]
+    assert answer_of(received_in_pieces(*pieces)) == b"431"
+    lines = many_headers(MAX_HEADER_BYTES)
+    assert answer_of(received_in_pieces(head(AUTH)[:-2], *lines)) == b"431"
+    exact = sized_head(MAX_HEADER_BYTES)
+    pieces = [exact[start : start + 100] for start in range(0, len(exact), 100)]
+    assert answer_of(received_in_pieces(*pieces)) == b"204"

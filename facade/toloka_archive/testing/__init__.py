@@ -1,8 +1,9 @@
 """A fake Toloka: a stateful emulator of the pool-archiving API, for tests with no network.
 
-It answers ``POST /api/v1/pools/{id}/archive``, ``GET /api/v1/operations/{id}`` and
-``GET /api/v1/operations/{id}/log`` (and the pre-flight reads ``GET /api/v1/pools/{id}`` and
-``GET /api/v1/assignments``, which lists a pool's last rejection) the way Toloka documents them:
+It answers ``POST /api/v1/pools/{id}/archive``, ``GET /api/v1/operations/{id}``,
+``GET /api/v1/operations/{id}/log`` and ``GET /api/v1/operations`` (and the pre-flight reads
+``GET /api/v1/pools/{id}`` and ``GET /api/v1/assignments``, which lists a pool's last
+rejection) the way Toloka documents them:
 202 with an operation that moves ``PENDING`` -> ``RUNNING`` -> ``SUCCESS``, 204 for an archived
 pool, 409s with Toloka's codes and payloads, 400/401/403/404, the 300-a-second rate limit, all
 with Toloka's error body ``{"request_id", "code", "message", "payload"?}``. It can also misbehave
@@ -38,9 +39,29 @@ Over real HTTP on loopback, e.g. for a client you do not control::
     with serve(fake, host="127.0.0.1", port=0) as server:
         httpx.post(f"{server.url}/pools/21/archive", headers=...)
 
+The server closes a connection on which the client sends nothing for ``idle_timeout`` seconds
+(``serve(..., idle_timeout=30.0)``, ``--idle-timeout``), between requests or in the middle of
+one, and answers 431 to a request head larger than 64 KiB.
+
 in a process of its own (``with fake_process(scenario) as fake: ... fake.url``), or from a
 shell: ``python -m toloka_archive.testing --port 8765 [--scenario FILE] [--seed N]``
 prints ``listening on http://127.0.0.1:8765/api/v1`` and serves until SIGINT/SIGTERM.
+
+Operations
+----------
+
+Every operation the fake starts is kept. ``GET /operations`` lists the requester's (those on
+its own pools) like Toloka: filters ``type``, ``status`` (as ``GET /operations/{id}`` would say
+now; an unknown value matches nothing), ``id_gt``/``_gte``/``_lt``/``_lte``,
+``submitted_*`` and ``finished_*`` (a UTC date-time or a date; an unfinished operation matches
+no ``finished_*``), ``sort`` (``id``, ``submitted``, ``finished``, comma-separated, ``-`` for
+descending; ties by ascending id; default ascending id), ``limit`` (1..500, default 50) and
+``has_more``. A bad ``limit``, ``sort`` key or date answers 400 ``VALIDATION_ERROR``. Operation
+ids are opaque, 24 hex digits, and sort in the order the operations were made, so
+``sort=id&id_gt=<last id>`` reads the next page. In a test, ``fake.operations(pool_id)`` gives
+the same records directly::
+
+    assert len(fake.operations("21")) == 1    # exactly one archive, however many retries
 
 Faults
 ------
@@ -50,6 +71,25 @@ first two archive requests for pool 21 with a 500. Kinds: ``operation_fail``, ``
 (429 with ``Retry-After``), ``internal_error`` (500), ``unavailable`` (503), ``bad_gateway``
 (502, HTML), ``disconnect`` (no answer at all), ``slow`` (a late answer). They are seeded: the
 same scenario, seed and requests give the same answers, run after run.
+
+Toloka did the work but the answer was lost: these apply to archive requests only, and are
+decided, like ``operation_fail``, when the request is about to start an archive (so ``first=N``
+counts those requests, and the archive is always started):
+
+- ``drop_after_commit``: started, then the connection closes without an answer
+  (in-process `httpx.RemoteProtocolError`; on a socket, closed without a byte);
+- ``timeout_after_commit``: started, then no answer (in-process `httpx.ReadTimeout` at once;
+  on a socket, silence until the client gives up or ``delay`` seconds pass, default 10.0,
+  then the server closes the connection);
+- ``truncated_202``: started, and a 202 whose JSON body is cut short (with a
+  ``Content-Length`` that matches the bytes sent);
+- ``invalid_json_202``: started, and a 202 whose body, labelled JSON, is not JSON;
+- ``locked_by_other``: the fake itself starts the archive a moment before the request does
+  (as another client of the same requester would), so the request meets the usual 409
+  ``POOL_LOCKED_BY_ANOTHER_OPERATION`` naming that operation.
+
+``fake.requests`` records, for each request, its status (``None`` when nothing was answered)
+and the fault that decided the answer.
 
 Scenarios
 ---------
@@ -67,8 +107,9 @@ for every behaviour (its API key is ``fake-api-key-0001``, its OAuth token
   ``fail`` (bool);
 - ``[[pool_ranges]]``: ``first``, ``count`` and any pool field but ``id``: many pools at once;
 - ``[[faults]]``: ``kind``, ``pool``, ``endpoint`` (``archive``/``operation``/``log``/
-  ``pool``/``assignments``),
-  ``first``, ``probability``, ``retry_after``, ``retry_after_ms``, ``delay``.
+  ``operations``/``pool``/``assignments``), ``first``, ``probability``, ``retry_after``,
+  ``retry_after_ms``, ``delay`` (``slow``: how late; ``timeout_after_commit``: how long the
+  server stays silent).
 
 A mistake raises `ScenarioError` naming the file and the line or field path, e.g.
 ``my.toml: pools[2].status: unknown status 'CLOSSED'; choose OPEN, CLOSED or ARCHIVED``.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import signal
 import sys
@@ -21,7 +22,7 @@ from typing import TextIO
 
 from toloka_archive.testing._fake import FakeToloka
 from toloka_archive.testing._scenario import Scenario, ScenarioError
-from toloka_archive.testing._server import LoopbackServer
+from toloka_archive.testing._server import DEFAULT_IDLE_TIMEOUT, LoopbackServer
 
 EXIT_OK = 0
 EXIT_CANNOT_LISTEN = 1
@@ -46,12 +47,36 @@ def build_parser(prog: str = "python -m toloka_archive.testing") -> argparse.Arg
     parser.add_argument(
         "--seed", type=int, default=None, help="the random seed (default: the scenario's)"
     )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_positive_seconds,
+        default=DEFAULT_IDLE_TIMEOUT,
+        metavar="SECONDS",
+        help="close a connection on which the client sends nothing for this long "
+        f"(default {DEFAULT_IDLE_TIMEOUT:g})",
+    )
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return run(host=args.host, port=args.port, scenario=args.scenario, seed=args.seed)
+    return run(
+        host=args.host,
+        port=args.port,
+        scenario=args.scenario,
+        seed=args.seed,
+        idle_timeout=args.idle_timeout,
+    )
 
 
 def run(
@@ -62,6 +87,7 @@ def run(
     seed: int | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
 ) -> int:
     """Load the scenario, serve it until SIGINT/SIGTERM, and return the exit status."""
     out = sys.stdout if stdout is None else stdout
@@ -72,14 +98,14 @@ def run(
         print(f"error: {error}", file=err)
         return EXIT_BAD_INPUT
     fake = FakeToloka.from_scenario(loaded, seed=seed)
-    return asyncio.run(_serve_until_stopped(fake, host, port, out, err))
+    return asyncio.run(_serve_until_stopped(fake, host, port, out, err, idle_timeout))
 
 
 async def _serve_until_stopped(
-    fake: FakeToloka, host: str, port: int, out: TextIO, err: TextIO
+    fake: FakeToloka, host: str, port: int, out: TextIO, err: TextIO, idle_timeout: float
 ) -> int:
     try:
-        server = await LoopbackServer.start(fake.handle, host, port)
+        server = await LoopbackServer.start(fake.handle, host, port, idle_timeout=idle_timeout)
     except OSError as error:
         print(f"error: cannot listen on {host}:{port}: {error.strerror or error}", file=err)
         return EXIT_CANNOT_LISTEN

@@ -1,7 +1,8 @@
 """The request-handling core: one request in, one `Reply` out, for every way of reaching the fake.
 
 Endpoints (under ``/api/v1``): ``POST /pools/{id}/archive``, ``GET /operations/{id}``,
-``GET /operations/{id}/log``, and the two reads of the facade's pre-flight check,
+``GET /operations/{id}/log``, ``GET /operations`` (the requester's operations, filtered,
+sorted and paged; see `_listing`), and the two reads of the facade's pre-flight check,
 ``GET /pools/{id}`` and ``GET /assignments?pool_id=&status=&sort=&limit=``.
 
 `TolokaApp.handle` takes what any HTTP carrier can give (method, raw path, raw query, headers)
@@ -16,7 +17,11 @@ A request goes through the layers a real request to Toloka meets, in this order:
    connections); a ``slow`` fault only delays whatever comes next;
 3. the rate limit;
 4. authentication (401), then the endpoint: validation (400), existence (404), ownership (403),
-   and the pool's state (204, 409 or 202).
+   and the pool's state (204, 409 or 202);
+5. for an archive about to start, the faults decided at that moment (`_faults.START_KINDS`):
+   another client starting it first (``locked_by_other``), the operation failing
+   (``operation_fail``), and the answer lost or spoiled after the start (``drop_after_commit``,
+   ``timeout_after_commit``, ``truncated_202``, ``invalid_json_202``).
 """
 
 from __future__ import annotations
@@ -32,9 +37,10 @@ from urllib.parse import parse_qs, unquote
 from toloka_archive.testing._auth import Requesters
 from toloka_archive.testing._clock import Clock
 from toloka_archive.testing._faults import Fault, FaultBook
+from toloka_archive.testing._listing import Invalid, OperationQuery
 from toloka_archive.testing._ratelimit import RateLimiter
 from toloka_archive.testing._seeded import SeededSequence
-from toloka_archive.testing._state import ArchiveState, PoolState
+from toloka_archive.testing._state import ArchiveState, OperationState, PoolState
 from toloka_archive.testing._wire import (
     DISCONNECT,
     Reply,
@@ -42,7 +48,10 @@ from toloka_archive.testing._wire import (
     error_reply,
     json_reply,
     no_content,
+    not_json,
+    silent,
     timestamp,
+    truncated,
 )
 
 BASE_PATH = "/api/v1"
@@ -63,7 +72,7 @@ class RecordedRequest:
 
     method: str
     path: str
-    status: int | None  # None: the connection was dropped without an answer
+    status: int | None  # None: no answer (the connection was dropped, or left silent)
     fault: str | None  # the kind of the injected fault that decided the answer, if any
     delay: float  # seconds the answer was held back by ``slow`` faults
 
@@ -90,6 +99,8 @@ def _route(method: str, path: str, query: str) -> _Route:
         endpoint, expected = "pool", "GET"
     elif parts == ["assignments"]:
         endpoint, expected = "assignments", "GET"
+    elif parts == ["operations"]:
+        endpoint, expected = "operations", "GET"
     elif len(parts) == 2 and parts[0] == "operations" and ident:
         endpoint, expected = "operation", "GET"
     elif len(parts) == 3 and parts[0] == "operations" and ident and parts[2] == "log":
@@ -98,7 +109,8 @@ def _route(method: str, path: str, query: str) -> _Route:
         return _NOT_FOUND
     if method != expected:
         return _Route(endpoint=None, allowed=expected)
-    parsed = parse_qs(query, keep_blank_values=True) if endpoint == "assignments" else {}
+    reads_query = endpoint in ("assignments", "operations")
+    parsed = parse_qs(query, keep_blank_values=True) if reads_query else {}
     return _Route(endpoint=endpoint, ident=ident, query=parsed)
 
 
@@ -127,6 +139,8 @@ class TolokaApp:
         self.log: collections.deque[RecordedRequest] = collections.deque(maxlen=REQUEST_LOG_SIZE)
         self._request_ids = SeededSequence(seed, "request-id")
         self._operation_ids = SeededSequence(seed, "operation-id")
+        # The kind of a fault decided while the endpoint ran (an archive about to start), if any.
+        self._decided_by: str | None = None
 
     def handle(self, method: str, path: str, query: str, headers: Mapping[str, str]) -> Reply:
         """Answer one request. ``path`` and ``query`` are raw (still percent-encoded)."""
@@ -134,6 +148,7 @@ class TolokaApp:
         with self.lock:
             route = _route(method, path, query)
             verdict = self.faults.for_request(route.endpoint, self._pool_of(route))
+            self._decided_by = None if verdict.fault is None else verdict.fault.kind
             if verdict.fault is not None:
                 reply = self._fault_reply(verdict.fault)
             elif not self.limiter.admit(self.clock.monotonic()):
@@ -146,8 +161,8 @@ class TolokaApp:
                 RecordedRequest(
                     method=method,
                     path=path,
-                    status=None if reply.disconnect else reply.status,
-                    fault=None if verdict.fault is None else verdict.fault.kind,
+                    status=reply.status if reply.answered else None,
+                    fault=self._decided_by,
                     delay=reply.delay,
                 )
             )
@@ -216,6 +231,8 @@ class TolokaApp:
             return self._read_pool(requester, route.ident)
         if route.endpoint == "assignments":
             return self._assignments(requester, route.query)
+        if route.endpoint == "operations":
+            return self._list_operations(requester, route.query)
         return self._read_operation(requester, route.ident, log=route.endpoint == "log")
 
     def _invalid(self, field: str, message: str) -> Reply:
@@ -297,9 +314,45 @@ class TolokaApp:
         pool = self._own_pool(requester, pool_id)
         if isinstance(pool, Reply):
             return pool
+        refused = self._archive_refusal(pool)
+        if refused is not None:
+            return refused
+        # The archive would start now: this is where the start faults are decided.
+        if self.faults.locked_by_other(pool_id):
+            self._start_archive(pool_id)  # another client's request, a moment earlier
+            # Now the request meets exactly what any request meets after that one.
+            now = self.state.pool(pool_id)
+            assert now is not None
+            refused = self._archive_refusal(now)
+            if refused is not None:
+                self._decided_by = "locked_by_other"
+                return refused
+        operation = self._start_archive(pool_id)
+        reply = json_reply(202, operation.to_json())
+        lost = self.faults.lost_answer(pool_id)
+        if lost is None:
+            return reply
+        self._decided_by = lost.kind
+        if lost.kind == "drop_after_commit":
+            return DISCONNECT
+        if lost.kind == "timeout_after_commit":
+            return silent(lost.silence_seconds)
+        if lost.kind == "truncated_202":
+            return truncated(reply)
+        return not_json(reply)
+
+    def _start_archive(self, pool_id: str) -> OperationState:
+        return self.state.start_archive(
+            pool_id,
+            self._operation_ids.next_ordered_id(),
+            fails=self.faults.operation_fails(pool_id),
+        )
+
+    def _archive_refusal(self, pool: PoolState) -> Reply | None:
+        """Why the pool cannot be archived now (204 included), or None if it can."""
         if pool.status == "ARCHIVED":
             return no_content()
-        active = self.state.active_operation(pool_id)
+        active = self.state.active_operation(pool.id)
         if active is not None:
             return self._error(
                 409,
@@ -314,15 +367,7 @@ class TolokaApp:
                 INAPPROPRIATE_STATUS_MESSAGE,
                 {"appropriate_statuses": ["CLOSED"]},
             )
-        blocked = self._rejection_block(pool)
-        if blocked is not None:
-            return blocked
-        operation = self.state.start_archive(
-            pool_id,
-            self._operation_ids.next_uuid(),
-            fails=self.faults.operation_fails(pool_id),
-        )
-        return json_reply(202, operation.to_json())
+        return self._rejection_block(pool)
 
     def _rejection_block(self, pool: PoolState) -> Reply | None:
         archivable_from = pool.archivable_from
@@ -340,6 +385,15 @@ class TolokaApp:
                 "archivable_from": timestamp(archivable_from),
             },
         )
+
+    def _list_operations(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
+        """``GET /operations``: the requester's operations (those on its pools), filtered,
+        sorted and paged as `_listing` describes; a bad parameter answers 400."""
+        parsed = OperationQuery.parse(query)
+        if isinstance(parsed, Invalid):
+            return self._invalid(parsed.field, parsed.message)
+        items, has_more = parsed.page(self.state.operations(owner=requester))
+        return json_reply(200, {"items": [item.to_json() for item in items], "has_more": has_more})
 
     def _read_operation(self, requester: str, operation_id: str, *, log: bool) -> Reply:
         operation = self.state.operation(operation_id)

@@ -15,7 +15,7 @@ from toloka_archive.testing._app import RecordedRequest, TolokaApp
 from toloka_archive.testing._clock import Clock, SystemClock
 from toloka_archive.testing._faults import Fault
 from toloka_archive.testing._ratelimit import DEFAULT_RATE_LIMIT
-from toloka_archive.testing._server import FakeServer
+from toloka_archive.testing._server import DEFAULT_IDLE_TIMEOUT, FakeServer
 from toloka_archive.testing._state import OperationState, PoolState
 from toloka_archive.testing._transport import AsyncFakeTransport, FakeTransport
 from toloka_archive.testing._wire import Reply
@@ -162,6 +162,20 @@ class FakeToloka:
             raise KeyError(operation_id)
         return state
 
+    def operations(self, pool_id: str | None = None) -> tuple[OperationState, ...]:
+        """Every operation the fake has started (for ``pool_id``, or for every pool), oldest
+        first, as each is now on the fake's clock: finished ones too, and those started by a
+        ``locked_by_other`` fault or whose answer a fault lost. `KeyError` for an unknown pool.
+
+        For assertions such as "exactly one archive operation per pool"::
+
+            assert [op.type for op in fake.operations("21")] == ["POOL.ARCHIVE"]
+        """
+        with self._app.lock:
+            if pool_id is not None and not self._app.state.has_pool(pool_id):
+                raise KeyError(pool_id)
+            return tuple(self._app.state.operations(pool_id=pool_id))
+
     @property
     def requests(self) -> tuple[RecordedRequest, ...]:
         """The most recent requests answered (up to 10,000), oldest first; no credentials."""
@@ -196,12 +210,21 @@ class FakeToloka:
         )
 
 
-def serve(fake: FakeToloka, host: str = "127.0.0.1", port: int = 0) -> FakeServer:
+def serve(
+    fake: FakeToloka,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+) -> FakeServer:
     """Serve ``fake`` over HTTP on ``host:port`` (0: a free port) from a background thread.
 
     Use it as a context manager; ``server.url`` is the base URL (``http://127.0.0.1:PORT/api/v1``)::
 
         with serve(fake) as server:
             httpx.post(f"{server.url}/pools/21/archive", headers=...)
+
+    ``idle_timeout``: seconds a connection may stay silent (between requests, or in the middle
+    of one) before the server closes it; real time, not the fake's clock.
     """
-    return FakeServer(fake.handle, host, port)
+    return FakeServer(fake.handle, host, port, idle_timeout=idle_timeout)

@@ -17,6 +17,26 @@ Kinds:
 - ``bad_gateway``: 502 with a short HTML body, as a proxy would send;
 - ``disconnect``: the connection is closed with no response at all;
 - ``slow``: the answer (whatever it is) comes ``delay`` seconds late (default 1.0).
+
+Kinds where Toloka did the work but the answer was lost (`START_KINDS`, archive requests only).
+Like ``operation_fail``, they are decided when a request is about to start an archive operation
+(the pool is the requester's, ``CLOSED``, not locked and past the 9-day rule), so ``first=N``
+counts those requests only, and a fault that fires always finds an archive to start:
+
+- ``drop_after_commit``: the operation is started, then the connection is closed without an
+  answer (in-process: `httpx.RemoteProtocolError`; on a socket: closed without a byte);
+- ``timeout_after_commit``: the operation is started, then nothing is answered (in-process:
+  `httpx.ReadTimeout` at once; on a socket: silence until the client gives up, or for
+  ``delay`` seconds (default 10.0), after which the server closes the connection);
+- ``truncated_202``: the operation is started, and the 202 is cut short: a JSON body missing
+  its end, with a ``Content-Length`` that matches the bytes sent (a readable HTTP response
+  whose body cannot be parsed);
+- ``invalid_json_202``: the operation is started, and the 202's body (labelled JSON) is not JSON;
+- ``locked_by_other``: just before this request starts its archive, the fake starts one for the
+  same pool itself (as another client of the same requester would have, a moment earlier), so
+  the request meets the 409 ``POOL_LOCKED_BY_ANOTHER_OPERATION`` any request meets while an
+  archive of the pool is in progress. The operation it starts is an ordinary one: an
+  ``operation_fail`` fault can make it fail (and counts it).
 """
 
 from __future__ import annotations
@@ -36,6 +56,11 @@ FaultKind = Literal[
     "bad_gateway",
     "disconnect",
     "slow",
+    "drop_after_commit",
+    "timeout_after_commit",
+    "truncated_202",
+    "invalid_json_202",
+    "locked_by_other",
 ]
 FAULT_KINDS: tuple[str, ...] = (
     "operation_fail",
@@ -45,13 +70,31 @@ FAULT_KINDS: tuple[str, ...] = (
     "bad_gateway",
     "disconnect",
     "slow",
+    "drop_after_commit",
+    "timeout_after_commit",
+    "truncated_202",
+    "invalid_json_202",
+    "locked_by_other",
 )
 
-Endpoint = Literal["archive", "operation", "log", "pool", "assignments"]
-ENDPOINTS: tuple[str, ...] = ("archive", "operation", "log", "pool", "assignments")
+LOST_ANSWER_KINDS: tuple[str, ...] = (
+    "drop_after_commit",
+    "timeout_after_commit",
+    "truncated_202",
+    "invalid_json_202",
+)
+"""The archive is started, and then its answer is lost or spoiled on the way back."""
+
+START_KINDS: tuple[str, ...] = ("operation_fail", *LOST_ANSWER_KINDS, "locked_by_other")
+"""Decided when an archive operation is about to start, not when the request arrives."""
+
+Endpoint = Literal["archive", "operation", "log", "operations", "pool", "assignments"]
+ENDPOINTS: tuple[str, ...] = ("archive", "operation", "log", "operations", "pool", "assignments")
 
 DEFAULT_RETRY_AFTER = 1
 DEFAULT_DELAY = 1.0
+DEFAULT_SILENCE = 10.0
+"""How long the loopback server stays silent on a ``timeout_after_commit`` before it hangs up."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -60,13 +103,17 @@ class Fault:
 
     ``pool``: ``None`` for every pool, or a pool id (requests about its operations match too).
     ``endpoint``: ``None`` for every request, or one of `ENDPOINTS`: ``"archive"``
-    (``POST /pools/{id}/archive``), ``"operation"``, ``"log"``, ``"pool"`` (``GET /pools/{id}``)
-    or ``"assignments"`` (``GET /assignments``, matched to a pool by its ``pool_id``).
+    (``POST /pools/{id}/archive``), ``"operation"``, ``"log"``, ``"operations"`` (the list,
+    ``GET /operations``, which is about no one pool), ``"pool"`` (``GET /pools/{id}``) or
+    ``"assignments"`` (``GET /assignments``, matched to a pool by its ``pool_id``).
     ``first``: apply to the first N matching requests only (``None``: to all); counting matching
     requests, so ``first=2`` then succeeds from the third on, which is how a retry is tested.
     ``probability``: the chance (0..1) that a matching request is hit, drawn from the seeded
     generator. ``retry_after``/``retry_after_ms`` only for ``rate_limit``; ``delay`` only for
-    ``slow``. Anything else wrong raises `ValueError` naming the field.
+    ``slow`` (how late the answer comes) and ``timeout_after_commit`` (how long the loopback
+    server stays silent before it hangs up). The kinds in `START_KINDS` apply to archive
+    requests only: their ``endpoint`` is ``None`` or ``"archive"``. Anything else wrong raises
+    `ValueError` naming the field.
     """
 
     kind: FaultKind
@@ -95,9 +142,9 @@ class Fault:
                 f"unknown endpoint {self.endpoint!r}; choose {check.choices(ENDPOINTS)} "
                 "(or leave it out for every request)",
             )
-        if self.kind == "operation_fail" and self.endpoint not in (None, "archive"):
+        if self.kind in START_KINDS and self.endpoint not in (None, "archive"):
             raise check.FieldError(
-                owner, "endpoint", "operation_fail applies to archive requests only"
+                owner, "endpoint", f"{self.kind} applies to archive requests only"
             )
         if self.first is not None:
             check.integer(owner, "first", self.first, minimum=1)
@@ -116,9 +163,11 @@ class Fault:
             check.integer(owner, "retry_after", self.retry_after)
         if self.retry_after_ms is not None:
             check.integer(owner, "retry_after_ms", self.retry_after_ms)
-        if self.kind != "slow":
+        if self.kind not in ("slow", "timeout_after_commit"):
             if self.delay is not None:
-                raise check.FieldError(owner, "delay", "only a slow fault has it")
+                raise check.FieldError(
+                    owner, "delay", "only a slow or a timeout_after_commit fault has it"
+                )
         elif self.delay is not None:
             delay = check.number(owner, "delay", self.delay, allow_minimum=False)
             object.__setattr__(self, "delay", delay)
@@ -133,6 +182,10 @@ class Fault:
     @property
     def delay_seconds(self) -> float:
         return DEFAULT_DELAY if self.delay is None else self.delay
+
+    @property
+    def silence_seconds(self) -> float:
+        return DEFAULT_SILENCE if self.delay is None else self.delay
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -181,7 +234,7 @@ class FaultBook:
         delay = 0.0
         chosen: Fault | None = None
         for index, fault in enumerate(self._faults):
-            if fault.kind == "operation_fail" or (chosen is not None and fault.kind != "slow"):
+            if fault.kind in START_KINDS or (chosen is not None and fault.kind != "slow"):
                 continue
             if self._fires(index, fault, endpoint, pool):
                 if fault.kind == "slow":
@@ -190,10 +243,27 @@ class FaultBook:
                     chosen = fault
         return Verdict(delay=delay, fault=chosen)
 
+    def _any_fires(self, kind: str, pool: str) -> bool:
+        """Whether any fault of ``kind`` fires for an archive of ``pool`` (each one counts it)."""
+        fires = False
+        for index, fault in enumerate(self._faults):
+            if fault.kind == kind and self._fires(index, fault, "archive", pool):
+                fires = True
+        return fires
+
     def operation_fails(self, pool: str) -> bool:
         """Whether the archive operation being started for ``pool`` is set to fail."""
-        fails = False
+        return self._any_fires("operation_fail", pool)
+
+    def locked_by_other(self, pool: str) -> bool:
+        """Whether another client starts an archive of ``pool`` just before this request does."""
+        return self._any_fires("locked_by_other", pool)
+
+    def lost_answer(self, pool: str) -> Fault | None:
+        """The fault that loses or spoils the answer to an archive being started for ``pool``:
+        in the order declared, the first of `LOST_ANSWER_KINDS` that fires (the later ones do
+        not see the request, as in `for_request`)."""
         for index, fault in enumerate(self._faults):
-            if fault.kind == "operation_fail" and self._fires(index, fault, "archive", pool):
-                fails = True
-        return fails
+            if fault.kind in LOST_ANSWER_KINDS and self._fires(index, fault, "archive", pool):
+                return fault
+        return None

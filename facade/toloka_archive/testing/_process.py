@@ -35,13 +35,19 @@ def fake_process(
     seed: int | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
+    idle_timeout: float | None = None,
 ) -> Iterator[FakeProcess]:
-    """Start the fake on ``host:port`` (0: a free port), yield it, then stop it."""
+    """Start the fake on ``host:port`` (0: a free port), yield it, then stop it.
+
+    ``idle_timeout``: seconds before the server closes a connection on which the client sends
+    nothing (``None``: the server's default, 30)."""
     command = [sys.executable, "-m", "toloka_archive.testing", "--host", host, "--port", str(port)]
     if scenario is not None:
         command += ["--scenario", os.fspath(scenario)]
     if seed is not None:
         command += ["--seed", str(seed)]
+    if idle_timeout is not None:
+        command += ["--idle-timeout", repr(float(idle_timeout))]
     # Our own module on this interpreter, with arguments built here: nothing untrusted runs.
     process = subprocess.Popen(  # noqa: S603
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

@@ -4,7 +4,18 @@ HTTP framing is left to h11 (already installed as a dependency of httpx), so kee
 pipelining, ``Connection: close``, HEAD and malformed requests are handled by a proven parser;
 each parsed request goes to the same core as the in-process transports. One event loop serves
 every connection; a ``slow`` fault holds back only its own connection (a timer, not a sleeping
-thread), and a ``disconnect`` fault closes the socket without a byte.
+thread), a ``disconnect`` (or ``drop_after_commit``) fault closes the socket without a byte, and
+a ``timeout_after_commit`` fault keeps the connection silent until the client gives up (closes
+it) or the fault's ``delay`` has passed, and then closes it.
+
+The server keeps up with clients that misbehave:
+
+- a connection on which the client sends nothing for ``idle_timeout`` seconds (default 30) is
+  closed, whether it is idle between requests (keep-alive) or stopped in the middle of one; a
+  connection waiting for an answer the fake holds back is not idle;
+- a request whose head (request line and header fields, as parsed) is larger than
+  `MAX_HEADER_BYTES` is answered ``431`` and the connection closed, however the bytes arrive:
+  in one piece, in many small ones, or as many small headers.
 
 `LoopbackServer` is the asyncio server itself (``python -m toloka_archive.testing`` runs it in the
 main thread); `serve` runs one in a background thread for tests and benchmarks, as a context
@@ -25,12 +36,20 @@ from types import TracebackType
 
 import h11
 
+from toloka_archive.testing import _validation as check
 from toloka_archive.testing._wire import JSON_CONTENT_TYPE, Handler, Reply
 
 logger = logging.getLogger("toloka_archive.testing")
 
 BACKLOG = 1024
 MAX_HEADER_BYTES = 64 * 1024
+"""The largest request head accepted: request line and header fields, as parsed."""
+DEFAULT_IDLE_TIMEOUT = 30.0
+"""Seconds a connection may stay silent (between requests or within one) before it is closed."""
+LINGER_SECONDS = 2.0
+"""After refusing a request it could not read, how long the server keeps reading (and dropping)
+what the client still sends, so that closing does not reset the connection before the client
+has read the refusal; less if the idle timeout is shorter."""
 
 
 def _static_error(status: int, code: str, message: str) -> Reply:
@@ -48,7 +67,19 @@ def _static_error(status: int, code: str, message: str) -> Reply:
 
 
 _MALFORMED = _static_error(400, "VALIDATION_ERROR", "Malformed HTTP request")
+_TOO_LARGE = _static_error(
+    431,
+    "REQUEST_HEADER_FIELDS_TOO_LARGE",
+    f"The request line and headers exceed {MAX_HEADER_BYTES} bytes",
+)
 _CRASHED = _static_error(500, "INTERNAL_ERROR", "The fake failed to answer; see its log")
+
+
+def _head_size(request: h11.Request) -> int:
+    """The bytes of a request head as h11 parsed it: ``METHOD SP target SP HTTP/1.1 CRLF``,
+    ``name: value CRLF`` for each field, and the final CRLF."""
+    size = len(request.method) + len(request.target) + len(b"  HTTP/1.1\r\n\r\n")
+    return size + sum(len(name) + len(value) + 4 for name, value in request.headers)
 
 
 @functools.cache
@@ -62,30 +93,69 @@ def _reason(status: int) -> bytes:
 class _Connection(asyncio.Protocol):
     """One client connection: bytes in, h11 events, the core, bytes out."""
 
-    def __init__(self, handler: Handler, connections: set[_Connection]) -> None:
+    def __init__(
+        self,
+        handler: Handler,
+        connections: set[_Connection],
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    ) -> None:
         self._handler = handler
         self._connections = connections
+        self._idle_timeout = idle_timeout
+        # h11 refuses an incomplete head that grows past the limit (a head sent in pieces);
+        # `_advance` checks the size of every complete one (a head sent in one piece).
         self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._transport: asyncio.Transport | None = None
         self._request: h11.Request | None = None
-        self._pending: asyncio.TimerHandle | None = None  # a reply held back by a slow fault
+        # A reply held back by a slow fault, or the end of a silence (timeout_after_commit).
+        self._pending: asyncio.TimerHandle | None = None
+        self._silent = False
+        self._idle: asyncio.TimerHandle | None = None
+        self._linger: asyncio.TimerHandle | None = None
+        self._last_seen = 0.0  # loop time of the last bytes in or out
         self._closing = False  # once we hang up, whatever else the client sends is ignored
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
         self._connections.add(self)
+        self._loop = asyncio.get_running_loop()
+        self._last_seen = self._loop.time()
+        self._idle = self._loop.call_later(self._idle_timeout, self._check_idle)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
+        for timer in (self._pending, self._idle, self._linger):
+            if timer is not None:
+                timer.cancel()
+        self._pending = self._idle = self._linger = None
         self._transport = None
         self._connections.discard(self)
+
+    def _check_idle(self) -> None:
+        """Close the connection if the client has sent nothing for the idle timeout.
+
+        One timer per connection, moved on lazily: bytes only note the time they came, and the
+        timer, when it fires, sleeps again for whatever is left.
+        """
+        self._idle = None
+        loop = self._loop
+        if loop is None or self._transport is None or self._closing:
+            return
+        if self._pending is not None:  # the client is waiting for us, not idle
+            remaining = self._idle_timeout
+        else:
+            remaining = self._last_seen + self._idle_timeout - loop.time()
+            if remaining <= 0:
+                self._close()
+                return
+        self._idle = loop.call_later(remaining, self._check_idle)
 
     def data_received(self, data: bytes) -> None:
         if self._closing:
             return
+        if self._loop is not None:
+            self._last_seen = self._loop.time()
         try:
             self._h11.receive_data(data)
         except RuntimeError:  # bytes after the connection was already finished
@@ -94,13 +164,16 @@ class _Connection(asyncio.Protocol):
         self._advance()
 
     def eof_received(self) -> bool | None:
+        if self._closing:  # the client has read our last word and hung up too
+            return None
         try:
             self._h11.receive_data(b"")
         except RuntimeError:
             return None
         self._advance()
-        # Keep the socket open while a delayed answer is still to be written.
-        return True if self._pending is not None else None
+        # Keep the socket open while a delayed answer is still to be written; a silence ends
+        # when the client gives up, so its end of the connection closes ours.
+        return True if self._pending is not None and not self._silent else None
 
     def abort(self) -> None:
         if self._transport is not None:
@@ -120,12 +193,16 @@ class _Connection(asyncio.Protocol):
         while self._pending is None and self._transport is not None and not self._closing:
             try:
                 event = self._h11.next_event()
-            except h11.RemoteProtocolError:
-                self._write_raw(_MALFORMED)
+            except h11.RemoteProtocolError as error:
+                # 431: an incomplete head already longer than the limit.
+                self._write_raw(_TOO_LARGE if error.error_status_hint == 431 else _MALFORMED)
                 return
             if event is h11.NEED_DATA or event is h11.PAUSED:
                 return
             if isinstance(event, h11.Request):
+                if _head_size(event) > MAX_HEADER_BYTES:
+                    self._write_raw(_TOO_LARGE)
+                    return
                 self._request = event
             elif isinstance(event, h11.EndOfMessage):
                 reply = self._answer()
@@ -171,6 +248,11 @@ class _Connection(asyncio.Protocol):
         if reply.disconnect:
             self._close()
             return False
+        if reply.silence is not None:
+            loop = asyncio.get_running_loop()
+            self._silent = True
+            self._pending = loop.call_later(reply.silence, self._end_silence)
+            return False
         request = self._request
         head = h11.Response(
             status_code=reply.status, headers=list(reply.headers), reason=_reason(reply.status)
@@ -180,6 +262,8 @@ class _Connection(asyncio.Protocol):
             chunks.append(self._h11.send(h11.Data(data=reply.body)))
         chunks.append(self._h11.send(h11.EndOfMessage()))
         transport.write(b"".join(chunks))
+        if self._loop is not None:
+            self._last_seen = self._loop.time()
         if self._h11.our_state is h11.MUST_CLOSE:
             self._close()
             return False
@@ -187,14 +271,35 @@ class _Connection(asyncio.Protocol):
         self._request = None
         return True
 
+    def _end_silence(self) -> None:
+        self._pending = None
+        self._close()
+
     def _write_raw(self, reply: Reply) -> None:
-        """Answer a request h11 could not parse, bypassing h11's state machine, and hang up."""
-        if self._transport is None or self._closing:
+        """Answer a request h11 could not read, bypassing h11's state machine, and hang up.
+
+        The client may still be sending (the rest of a huge head): closing a socket with
+        unread bytes resets the connection, and the client could lose the answer with it. So
+        the server stops writing (FIN), drops whatever still comes, and closes when the client
+        does, or after `LINGER_SECONDS` at the most.
+        """
+        transport = self._transport
+        if transport is None or self._closing:
             return
         lines = [f"HTTP/1.1 {reply.status} {_reason(reply.status).decode()}"]
         lines += [f"{name}: {value}" for name, value in reply.headers]
-        self._transport.write("\r\n".join(lines).encode() + b"\r\n\r\n" + reply.body)
-        self._close()
+        transport.write("\r\n".join(lines).encode() + b"\r\n\r\n" + reply.body)
+        self._closing = True
+        if not transport.can_write_eof() or self._loop is None:
+            transport.close()
+            return
+        transport.write_eof()
+        linger = min(LINGER_SECONDS, self._idle_timeout)
+        self._linger = self._loop.call_later(linger, self.abort)
+
+
+def check_idle_timeout(owner: str, value: object) -> float:
+    return check.number(owner, "idle_timeout", value, allow_minimum=False)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -225,13 +330,23 @@ class LoopbackServer:
 
     @classmethod
     async def start(
-        cls, handler: Handler, host: str = "127.0.0.1", port: int = 0
+        cls,
+        handler: Handler,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ) -> LoopbackServer:
+        """Listen on ``host:port`` (0: a free port). ``idle_timeout``: seconds a connection may
+        stay silent, between requests or in the middle of one, before it is closed."""
+        idle_timeout = check_idle_timeout("LoopbackServer.start", idle_timeout)
         connections: set[_Connection] = set()
         sock = _bind(host, port)
         try:
             server = await asyncio.get_running_loop().create_server(
-                lambda: _Connection(handler, connections), sock=sock, backlog=BACKLOG
+                lambda: _Connection(handler, connections, idle_timeout),
+                sock=sock,
+                backlog=BACKLOG,
             )
         except BaseException:
             sock.close()
@@ -258,10 +373,18 @@ class LoopbackServer:
 class FakeServer:
     """A `LoopbackServer` running in a background thread; see `serve`."""
 
-    def __init__(self, handler: Handler, host: str, port: int) -> None:
+    def __init__(
+        self,
+        handler: Handler,
+        host: str,
+        port: int,
+        *,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    ) -> None:
         self._handler = handler
         self._host = host
         self._port = port
+        self._idle_timeout = check_idle_timeout("FakeServer", idle_timeout)
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._server: LoopbackServer | None = None
@@ -280,7 +403,9 @@ class FakeServer:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         try:
-            self._server = await LoopbackServer.start(self._handler, self._host, self._port)
+            self._server = await LoopbackServer.start(
+                self._handler, self._host, self._port, idle_timeout=self._idle_timeout
+            )
         except BaseException as error:
             self._error = error
             return

@@ -50,7 +50,8 @@ class PoolState:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class OperationState:
-    """An operation as it is now, with its log."""
+    """An operation as it is now, with its log. ``owner`` is the requester whose pool it works
+    on: only that requester sees it (``GET /operations/{id}`` and ``GET /operations``)."""
 
     id: str
     type: str
@@ -186,6 +187,24 @@ class ArchiveState:
         record.active = operation_id
         self._settle(record)  # a zero-second archive is over at once
         return self._snapshot(operation)
+
+    def operations(
+        self, *, pool_id: str | None = None, owner: str | None = None
+    ) -> list[OperationState]:
+        """Operations as they are now, oldest first: all, a pool's, or a requester's.
+
+        Every operation ever started is kept, finished or not. `KeyError` for an unknown pool.
+        """
+        if pool_id is not None:
+            record = self._pools[pool_id]
+            chosen = [self._operations[operation_id] for operation_id in record.operations]
+        else:
+            chosen = list(self._operations.values())
+        if owner is not None:
+            chosen = [operation for operation in chosen if operation.owner == owner]
+        for pool in {operation.pool_id for operation in chosen}:
+            self._settle(self._pools[pool])
+        return [self._snapshot(operation) for operation in chosen]
 
     def operation(self, operation_id: str) -> OperationState | None:
         operation = self._operations.get(operation_id)

@@ -2,10 +2,12 @@
 
 ``httpx.Client(transport=fake.transport(), base_url="http://fake.toloka/api/v1")`` (or the
 generated client with ``httpx_args={"transport": ...}``) talks to the fake directly. A
-``disconnect`` fault raises the same `httpx.RemoteProtocolError` httpx raises when a real server
-hangs up, and a ``slow`` fault calls the injected ``sleep`` (by default `time.sleep` /
-`asyncio.sleep`; pass ``clock.sleep`` / ``clock.async_sleep`` of a `ManualClock` to let the fake's
-time pass instead, or a recorder to see what was asked).
+``disconnect`` or ``drop_after_commit`` fault raises the same `httpx.RemoteProtocolError` httpx
+raises when a real server hangs up; a ``timeout_after_commit`` fault raises `httpx.ReadTimeout`
+at once (no time passes: the transport does not wait out the client's timeout); and a ``slow``
+fault calls the injected ``sleep`` (by default `time.sleep` / `asyncio.sleep`; pass
+``clock.sleep`` / ``clock.async_sleep`` of a `ManualClock` to let the fake's time pass instead,
+or a recorder to see what was asked).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import httpx
 from toloka_archive.testing._wire import Handler, Reply
 
 DISCONNECTED_MESSAGE = "Server disconnected without sending a response."
+TIMED_OUT_MESSAGE = "timed out"  # what httpx says when a read times out on a real socket
 
 
 def _call(handler: Handler, request: httpx.Request) -> Reply:
@@ -30,6 +33,8 @@ def _call(handler: Handler, request: httpx.Request) -> Reply:
 def _response(reply: Reply, request: httpx.Request) -> httpx.Response:
     if reply.disconnect:
         raise httpx.RemoteProtocolError(DISCONNECTED_MESSAGE, request=request)
+    if reply.silence is not None:
+        raise httpx.ReadTimeout(TIMED_OUT_MESSAGE, request=request)
     # A stream (not ``content=``) keeps httpx from adding headers of its own: the in-process
     # answer carries exactly the headers the loopback server sends.
     return httpx.Response(

@@ -1,9 +1,12 @@
 """What the fake sends: the reply type shared by every way of reaching it, and Toloka's formats.
 
-A `Reply` is plain data (status, headers, body) plus two instructions that only the carrier can
-carry out: wait ``delay`` seconds before answering, or ``disconnect`` without answering at all.
-The in-process transports and the loopback server both turn a `Reply` into bytes on their own
-medium, which is what makes the fake behave the same however it is reached.
+A `Reply` is plain data (status, headers, body) plus instructions that only the carrier can
+carry out: wait ``delay`` seconds before answering, ``disconnect`` without answering at all, or
+keep ``silence`` (answer nothing, as a server that has hung: in-process the transport raises
+`httpx.ReadTimeout`; on a socket the server says nothing for that many seconds, or until the
+client gives up, then closes). The in-process transports and the loopback server both turn a
+`Reply` into bytes on their own medium, which is what makes the fake behave the same however
+it is reached.
 """
 
 from __future__ import annotations
@@ -24,12 +27,24 @@ class Reply:
     body: bytes = b""
     delay: float = 0.0
     disconnect: bool = False
+    silence: float | None = None
 
     def delayed(self, seconds: float) -> Reply:
         return self if seconds <= 0 else dataclasses.replace(self, delay=self.delay + seconds)
 
+    @property
+    def answered(self) -> bool:
+        """False when the client gets no response at all (a hang-up or silence)."""
+        return not self.disconnect and self.silence is None
+
 
 DISCONNECT = Reply(status=0, disconnect=True)
+
+
+def silent(seconds: float) -> Reply:
+    """No answer: the server keeps quiet for ``seconds`` (or until the client gives up)."""
+    return Reply(status=0, silence=seconds)
+
 
 Handler = Callable[[str, str, str, Mapping[str, str]], Reply]
 """The core's signature: (method, raw path, raw query, lower-cased headers) -> Reply."""
@@ -88,3 +103,26 @@ def bad_gateway() -> Reply:
         ),
         body=BAD_GATEWAY_HTML,
     )
+
+
+NOT_JSON_BODY = b"<html><body><h1>202 Accepted</h1></body></html>\r\n"
+
+
+def truncated(reply: Reply) -> Reply:
+    """The reply with its body cut in half (at least one byte short), and a ``Content-Length``
+    that matches what is sent: readable HTTP, a body that cannot be parsed."""
+    body = reply.body[: len(reply.body) // 2]
+    return _with_body(reply, body)
+
+
+def not_json(reply: Reply) -> Reply:
+    """The reply, still labelled ``application/json``, with a body that is not JSON."""
+    return _with_body(reply, NOT_JSON_BODY)
+
+
+def _with_body(reply: Reply, body: bytes) -> Reply:
+    headers = tuple(
+        (name, str(len(body)) if name == "content-length" else value)
+        for name, value in reply.headers
+    )
+    return dataclasses.replace(reply, headers=headers, body=body)
