@@ -312,9 +312,20 @@ def test_unknown_path_answers_404_json(client: httpx.Client, path: str) -> None:
     error_of(client.get(path), 404, "DOES_NOT_EXIST")
 
 
-def test_path_outside_the_base_answers_404_json(fake: FakeToloka) -> None:
+def test_a_path_outside_the_api_reaches_the_web_site_not_the_api(fake: FakeToloka) -> None:
+    # A client given the host root instead of the API root meets an HTML page, not an error
+    # body of Toloka's: that is how the facade tells a wrong base URL from a missing pool.
     with httpx.Client(transport=fake.transport(), base_url="http://fake.toloka") as client:
-        error_of(client.get("/api/v2/pools/21", headers=auth()), 404, "DOES_NOT_EXIST")
+        for path in ("/api/v2/pools/21", "/pools/21/archive"):
+            response = client.post(path, headers=auth())
+            assert response.status_code == 404
+            assert response.headers["content-type"] == "text/html"
+            assert b"Not Found" in response.content
+
+
+def test_an_unknown_path_inside_the_api_answers_tolokas_404(fake: FakeToloka) -> None:
+    with httpx.Client(transport=fake.transport(), base_url="http://fake.toloka") as client:
+        error_of(client.get("/api/v1/nothing/here", headers=auth()), 404, "DOES_NOT_EXIST")
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,7 @@ from toloka_archive.testing._wire import (
     json_reply,
     no_content,
     not_json,
+    page_not_found,
     silent,
     timestamp,
     truncated,
@@ -83,14 +84,16 @@ class _Route:
     ident: str = ""  # the pool id or operation id from the path, percent-decoded
     query: Mapping[str, list[str]] = dataclasses.field(default_factory=dict)
     allowed: str | None = None  # the method the path answers to, when the method was wrong
+    outside_api: bool = False  # the path is not under /api/v1: the web site, not the API
 
 
 _NOT_FOUND = _Route(endpoint=None)
+_OUTSIDE_API = _Route(endpoint=None, outside_api=True)
 
 
 def _route(method: str, path: str, query: str) -> _Route:
     if not path.startswith(BASE_PATH + "/"):
-        return _NOT_FOUND
+        return _OUTSIDE_API
     parts = [unquote(part) for part in path[len(BASE_PATH) + 1 :].split("/")]
     ident = parts[1] if len(parts) > 1 else ""
     if len(parts) == 3 and parts[0] == "pools" and parts[2] == "archive":
@@ -217,6 +220,8 @@ class TolokaApp:
                     f"Method {method} is not allowed here; use {route.allowed}",
                     headers=(("allow", route.allowed),),
                 )
+            if route.outside_api:
+                return page_not_found()
             return self._error(404, "DOES_NOT_EXIST", "Resource does not exist")
         requester = self.requesters.identify(_header(headers, "authorization"))
         if requester is None:

@@ -105,6 +105,24 @@ def bad_gateway() -> Reply:
     )
 
 
+PAGE_NOT_FOUND_HTML = (
+    b"<html><head><title>404 Not Found</title></head><body>Not Found</body></html>"
+)
+
+
+def page_not_found() -> Reply:
+    """A path outside ``/api/v1`` reaches the web site in front of the API, not the API: an HTML
+    404, as a client given a host root instead of an API root would meet it."""
+    return Reply(
+        status=404,
+        headers=(
+            ("content-type", "text/html"),
+            ("content-length", str(len(PAGE_NOT_FOUND_HTML))),
+        ),
+        body=PAGE_NOT_FOUND_HTML,
+    )
+
+
 NOT_JSON_BODY = b"<html><body><h1>202 Accepted</h1></body></html>\r\n"
 
 
