@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from toloka_archive._errors import APIError as APIError
     from toloka_archive._errors import APIStatusError as APIStatusError
     from toloka_archive._errors import APITimeoutError as APITimeoutError
+    from toloka_archive._errors import ArchiveNotStartedError as ArchiveNotStartedError
     from toloka_archive._errors import AuthenticationError as AuthenticationError
     from toloka_archive._errors import BadRequestError as BadRequestError
     from toloka_archive._errors import ConfigurationError as ConfigurationError
@@ -84,6 +85,7 @@ _HOMES = {
             "APIError",
             "APIStatusError",
             "APITimeoutError",
+            "ArchiveNotStartedError",
             "AuthenticationError",
             "BadRequestError",
             "ConfigurationError",
@@ -131,6 +133,7 @@ __all__ = [  # noqa: RUF022 - grouped as the docs present them
     "APIConnectionError",
     "APITimeoutError",
     "TolokaUnreachableError",
+    "ArchiveNotStartedError",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",

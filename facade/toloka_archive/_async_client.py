@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar
 
 import httpx
 from toloka_api.models import Operation
 
-from toloka_archive._bulk import PoolIds, PoolProgress, PoolStarted, archive_many
+from toloka_archive._bulk import PoolIds, PoolProgress, PoolStarted, archive_many, follow_many
 from toloka_archive._client_core import (
     DEFAULT_CONCURRENCY,
     DEFAULT_HTTP_TIMEOUT,
@@ -17,9 +18,11 @@ from toloka_archive._client_core import (
     _ClientCore,
 )
 from toloka_archive._clock import Clock
+from toloka_archive._endpoints import OperationQuery
 from toloka_archive._environment import Environment
 from toloka_archive._flow import Flow, Request, run_async
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id
+from toloka_archive._lookup import next_page, operations_query, page_flow
 from toloka_archive._operation import (
     DEFAULT_TIMEOUT,
     ArchiveResult,
@@ -81,7 +84,7 @@ class AsyncTolokaClient(_ClientBase):
         """Ask Toloka to archive a pool: one request (plus retries), no waiting."""
         pool = normalize_pool_id(pool_id)
         started = await self._run(start_flow(pool, self._core.context))
-        return self._handle(pool, started.operation)
+        return self._handle(pool, started.operation, reconciled=started.reconciled)
 
     async def archive_pool(
         self,
@@ -137,8 +140,59 @@ class AsyncTolokaClient(_ClientBase):
             on_progress=on_progress,
         )
 
-    def _handle(self, pool_id: str | None, operation: Operation | None) -> AsyncArchiveOperation:
-        return AsyncArchiveOperation(pool_id, operation, context=self._core.context, run=self._run)
+    def follow_operations(
+        self,
+        operation_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: PoolProgress | None = None,
+    ) -> AsyncIterator[PoolReport]:
+        """Follow archive operations started earlier to their end; a report for each.
+
+        For the operations listed after Ctrl-C, a crash or ``wait=False``: each distinct id is
+        polled until its operation ends (``ARCHIVED``, ``FAILED``) or ``timeout`` passes
+        (``TIMED_OUT``), ``concurrency`` at a time. The report names the operation's pool.
+        """
+        return follow_many(
+            self, operation_ids, concurrency=concurrency, timeout=timeout, on_progress=on_progress
+        )
+
+    async def find_operations(
+        self,
+        *,
+        type: str | None = None,  # Toloka's name for the filter
+        status: str | None = None,
+        pool_id: str | int | None = None,
+        submitted_since: datetime | None = None,
+        submitted_until: datetime | None = None,
+    ) -> AsyncIterator[Operation]:
+        """Toloka's operations matching the filters, oldest first, read a page at a time.
+
+        ``pool_id`` keeps the operations whose parameters name that pool (Toloka's list has no
+        such filter; it is applied to each page). Times are UTC; naive ones are taken as UTC.
+        """
+        query, wanted = operations_query(
+            type=type,
+            status=status,
+            pool_id=pool_id,
+            submitted_since=submitted_since,
+            submitted_until=submitted_until,
+        )
+        next_query: OperationQuery | None = query
+        while next_query is not None:
+            page = await self._run(page_flow(next_query, self._core.context))
+            for operation in page.items:
+                if wanted(operation):
+                    yield operation
+            next_query = next_page(next_query, page)
+
+    def _handle(
+        self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False
+    ) -> AsyncArchiveOperation:
+        return AsyncArchiveOperation(
+            pool_id, operation, context=self._core.context, run=self._run, reconciled=reconciled
+        )
 
     async def _run(self, flow: Flow[T]) -> T:
         return await run_async(flow, self._send, self._core.context.clock.async_sleep)

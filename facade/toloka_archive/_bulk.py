@@ -3,7 +3,8 @@
 ``archive_many`` reads ids lazily (a generator of 100,000 ids is never held in memory), runs at
 most ``concurrency`` pools at a time, and yields a ``PoolReport`` as each pool finishes, in the
 order they finish. One pool's trouble becomes that pool's report and never stops the others;
-only a rejected key (401), which no other pool could get past either, ends the run.
+only what no other pool could get past either (``RunEndingError``: a rejected key, Toloka
+unreachable, a base URL that is not Toloka's) ends the run.
 
 The engine does not know the client: it is given an ``ArchivePort``, the two calls it needs
 (``start_archive_pool`` and ``check_archivable``). ``AsyncTolokaClient`` is one; a test can pass
@@ -17,10 +18,17 @@ import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from typing import Protocol
 
-from toloka_api.models import Operation
+from toloka_api.models import KnownOperationType, Operation
 
-from toloka_archive._errors import ConflictError, InvalidPoolIdError, TolokaError
-from toloka_archive._ids import normalize_pool_id
+from toloka_archive._errors import (
+    ArchiveNotStartedError,
+    ConflictError,
+    InvalidOperationIdError,
+    InvalidPoolIdError,
+    NotFoundError,
+    RunEndingError,
+)
+from toloka_archive._ids import normalize_operation_id, normalize_pool_id
 from toloka_archive._operation import AsyncArchiveOperation, Timeout
 from toloka_archive._preflight import Archivability, Verdict
 from toloka_archive._reports import (
@@ -81,7 +89,11 @@ async def archive_one(
     on_started: PoolStarted | None,
     on_progress: PoolProgress | None,
 ) -> PoolReport:
-    """Archive one pool and describe how it ended; raises only for a rejected key."""
+    """Archive one pool and describe how it ended, whatever happens on the way.
+
+    Any exception becomes this pool's report, with the operation id when one is known; only a
+    ``RunEndingError`` (no pool could get past it) is raised, to end the run.
+    """
     operation_id: str | None = None
     try:
         handle = await port.start_archive_pool(pool_id)
@@ -90,16 +102,16 @@ async def archive_one(
             return PoolReport(pool_id, Outcome.ALREADY_ARCHIVED, "already archived")
         if on_started is not None:
             on_started(pool_id, operation_id)
+        found = " (operation found by asking Toloka)" if handle.reconciled else ""
         if not wait:
-            return PoolReport(
-                pool_id, Outcome.STARTED, f"archiving started ({operation_id})", operation_id
-            )
+            detail = f"archiving started ({operation_id}){found}"
+            return PoolReport(pool_id, Outcome.STARTED, detail, operation_id)
         progress = None if on_progress is None else (lambda op: on_progress(pool_id, op))
         await handle.wait(timeout, on_progress=progress)
-        return PoolReport(pool_id, Outcome.ARCHIVED, "archived", operation_id)
-    except ConflictError as conflict:
-        return await _explain_conflict(port, pool_id, conflict)
-    except TolokaError as error:
+        return PoolReport(pool_id, Outcome.ARCHIVED, f"archived{found}", operation_id)
+    except (ConflictError, ArchiveNotStartedError) as refusal:
+        return await _explain_refusal(port, pool_id, refusal)
+    except Exception as error:  # one pool's trouble, of any kind, is that pool's report
         return report_for_error(pool_id, error, operation_id)
 
 
@@ -107,19 +119,78 @@ async def check_one(port: ArchivePort, pool_id: str) -> PoolReport:
     """The dry run's report: the pre-flight, with nothing archived."""
     try:
         return report_from_check(await port.check_archivable(pool_id))
-    except TolokaError as error:
+    except Exception as error:
         return report_for_error(pool_id, error)
 
 
-async def _explain_conflict(port: ArchivePort, pool_id: str, conflict: ConflictError) -> PoolReport:
-    """A 409 says "not now"; the pre-flight says why, in words and with a date."""
+class FollowPort(Protocol):
+    """What following operations needs of a client: a handle on an operation by its id."""
+
+    async def get_operation(self, operation_id: str) -> AsyncArchiveOperation: ...
+
+
+def follow_many(
+    port: FollowPort,
+    operation_ids: Iterable[str] | AsyncIterable[str],
+    *,
+    concurrency: int,
+    timeout: Timeout,
+    on_progress: PoolProgress | None,
+) -> AsyncIterator[PoolReport]:
+    """Follow archive operations started earlier (after Ctrl-C, ``--no-wait`` or a restart)."""
+
+    async def work(operation_id: str) -> PoolReport:
+        return await follow_one(port, operation_id, timeout=timeout, on_progress=on_progress)
+
+    return run_many(operation_ids, work, concurrency, _DistinctOperations().admit)
+
+
+async def follow_one(
+    port: FollowPort,
+    operation_id: str,
+    *,
+    timeout: Timeout,
+    on_progress: PoolProgress | None,
+) -> PoolReport:
+    """Wait for one archive operation and report on its pool; any exception is the report."""
+    try:
+        handle = await port.get_operation(operation_id)
+    except NotFoundError as error:
+        return PoolReport("", Outcome.NOT_FOUND, "no such operation", operation_id, error=error)
+    except Exception as error:
+        return report_for_error("", error, operation_id)
+    pool_id = handle.pool_id or ""
+    snapshot = handle.operation
+    if snapshot is not None and snapshot.type_ is not KnownOperationType.POOL_ARCHIVE:
+        detail = f"not an archive operation ({snapshot.type_})"
+        return PoolReport(pool_id, Outcome.INVALID_ID, detail, operation_id)
+    try:
+        progress = None if on_progress is None else (lambda op: on_progress(pool_id, op))
+        await handle.wait(timeout, on_progress=progress)
+    except Exception as error:
+        return report_for_error(pool_id, error, operation_id)
+    return PoolReport(pool_id, Outcome.ARCHIVED, "archived", operation_id)
+
+
+async def _explain_refusal(
+    port: ArchivePort, pool_id: str, refusal: ConflictError | ArchiveNotStartedError
+) -> PoolReport:
+    """The archive did not start ("not now" from Toloka, or no try got through): the
+    pre-flight says why, in words and with a date, when the pool is not archivable."""
     try:
         check = await port.check_archivable(pool_id)
-    except TolokaError:
-        return report_from_conflict(pool_id, conflict)
+    except RunEndingError:
+        raise
+    except Exception:
+        if isinstance(refusal, ConflictError):
+            return report_from_conflict(pool_id, refusal)
+        return report_for_error(pool_id, refusal)
     if check.verdict is Verdict.ARCHIVABLE:
-        # e.g. POOL_LOCKED_BY_ANOTHER_OPERATION: the pool is fine, something else runs on it
-        return PoolReport(pool_id, Outcome.FAILED, f"refused: {conflict.message}", error=conflict)
+        # The pool is fine: something else runs on it (a lock), or no try got through.
+        if isinstance(refusal, ConflictError):
+            detail = f"refused: {refusal.message}"
+            return PoolReport(pool_id, Outcome.FAILED, detail, error=refusal)
+        return report_for_error(pool_id, refusal)
     report = report_from_check(check)
     return PoolReport(
         pool_id,
@@ -127,7 +198,7 @@ async def _explain_conflict(port: ArchivePort, pool_id: str, conflict: ConflictE
         report.detail,
         pool_status=report.pool_status,
         archivable_from=report.archivable_from,
-        error=conflict,
+        error=refusal,
     )
 
 
@@ -154,33 +225,53 @@ class _Deduplicated:
         return pool_id
 
 
-async def _ids(pool_ids: PoolIds) -> AsyncIterator[object]:
-    if isinstance(pool_ids, AsyncIterable):
-        async for pool_id in pool_ids:
-            yield pool_id
+class _DistinctOperations:
+    """Each distinct operation id once; the command checks them before the run starts."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def admit(self, raw: object) -> str | PoolReport | None:
+        try:
+            operation_id = normalize_operation_id(raw)
+        except InvalidOperationIdError as error:
+            return PoolReport("", Outcome.INVALID_ID, str(error), error=error)
+        if operation_id in self._seen:
+            return None
+        self._seen.add(operation_id)
+        return operation_id
+
+
+async def _ids(items: Iterable[object] | AsyncIterable[object]) -> AsyncIterator[object]:
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
     else:
-        for pool_id in pool_ids:
-            yield pool_id
+        for item in items:
+            yield item
 
 
 _DONE = object()
 
 
 async def run_many(
-    pool_ids: PoolIds,
+    ids: Iterable[object] | AsyncIterable[object],
     work: Callable[[str], Awaitable[PoolReport]],
     concurrency: int,
+    admit: Callable[[object], str | PoolReport | None] | None = None,
 ) -> AsyncIterator[PoolReport]:
     """Run ``work`` for each distinct id, ``concurrency`` at a time; yield reports as they end.
 
-    Workers pull ids one at a time from the shared source, so at most ``concurrency`` ids are
-    in flight and the source is read only as fast as pools finish. Closing the iterator early
-    (or cancelling its task, as on Ctrl-C) cancels the workers: no new pool is started.
+    ``admit`` checks each id (the normalized id, a report for a bad one, None for a repeat);
+    by default ids are pool ids. Workers pull ids one at a time from the shared source, so at
+    most ``concurrency`` ids are in flight and the source is read only as fast as pools finish.
+    Closing the iterator early (or cancelling its task, as on Ctrl-C) cancels the workers: no
+    new pool is started.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-    source = _ids(pool_ids).__aiter__()
-    dedup = _Deduplicated()
+    source = _ids(ids).__aiter__()
+    check = admit if admit is not None else _Deduplicated().admit
     reports: asyncio.Queue[object] = asyncio.Queue(maxsize=concurrency)
     source_lock = asyncio.Lock()  # one reader of the source at a time
 
@@ -191,7 +282,7 @@ async def run_many(
                     raw = await source.__anext__()
                 except StopAsyncIteration:
                     return None
-                admitted = dedup.admit(raw)
+                admitted = check(raw)
                 if admitted is not None:
                     return admitted
 

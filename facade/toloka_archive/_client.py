@@ -9,6 +9,7 @@ for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
 
@@ -22,9 +23,11 @@ from toloka_archive._client_core import (
     _ClientCore,
 )
 from toloka_archive._clock import Clock
+from toloka_archive._endpoints import OperationQuery
 from toloka_archive._environment import Environment
 from toloka_archive._flow import Flow, Request, run_sync
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id
+from toloka_archive._lookup import next_page, operations_query, page_flow
 from toloka_archive._operation import DEFAULT_TIMEOUT, ArchiveOperation, ArchiveResult, Timeout
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._preflight import Archivability, preflight_flow
@@ -87,7 +90,7 @@ class TolokaClient(_ClientBase):
         """Ask Toloka to archive a pool: one request (plus retries), no waiting."""
         pool = normalize_pool_id(pool_id)
         started = self._run(start_flow(pool, self._core.context))
-        return self._handle(pool, started.operation)
+        return self._handle(pool, started.operation, reconciled=started.reconciled)
 
     def archive_pool(
         self,
@@ -142,8 +145,58 @@ class TolokaClient(_ClientBase):
         )
         return iterate_in_background(reports, twin.aclose)
 
-    def _handle(self, pool_id: str | None, operation: Operation | None) -> ArchiveOperation:
-        return ArchiveOperation(pool_id, operation, context=self._core.context, run=self._run)
+    def follow_operations(
+        self,
+        operation_ids: Iterable[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: PoolProgress | None = None,
+    ) -> Iterator[PoolReport]:
+        """Follow archive operations started earlier; see ``AsyncTolokaClient.follow_operations``,
+        which this runs on a background event loop."""
+        from toloka_archive._async_client import async_twin
+        from toloka_archive._sync_bridge import async_transport_for, iterate_in_background
+
+        twin = async_twin(self._core, async_transport_for(self._transport))
+        reports = twin.follow_operations(
+            operation_ids, concurrency=concurrency, timeout=timeout, on_progress=on_progress
+        )
+        return iterate_in_background(reports, twin.aclose)
+
+    def find_operations(
+        self,
+        *,
+        type: str | None = None,  # Toloka's name for the filter
+        status: str | None = None,
+        pool_id: str | int | None = None,
+        submitted_since: datetime | None = None,
+        submitted_until: datetime | None = None,
+    ) -> Iterator[Operation]:
+        """Toloka's operations matching the filters, oldest first, read a page at a time.
+
+        ``pool_id`` keeps the operations whose parameters name that pool (Toloka's list has no
+        such filter; it is applied to each page). Times are UTC; naive ones are taken as UTC.
+        """
+        query, wanted = operations_query(
+            type=type,
+            status=status,
+            pool_id=pool_id,
+            submitted_since=submitted_since,
+            submitted_until=submitted_until,
+        )
+        next_query: OperationQuery | None = query
+        while next_query is not None:
+            page = self._run(page_flow(next_query, self._core.context))
+            yield from filter(wanted, page.items)
+            next_query = next_page(next_query, page)
+
+    def _handle(
+        self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False
+    ) -> ArchiveOperation:
+        return ArchiveOperation(
+            pool_id, operation, context=self._core.context, run=self._run, reconciled=reconciled
+        )
 
     def _run(self, flow: Flow[T]) -> T:
         return run_sync(flow, self._send, self._core.context.clock.sleep)

@@ -10,13 +10,18 @@ generated models where the contract says they apply.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from toloka_api.api.assignment import get_assignments
-from toloka_api.api.operation import get_operation, get_operation_log
+from toloka_api.api.operation import get_operation, get_operation_log, get_operations
 from toloka_api.api.pool import archive_pool, get_pool
+from toloka_api.types import UNSET
 
 from toloka_archive._flow import Request
+
+MAX_PAGE_SIZE = 500  # the most Toloka returns in one page of a list
 
 
 def _request(kwargs: dict[str, Any]) -> Request:
@@ -45,3 +50,40 @@ def last_rejection_request(pool_id: str) -> Request:
     return _request(
         get_assignments._get_kwargs(pool_id=pool_id, status="REJECTED", sort="-rejected", limit=1)
     )
+
+
+@dataclass(frozen=True)
+class OperationQuery:
+    """One ``GET /operations`` page: filters (None: no filter), order and size.
+
+    Times are sent as Toloka writes them, UTC without an offset.
+    """
+
+    type: str | None = None
+    status: str | None = None
+    submitted_gte: datetime | None = None
+    submitted_lte: datetime | None = None
+    id_gt: str | None = None
+    sort: str = "id"
+    limit: int = MAX_PAGE_SIZE
+
+
+def list_operations_request(query: OperationQuery) -> Request:
+    return _request(
+        get_operations._get_kwargs(
+            type_=UNSET if query.type is None else query.type,
+            status=UNSET if query.status is None else query.status,
+            sort=query.sort,
+            limit=query.limit,
+            id_gt=UNSET if query.id_gt is None else query.id_gt,
+            submitted_gte=_moment(query.submitted_gte),
+            submitted_lte=_moment(query.submitted_lte),
+        )
+    )
+
+
+def _moment(value: datetime | None) -> Any:
+    if value is None:
+        return UNSET
+    utc = value.astimezone(UTC) if value.tzinfo else value
+    return utc.replace(tzinfo=None).isoformat(timespec="milliseconds")

@@ -20,6 +20,7 @@ One root, so ``except TolokaError`` catches everything this package raises on pu
     │   │   ├── ConflictError             409  (.appropriate_statuses)
     │   │   ├── RateLimitError            429  (.retry_after)
     │   │   └── InternalServerError       500 and above, 520 included
+    │   ├── ArchiveNotStartedError    tries failed, and Toloka confirms no archive started
     │   └── UnexpectedResponseError   a success status whose answer is not what was asked for
     └── OperationError                the operation itself did not end well
         ├── OperationFailedError      it ended FAIL (.operation, .log)
@@ -162,6 +163,13 @@ class InternalServerError(APIStatusError):
     """500 or above: a fault on Toloka's side or in a proxy before it."""
 
 
+class ArchiveNotStartedError(APIError):
+    """Every try to start the archive failed in passing, and Toloka shows no archive of the pool.
+
+    The pool is as it was, and trying again later is safe. ``__cause__`` is the last failure.
+    """
+
+
 class UnexpectedResponseError(APIError):
     """A success status whose answer is not what was asked for.
 
@@ -170,10 +178,15 @@ class UnexpectedResponseError(APIError):
     polled, a progress outside 0-100.
     """
 
-    def __init__(self, status_code: int, reason: str, body: bytes) -> None:
+    def __init__(
+        self, status_code: int, reason: str, body: bytes, *, contradicts: bool = False
+    ) -> None:
         self.status_code = status_code
         self.body_excerpt = excerpt(body)
-        super().__init__(f"{status_code} answer could not be read ({reason}): {self.body_excerpt}")
+        self.contradicts = contradicts
+        """True when the answer was read and contradicts the request; False when unreadable."""
+        what = "contradicts the request" if contradicts else "could not be read"
+        super().__init__(f"{status_code} answer {what} ({reason}): {self.body_excerpt}")
 
 
 class OperationError(TolokaError):

@@ -56,11 +56,27 @@ class ArchiveResult:
 
 class _Handle:
     def __init__(
-        self, pool_id: str | None, operation: Operation | None, *, context: FlowContext
+        self,
+        pool_id: str | None,
+        operation: Operation | None,
+        *,
+        context: FlowContext,
+        reconciled: bool = False,
     ) -> None:
         self._pool_id = pool_id
         self._operation = operation
         self._context = context
+        self._reconciled = reconciled
+
+    @property
+    def reconciled(self) -> bool:
+        """True when the operation was found by asking Toloka rather than read from the answer.
+
+        The answer to the archive request was lost, or an archive of the pool was already
+        under way (a re-run after Ctrl-C or ``--no-wait``): either way, this is the operation
+        that archives the pool, and no second one was started.
+        """
+        return self._reconciled
 
     @property
     def pool_id(self) -> str | None:
@@ -127,8 +143,9 @@ class ArchiveOperation(_Handle):
         *,
         context: FlowContext,
         run: RunFlow,
+        reconciled: bool = False,
     ) -> None:
-        super().__init__(pool_id, operation, context=context)
+        super().__init__(pool_id, operation, context=context, reconciled=reconciled)
         self._run = run
 
     def wait(
@@ -155,8 +172,9 @@ class AsyncArchiveOperation(_Handle):
         *,
         context: FlowContext,
         run: RunFlowAsync,
+        reconciled: bool = False,
     ) -> None:
-        super().__init__(pool_id, operation, context=context)
+        super().__init__(pool_id, operation, context=context, reconciled=reconciled)
         self._run = run
 
     async def wait(

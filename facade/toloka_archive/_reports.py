@@ -13,13 +13,16 @@ from datetime import datetime
 
 from toloka_archive._clock import as_utc
 from toloka_archive._errors import (
-    AuthenticationError,
+    APIError,
+    APIStatusError,
+    ArchiveNotStartedError,
     ConflictError,
     NotFoundError,
     OperationFailedError,
     OperationTimeoutError,
     PermissionDeniedError,
-    TolokaError,
+    RunEndingError,
+    UnexpectedResponseError,
 )
 from toloka_archive._preflight import Archivability, Verdict, format_utc
 
@@ -37,7 +40,8 @@ class Outcome(enum.Enum):
     NO_ACCESS = "no_access"
     INVALID_ID = "invalid_id"
     TIMED_OUT = "timed_out"  # still running at Toloka; resume with the operation id
-    FAILED = "failed"
+    FAILED = "failed"  # Toloka says so: the operation ended FAIL, or it refused the request
+    UNKNOWN = "unknown"  # Toloka could not be asked, or answered nonsense: check this pool
 
     @property
     def ok(self) -> bool:
@@ -57,7 +61,7 @@ class PoolReport:
     operation_id: str | None = None
     pool_status: str | None = None
     archivable_from: datetime | None = None
-    error: TolokaError | None = None
+    error: Exception | None = None
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict: the CLI's ``--json`` line for this pool."""
@@ -123,15 +127,13 @@ def _moment(value: object) -> datetime | None:
         return None
 
 
-def report_for_error(
-    pool_id: str, error: TolokaError, operation_id: str | None = None
-) -> PoolReport:
-    """How one pool's error reads in its report.
+def report_for_error(pool_id: str, error: Exception, operation_id: str | None = None) -> PoolReport:
+    """How one pool's error reads in its report; any exception at all becomes a report.
 
-    A rejected key is re-raised instead: it is not this pool's trouble, and every other pool
-    would meet it too.
+    The errors that no pool could get past (``RunEndingError``: a rejected key, Toloka
+    unreachable, a base URL that is not Toloka's) are re-raised instead: they end the run.
     """
-    if isinstance(error, AuthenticationError):
+    if isinstance(error, RunEndingError):
         raise error
     if isinstance(error, NotFoundError):
         return PoolReport(pool_id, Outcome.NOT_FOUND, "no such pool", error=error)
@@ -144,4 +146,26 @@ def report_for_error(
         return PoolReport(pool_id, Outcome.TIMED_OUT, detail, error.operation_id, error=error)
     if isinstance(error, OperationFailedError):
         return PoolReport(pool_id, Outcome.FAILED, str(error), error.operation_id, error=error)
-    return PoolReport(pool_id, Outcome.FAILED, str(error), operation_id, error=error)
+    if isinstance(error, ArchiveNotStartedError):  # Toloka confirms: nothing was started
+        return PoolReport(pool_id, Outcome.FAILED, _first_line(error), error=error)
+    if isinstance(error, APIStatusError) and error.status_code < 500 and error.status_code != 429:
+        return PoolReport(pool_id, Outcome.FAILED, f"refused: {error}", operation_id, error=error)
+    if isinstance(error, UnexpectedResponseError):
+        detail = f"unknown: Toloka's answer {_after_status(error)}"
+    elif isinstance(error, APIError):  # no answer, a 5xx, a 429: nothing known either way
+        detail = f"unknown: {_first_line(error)}"
+    else:
+        detail = f"unknown: internal error ({type(error).__name__}: {_first_line(error)})"
+    return PoolReport(pool_id, Outcome.UNKNOWN, detail, operation_id, error=error)
+
+
+def _after_status(error: UnexpectedResponseError) -> str:
+    text = _first_line(error)
+    prefix = f"{error.status_code} answer "
+    return text.removeprefix(prefix)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    line = text.splitlines()[0]
+    return line if len(line) <= 300 else line[:299] + "…"

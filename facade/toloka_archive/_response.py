@@ -122,7 +122,9 @@ def read_operation(
     operation = read_model(response, Operation)
     problem = _contradiction(operation, operation_id=operation_id, pool_id=pool_id)
     if problem is not None:
-        raise UnexpectedResponseError(response.status_code, problem, response.content)
+        raise UnexpectedResponseError(
+            response.status_code, problem, response.content, contradicts=True
+        )
     return operation
 
 

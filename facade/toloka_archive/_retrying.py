@@ -50,11 +50,18 @@ def retry_delay(
     return policy.backoff(retries_done + 1, random())
 
 
-def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
+def send(
+    request: Request,
+    context: FlowContext,
+    *,
+    stop_on: Callable[[httpx.Response | httpx.TransportError], bool] | None = None,
+) -> Flow[httpx.Response]:
     """Send ``request`` until it succeeds (2xx), or raise the typed error for the last failure.
 
     Before each attempt it waits out the client's shared throttle; a 429 that will be retried
-    moves that throttle forward, so every flow of the client slows down together.
+    moves that throttle forward, so every flow of the client slows down together. A failure
+    for which ``stop_on`` is true is raised at once, not retried: the archive start uses it for
+    failures that may have been acted on, which it must ask Toloka about before sending again.
     """
     policy, clock, throttle = context.retry, context.clock, context.throttle
     retries = 0
@@ -73,7 +80,10 @@ def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
                 return reply
         now = utc_now(clock)
         error = error_for(reply, request, now)
-        delay = retry_delay(reply, retries, policy, now=now, random=context.random)
+        stop = stop_on is not None and stop_on(reply)
+        delay = (
+            None if stop else retry_delay(reply, retries, policy, now=now, random=context.random)
+        )
         if delay is None:
             if isinstance(reply, _NO_CONNECTION) and not context.contact.answered:
                 error = TolokaUnreachableError(f"Toloka is unreachable: {error}")
@@ -94,6 +104,18 @@ def send(request: Request, context: FlowContext) -> Flow[httpx.Response]:
             error,
         )
         yield Sleep(delay)
+
+
+def may_have_been_acted_on(reply: httpx.Response | httpx.TransportError) -> bool:
+    """Whether Toloka may have done what a failed request asked, although we got no answer.
+
+    A connection that was never opened carried nothing, and a 429 or a 4xx says it was not
+    done; but a request lost after it was sent (a read timeout, a dropped connection) or
+    answered with a 5xx (by Toloka, or by a proxy after forwarding it) may have been done.
+    """
+    if isinstance(reply, httpx.TransportError):
+        return not isinstance(reply, (*_NO_CONNECTION, httpx.PoolTimeout))
+    return reply.status_code >= 500 or reply.status_code == httpx.codes.REQUEST_TIMEOUT
 
 
 def without_request(error: httpx.TransportError) -> httpx.TransportError:

@@ -1,36 +1,88 @@
-"""Starting an archive: one request (with retries), and what its answer means.
+"""Starting an archive, and knowing for sure what the start did.
 
 ``POST /pools/{id}/archive`` answers ``202`` with the Operation to follow, or an empty ``204``
-when the pool is already archived; ``start_flow`` sends it and ``read_start`` reads the answer.
-Waiting for the operation is ``_waiting``'s business.
+when the pool is already archived. That is the easy case. The hard one is an answer that never
+arrives whole: a read timeout, a dropped connection or a 5xx after the request went out, or a
+202 whose body cannot be read. Toloka may have started the archive anyway. Reporting "failed"
+then would be false; sending the request again could start a second archive (if the first one
+already ended, for instance in ``FAIL``).
+
+So ``start_flow`` never guesses and never repeats blindly. When it cannot know what its request
+did, it asks Toloka (``_lookup``) for the pool's archive operation, and follows that, or reads
+the pool's status; only when Toloka shows neither does it send the request again. A
+``409 POOL_LOCKED_BY_ANOTHER_OPERATION`` is handled the same way, which is also what makes a
+re-run after Ctrl-C, a crash or ``--no-wait`` end with every pool archived and no second
+operation.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import TypeVar
 
 import httpx
 from toloka_api.models import Operation
 
 from toloka_archive import _endpoints, _retrying
+from toloka_archive._clock import utc_now
 from toloka_archive._context import FlowContext
-from toloka_archive._flow import Flow
+from toloka_archive._errors import (
+    APIError,
+    ArchiveNotStartedError,
+    ConflictError,
+    InvalidOperationIdError,
+    NotFoundError,
+    OperationError,
+    UnexpectedResponseError,
+)
+from toloka_archive._flow import Flow, Sleep
+from toloka_archive._ids import normalize_operation_id
+from toloka_archive._lookup import (
+    ACTIVE_STATUSES,
+    CLOCK_SKEW,
+    find_archive_flow,
+    is_archive_of,
+    pool_status_flow,
+)
 from toloka_archive._response import read_operation
+from toloka_archive._waiting import fetch_flow, wait_flow
 
 logger = logging.getLogger("toloka_archive")
+
+T = TypeVar("T")
+
+LOCKED = "POOL_LOCKED_BY_ANOTHER_OPERATION"
+_ARCHIVED = "ARCHIVED"
+_ANY_STATUS = (None,)
 
 
 @dataclass(frozen=True)
 class Started:
-    """The answer to an archive request: an operation to follow, or nothing to do."""
+    """The answer to an archive request: an operation to follow, or nothing to do.
+
+    ``reconciled`` is True when the operation was found by asking Toloka rather than read from
+    the answer: the answer was lost, or an archive of the pool was already running.
+    """
 
     pool_id: str
     operation: Operation | None
+    reconciled: bool = False
 
     @property
     def already_archived(self) -> bool:
         return self.operation is None
+
+
+class _NothingThere:
+    """Toloka, asked, shows no archive of the pool: sending again is safe."""
+
+
+NOTHING_THERE = _NothingThere()
 
 
 def read_start(pool_id: str, response: httpx.Response) -> Started:
@@ -41,11 +93,146 @@ def read_start(pool_id: str, response: httpx.Response) -> Started:
     return Started(pool_id, read_operation(response, pool_id=pool_id))
 
 
+def rounds(context: FlowContext) -> int:
+    """How many times the request is sent at most: once, plus the retry policy's retries."""
+    return context.retry.max_retries + 1
+
+
 def start_flow(pool_id: str, context: FlowContext) -> Flow[Started]:
-    response = yield from _retrying.send(_endpoints.archive_pool_request(pool_id), context)
-    started = read_start(pool_id, response)
+    """Start archiving ``pool_id``, or find the archive that is already on its way."""
+    since = utc_now(context.clock) - CLOCK_SKEW
+    request = _endpoints.archive_pool_request(pool_id)
+    last: APIError | None = None
+    for round_number in range(1, rounds(context) + 1):
+        if round_number > 1:
+            yield Sleep(context.retry.backoff(round_number - 1, context.random()))
+        try:
+            response = yield from _retrying.send(
+                request, context, stop_on=_retrying.may_have_been_acted_on
+            )
+            started = read_start(pool_id, response)
+        except ConflictError as conflict:
+            if conflict.code != LOCKED:
+                raise
+            last = conflict
+            found = yield from _asking(
+                partial(_after_lock, pool_id, conflict, context), context, conflict
+            )
+            if found is not None:
+                return found
+            continue
+        except APIError as error:
+            if isinstance(error, UnexpectedResponseError) and error.contradicts:
+                raise  # a wrong answer is not a lost one: report it, never guess past it
+            if not (isinstance(error, UnexpectedResponseError) or _was_acted_on(error)):
+                raise  # nothing reached Toloka, or it said no: the error is the whole truth
+            last = error
+            answer = yield from _asking(
+                partial(_after_lost_answer, pool_id, since, context), context, error
+            )
+            if isinstance(answer, Started):
+                return answer
+            continue  # Toloka shows nothing of that request: it started nothing
+        _log_start(started)
+        return started
+    assert last is not None
+    if isinstance(last, ConflictError):
+        raise last
+    raise ArchiveNotStartedError(
+        f"not archived: {last}; Toloka shows no archive of this pool, so trying again is safe"
+    ) from last
+
+
+def _was_acted_on(error: APIError) -> bool:
+    """Whether the failure that ended a send may have come after Toloka acted on it."""
+    cause = error.__cause__
+    if isinstance(cause, httpx.TransportError):
+        return _retrying.may_have_been_acted_on(cause)
+    status = getattr(error, "status_code", None)
+    return isinstance(status, int) and (status >= 500 or status == httpx.codes.REQUEST_TIMEOUT)
+
+
+def _asking(question: Callable[[], Flow[T]], context: FlowContext, error: APIError) -> Flow[T]:
+    """Ask Toloka ``question`` until it answers, as many times as the request is sent.
+
+    When it never answers, what our request did stays unknown: ``error`` (what ended the
+    request) is raised with a note that says so. Nothing is sent again without an answer.
+    """
+    for attempt in range(1, rounds(context) + 1):
+        if attempt > 1:
+            yield Sleep(context.retry.backoff(attempt - 1, context.random()))
+        try:
+            return (yield from question())
+        except APIError as lookup_error:
+            failure = lookup_error
+    error.add_note(f"whether the archive started is unknown: asking Toloka failed ({failure})")
+    raise error
+
+
+def _after_lost_answer(
+    pool_id: str, since: datetime, context: FlowContext
+) -> Flow[Started | _NothingThere]:
+    """What Toloka shows after a lost answer: the pool's archive (to follow), the pool already
+    archived, or nothing (``NOTHING_THERE``: sending again is safe)."""
+    operation = yield from find_archive_flow(
+        pool_id, since=since, statuses=_ANY_STATUS, context=context
+    )
+    if operation is not None:
+        logger.info(
+            "pool %s: the answer was lost; following archive operation %s found at Toloka",
+            pool_id,
+            operation.id,
+        )
+        return Started(pool_id, operation, reconciled=True)
+    if (yield from pool_status_flow(pool_id, context)) == _ARCHIVED:
+        return Started(pool_id, None)
+    return NOTHING_THERE
+
+
+def _after_lock(
+    pool_id: str, conflict: ConflictError, context: FlowContext
+) -> Flow[Started | None]:
+    """A 409 POOL_LOCKED: an operation runs on the pool; if it is an archive, follow it.
+
+    The locking operation is named in the 409's payload when Toloka gives it; otherwise it is
+    looked up among the running archives. A lock held by something else (closing, cloning) is
+    waited out, so that the next round's request can go through.
+    """
+    locker = yield from _named_locker(conflict, context)
+    if locker is not None and is_archive_of(locker, pool_id):
+        return Started(pool_id, locker, reconciled=True)
+    if locker is None:
+        found = yield from find_archive_flow(
+            pool_id, since=None, statuses=ACTIVE_STATUSES, context=context
+        )
+        if found is not None:
+            return Started(pool_id, found, reconciled=True)
+        if (yield from pool_status_flow(pool_id, context)) == _ARCHIVED:
+            return Started(pool_id, None)  # the lock was an archive that has just finished
+        return None
+    logger.info("pool %s is locked by %s operation %s; waiting", pool_id, locker.type_, locker.id)
+    # However it ends (or if we stop waiting), ask again after it: its failure is not ours.
+    with suppress(OperationError):
+        yield from wait_flow(
+            locker, timeout=context.poll.timeout, context=context, on_progress=None
+        )
+    return None
+
+
+def _named_locker(conflict: ConflictError, context: FlowContext) -> Flow[Operation | None]:
+    operation_id = conflict.payload.get("operation_id")
+    try:
+        checked = normalize_operation_id(operation_id)
+    except InvalidOperationIdError:
+        return None
+    try:
+        return (yield from fetch_flow(checked, context))
+    except (NotFoundError, UnexpectedResponseError):
+        return None  # a payload we cannot use is no worse than no payload
+
+
+def _log_start(started: Started) -> None:
     if started.operation is None:
-        logger.debug("pool %s is already archived", pool_id)
+        logger.debug("pool %s is already archived", started.pool_id)
     else:
-        logger.debug("pool %s: archive operation %s started", pool_id, started.operation.id)
-    return started
+        logger.debug("pool %s: archive operation %s started", started.pool_id, started.operation.id)

@@ -14,7 +14,15 @@ from toloka_api.models import Operation, OperationLogItem
 
 from toloka_archive import _endpoints, _retrying
 from toloka_archive._context import FlowContext
-from toloka_archive._errors import APIError, OperationFailedError, OperationTimeoutError
+from toloka_archive._errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    OperationFailedError,
+    OperationTimeoutError,
+    RateLimitError,
+    UnexpectedResponseError,
+)
 from toloka_archive._flow import Flow, Sleep
 from toloka_archive._policies import PollPolicy
 from toloka_archive._response import read_models, read_operation
@@ -89,12 +97,19 @@ def wait_flow(
     context: FlowContext,
     on_progress: ProgressCallback | None,
 ) -> Flow[Operation]:
-    """Follow ``operation`` until SUCCESS (returned), FAIL or the budget (raised)."""
+    """Follow ``operation`` until SUCCESS (returned), FAIL or the budget (raised).
+
+    A poll that fails in passing, even after its own retries (a dropped connection, a 5xx, an
+    unreadable body), does not end the wait: the operation goes on at Toloka whatever happened
+    to one look at it, so the next look comes on schedule and the budget stays the limit. A
+    poll whose answer is final (404, 401, 403, another operation) ends it.
+    """
     timer = PollTimer(context.poll, timeout, context.clock.monotonic, context.random)
     warned: set[str] = set()
     snapshot = operation
+    fresh = True  # False after a failed poll: the snapshot in hand was already seen
     while True:
-        if on_progress is not None:
+        if fresh and on_progress is not None:
             on_progress(snapshot)
         phase = phase_of(snapshot)
         if phase is Phase.SUCCEEDED:
@@ -117,12 +132,26 @@ def wait_flow(
         yield Sleep(delay)
         try:
             snapshot = yield from fetch_flow(snapshot.id, context)
+            fresh = True
         except APIError as error:
+            if is_passing(error) and not timer.expired():
+                logger.info("a poll of operation %s failed, looking again: %s", snapshot.id, error)
+                fresh = False
+                continue
             error.add_note(
                 f"while waiting for operation {snapshot.id}; resume with "
                 f"client.get_operation({snapshot.id!r}).wait()"
             )
             raise
+
+
+def is_passing(error: APIError) -> bool:
+    """An error that says nothing about the operation, only about one attempt to look at it."""
+    if isinstance(error, UnexpectedResponseError):
+        return not error.contradicts
+    if isinstance(error, APIStatusError):
+        return error.status_code >= 500 or isinstance(error, RateLimitError)
+    return isinstance(error, APIConnectionError)
 
 
 def _warn_if_unknown(snapshot: Operation, warned: set[str]) -> None:

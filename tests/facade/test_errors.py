@@ -26,8 +26,10 @@ from tests.facade.scripted import FakeClock, Script, error, started, sync_client
 NO_RETRIES = {"max_retries": 0}
 
 
-def start(answer: httpx.Response | Exception) -> None:
-    sync_client(Script([answer]), FakeClock(), **NO_RETRIES).start_archive_pool("21")
+def fetch(answer: httpx.Response | Exception) -> None:
+    """One read (a poll), whose failure is only mapped: archive starts that lose their answer
+    ask Toloka what happened (see test_reconciling)."""
+    sync_client(Script([answer]), FakeClock(), **NO_RETRIES).get_operation("op-1")
 
 
 @pytest.mark.parametrize(
@@ -49,7 +51,7 @@ def test_each_status_maps_to_its_class_with_the_body_fields(
     status: int, code: str, cls: type[APIStatusError]
 ) -> None:
     with pytest.raises(cls) as caught:
-        start(error(status, code, "Human words", payload={"k": "v"}))
+        fetch(error(status, code, "Human words", payload={"k": "v"}))
     raised = caught.value
     assert type(raised) is cls
     assert (raised.status_code, raised.code, raised.message) == (status, code, "Human words")
@@ -60,13 +62,13 @@ def test_each_status_maps_to_its_class_with_the_body_fields(
 
 def test_conflict_exposes_appropriate_statuses() -> None:
     with pytest.raises(ConflictError) as caught:
-        start(error(409, "INAPPROPRIATE_STATUS", payload={"appropriate_statuses": ["CLOSED"]}))
+        fetch(error(409, "INAPPROPRIATE_STATUS", payload={"appropriate_statuses": ["CLOSED"]}))
     assert caught.value.appropriate_statuses == ["CLOSED"]
 
 
 def test_conflict_without_payload_has_no_appropriate_statuses() -> None:
     with pytest.raises(ConflictError) as caught:
-        start(error(409, "POOL_LOCKED_BY_ANOTHER_OPERATION"))
+        fetch(error(409, "CONFLICT_STATE"))
     assert caught.value.appropriate_statuses is None
     assert caught.value.payload == {}
 
@@ -74,7 +76,7 @@ def test_conflict_without_payload_has_no_appropriate_statuses() -> None:
 def test_html_502_gives_a_status_error_with_a_short_excerpt() -> None:
     page = "<html><head><title>502 Bad Gateway</title></head><body>" + "x" * 5000 + "</body></html>"
     with pytest.raises(InternalServerError) as caught:
-        start(httpx.Response(502, text=page, headers={"content-type": "text/html"}))
+        fetch(httpx.Response(502, text=page, headers={"content-type": "text/html"}))
     raised = caught.value
     assert raised.status_code == 502
     assert raised.code is None
@@ -86,18 +88,18 @@ def test_html_502_gives_a_status_error_with_a_short_excerpt() -> None:
 @pytest.mark.parametrize("body", [b"", b"not json", b"[1, 2]", b'{"code": 5}'])
 def test_error_bodies_that_are_not_toloka_errors(body: bytes) -> None:
     with pytest.raises(InternalServerError) as caught:
-        start(httpx.Response(500, content=body))
+        fetch(httpx.Response(500, content=body))
     assert caught.value.status_code == 500
 
 
 @pytest.mark.parametrize(
     ("status", "body"),
     [
-        (202, b"<html>oops</html>"),
-        (202, b"[]"),
-        (202, json.dumps({"id": "x"}).encode()),  # no status, no type
+        (200, b"<html>oops</html>"),
+        (200, b"[]"),
+        (200, json.dumps({"id": "x"}).encode()),  # no status, no type
         (
-            202,
+            200,
             json.dumps(
                 {"id": "x", "type": "POOL.ARCHIVE", "status": "PENDING", "submitted": "yesterday"}
             ).encode(),
@@ -107,35 +109,35 @@ def test_error_bodies_that_are_not_toloka_errors(body: bytes) -> None:
 )
 def test_success_status_with_unreadable_body(status: int, body: bytes) -> None:
     with pytest.raises(UnexpectedResponseError) as caught:
-        start(httpx.Response(status, content=body))
+        fetch(httpx.Response(status, content=body))
     assert caught.value.status_code == status
     assert isinstance(caught.value.__cause__, Exception | type(None))
 
 
 def test_connection_errors_and_timeouts() -> None:
     with pytest.raises(APIConnectionError) as caught:
-        start(httpx.ConnectError("refused"))
+        fetch(httpx.ConnectError("refused"))
     assert not isinstance(caught.value, APITimeoutError)
     with pytest.raises(APITimeoutError):
-        start(httpx.ReadTimeout("slow"))
+        fetch(httpx.ReadTimeout("slow"))
     with pytest.raises(APIConnectionError):
-        start(httpx.RemoteProtocolError("Server disconnected without sending a response."))
+        fetch(httpx.RemoteProtocolError("Server disconnected without sending a response."))
 
 
 def test_every_error_is_a_toloka_error() -> None:
     for answer in (
         error(404, "DOES_NOT_EXIST"),
-        httpx.Response(202, content=b"x"),
+        httpx.Response(200, content=b"x"),
         httpx.ConnectError("x"),
     ):
         with pytest.raises(TolokaError):
-            start(answer)
+            fetch(answer)
 
 
-def test_no_generated_code_exception_escapes_on_an_odd_202() -> None:
+def test_no_generated_code_exception_escapes_on_an_odd_answer() -> None:
     # The generated sync_detailed would raise KeyError here; the facade wraps it.
     with pytest.raises(UnexpectedResponseError) as caught:
-        start(httpx.Response(202, json={"unexpected": True}))
+        fetch(httpx.Response(200, json={"unexpected": True}))
     assert isinstance(caught.value.__cause__, KeyError)
 
 

@@ -16,7 +16,6 @@ import pytest
 from toloka_api.models import KnownOperationStatus, Operation
 from toloka_archive import (
     ConflictError,
-    InternalServerError,
     NotFoundError,
     OperationError,
     OperationFailedError,
@@ -430,7 +429,7 @@ def test_the_timer_starts_its_budget_when_created() -> None:
     assert not timer.expired()
 
 
-# start_flow
+# start_flow: the plain answers (lost answers and locks are in test_flow_starting.py)
 
 
 def test_a_204_means_already_archived() -> None:
@@ -451,40 +450,8 @@ def test_a_202_carries_the_operation_to_follow() -> None:
     assert (result.operation.id, result.operation.status) == ("op-7", KnownOperationStatus.PENDING)
 
 
-@pytest.mark.parametrize(
-    "answer",
-    [
-        httpx.Response(202, text="<html>accepted</html>"),
-        httpx.Response(202),  # empty, and not a 204
-        httpx.Response(202, json={"status": "PENDING"}),
-    ],
-    ids=["not-json", "empty", "not-an-operation"],
-)
-def test_a_202_without_an_operation_is_unexpected(answer: httpx.Response) -> None:
-    trace = drive(start_flow("21", context(FakeClock())), [answer])
-    assert trace.actions == [Send(ARCHIVE)]
-    assert trace.raised(UnexpectedResponseError).status_code == 202
-
-
-def test_start_flow_retries_then_reads_the_answer() -> None:
-    replies: list[httpx.Response | httpx.TransportError] = [
-        httpx.Response(503),
-        httpx.ConnectError("reset"),
-        httpx.Response(204),
-    ]
-    trace = drive(start_flow("21", context(FakeClock())), replies)
-    assert trace.actions == [Send(ARCHIVE), Sleep(0.5), Send(ARCHIVE), Sleep(1.0), Send(ARCHIVE)]
-    assert trace.result == Started("21", None)
-
-
 def test_start_flow_raises_a_conflict_at_once() -> None:
     answer = error(409, "INAPPROPRIATE_STATUS", payload={"appropriate_statuses": ["CLOSED"]})
     trace = drive(start_flow("21", context(FakeClock())), [answer])
     assert trace.actions == [Send(ARCHIVE)]
     assert trace.raised(ConflictError).appropriate_statuses == ["CLOSED"]
-
-
-def test_start_flow_gives_up_with_the_last_server_error() -> None:
-    trace = drive(start_flow("21", context(FakeClock())), [httpx.Response(500)] * 4)
-    assert trace.sleeps == [0.5, 1.0, 2.0]
-    assert type(trace.raised(InternalServerError)) is InternalServerError

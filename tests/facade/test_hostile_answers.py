@@ -76,13 +76,13 @@ def nested(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
-@pytest.mark.parametrize("status", [200, 202, 500])
+@pytest.mark.parametrize("status", [200, 500])
 def test_deeply_nested_json_is_an_unreadable_answer_not_a_recursion_error(status: int) -> None:
     script = Script([httpx.Response(status, content=nested(100_000))])
     client = sync_client(script, FakeClock(), max_retries=0)
     expected = InternalServerError if status == 500 else UnexpectedResponseError
     with pytest.raises(expected) as caught:
-        client.start_archive_pool("21")
+        client.get_operation("op-1")
     assert "nested too deeply" in str(caught.value) or status == 500
 
 
@@ -111,26 +111,26 @@ class CountingStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 def test_a_huge_body_is_refused_without_reading_it_all(declared: bool) -> None:
     body = CountingStream(100 * 1024 * 1024)
     headers = {"content-length": str(body.total)} if declared else {}
-    script = Script([lambda _request: httpx.Response(202, headers=headers, stream=body)])
+    script = Script([lambda _request: httpx.Response(200, headers=headers, stream=body)])
     with pytest.raises(UnexpectedResponseError, match=f"larger than {MAX_BODY_BYTES} bytes"):
-        sync_client(script, FakeClock()).start_archive_pool("21")
+        sync_client(script, FakeClock()).get_operation("op-1")
     assert body.read <= MAX_BODY_BYTES + 65_536
 
 
 def test_a_huge_body_is_refused_without_reading_it_all_async() -> None:
     body = CountingStream(100 * 1024 * 1024)
-    script = Script([lambda _request: httpx.Response(202, stream=body)])
+    script = Script([lambda _request: httpx.Response(200, stream=body)])
     client = async_client(script, FakeClock())
     with pytest.raises(UnexpectedResponseError, match="larger than"):
-        asyncio.run(client.start_archive_pool("21"))
+        asyncio.run(client.get_operation("op-1"))
     assert body.read <= MAX_BODY_BYTES + 65_536
 
 
 def test_a_compressed_body_is_capped_once_decoded() -> None:
     bomb = gzip.compress(b" " * (MAX_BODY_BYTES + 10))
-    script = Script([httpx.Response(202, headers={"content-encoding": "gzip"}, content=bomb)])
+    script = Script([httpx.Response(200, headers={"content-encoding": "gzip"}, content=bomb)])
     with pytest.raises(UnexpectedResponseError, match="larger than"):
-        sync_client(script, FakeClock()).start_archive_pool("21")
+        sync_client(script, FakeClock()).get_operation("op-1")
 
 
 def test_a_small_compressed_body_reads_as_usual() -> None:
@@ -179,7 +179,7 @@ def test_no_exception_in_the_chain_holds_the_request_and_its_key(
 
     client = sync_client(Script([handler, handler]), FakeClock(), max_retries=1, random=draws())
     with pytest.raises(APIConnectionError) as caught:
-        client.start_archive_pool("21")
+        client.get_operation("op-1")
     for link in chain(caught.value):
         for value in vars(link).values():
             assert API_KEY not in repr(value)

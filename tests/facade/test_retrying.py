@@ -25,13 +25,16 @@ from tests.facade.scripted import (
 )
 
 ARCHIVE = "POST /api/v1/pools/21/archive"
+POLL = "GET /api/v1/operations/op-1"
 
 
-def run_start(answers: list[object], **options: object) -> tuple[Script, FakeClock, object]:
+def run_poll(answers: list[object], **options: object) -> tuple[Script, FakeClock, object]:
+    """One look at an operation. (The archive request itself is retried only after failures
+    that cannot have started anything; the rest is asked about: see test_flow_starting.)"""
     script = Script(answers)  # type: ignore[arg-type]
     clock = FakeClock()
     options.setdefault("retry", NO_JITTER_RETRY)
-    operation = sync_client(script, clock, **options).start_archive_pool("21")
+    operation = sync_client(script, clock, **options).get_operation("op-1")
     return script, clock, operation
 
 
@@ -50,8 +53,8 @@ def run_start(answers: list[object], **options: object) -> tuple[Script, FakeClo
     ],
 )
 def test_transient_failures_are_retried(failure: object) -> None:
-    script, clock, operation = run_start([failure, failure, started()])
-    assert script.requests == [ARCHIVE] * 3
+    script, clock, operation = run_poll([failure, failure, polled("RUNNING")])
+    assert script.requests == [POLL] * 3
     assert clock.slept == [0.5, 1.0]
     assert operation.operation_id == "op-1"  # type: ignore[attr-defined]
 
@@ -82,7 +85,7 @@ def test_backoff_doubles_to_the_cap_then_gives_up() -> None:
     script = Script([failure] * 7)
     clock = FakeClock()
     with pytest.raises(InternalServerError) as caught:
-        sync_client(script, clock, retry=policy).start_archive_pool("21")
+        sync_client(script, clock, retry=policy).get_operation("op-1")
     assert clock.slept == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
     assert len(script.requests) == 7
     assert "gave up after 6 retries" in "".join(caught.value.__notes__)
@@ -91,7 +94,7 @@ def test_backoff_doubles_to_the_cap_then_gives_up() -> None:
 def test_default_is_three_retries() -> None:
     script = Script([httpx.ConnectError("x")] * 4)
     with pytest.raises(APIConnectionError):
-        sync_client(script, FakeClock()).start_archive_pool("21")
+        sync_client(script, FakeClock()).get_operation("op-1")
     assert len(script.requests) == 4
 
 
@@ -99,7 +102,7 @@ def test_max_retries_zero_turns_retries_off() -> None:
     script = Script([httpx.ReadTimeout("slow")])
     clock = FakeClock()
     with pytest.raises(APITimeoutError):
-        sync_client(script, clock, max_retries=0).start_archive_pool("21")
+        sync_client(script, clock, max_retries=0).get_operation("op-1")
     assert (len(script.requests), clock.slept) == (1, [])
 
 
@@ -133,13 +136,13 @@ def test_retry_after_is_honoured(headers: dict[str, str], expected: float) -> No
     throttled = httpx.Response(
         429, json={"request_id": "r", "code": "TOO_MANY_REQUESTS", "message": "m"}, headers=headers
     )
-    _, clock, _ = run_start([throttled, started()])
+    _, clock, _ = run_poll([throttled, polled("RUNNING")])
     assert clock.slept == [pytest.approx(expected)]
 
 
 def test_retry_after_on_503_is_honoured_too() -> None:
     unavailable = httpx.Response(503, headers={"Retry-After": "4"})
-    _, clock, _ = run_start([unavailable, started()])
+    _, clock, _ = run_poll([unavailable, polled("RUNNING")])
     assert clock.slept == [4.0]
 
 

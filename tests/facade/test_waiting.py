@@ -205,12 +205,28 @@ def test_the_handle_tracks_the_latest_snapshot() -> None:
     assert "RUNNING" in repr(operation)
 
 
-def test_a_poll_that_keeps_failing_says_how_to_resume() -> None:
+def test_a_poll_that_fails_in_passing_does_not_end_the_wait() -> None:
     down = error(503, "REMOTE_SERVICE_UNAVAILABLE")
-    script = Script([started()] + [down] * 4)
+    script = Script([started(), *[down] * 4, httpx.ConnectError("reset"), polled("SUCCESS")])
+    result = sync_client(script, FakeClock(), max_retries=3).archive_pool("21")
+    assert result.operation is not None
+    assert len(script.requests) == 7
+
+
+def test_polls_that_fail_until_the_budget_say_how_to_resume() -> None:
+    down = error(503, "REMOTE_SERVICE_UNAVAILABLE")
+    script = Script([started()] + [down] * 100)
+    clock = FakeClock()
     with pytest.raises(InternalServerError) as caught:
-        sync_client(script, FakeClock()).archive_pool("21")
+        sync_client(script, clock, max_retries=0).archive_pool("21", timeout=5)
     assert any("get_operation('op-1')" in note for note in caught.value.__notes__)
+    assert clock.elapsed - 1000.0 == pytest.approx(5.0)
+
+
+def test_a_final_answer_to_a_poll_ends_the_wait() -> None:
+    script = Script([started(), error(404, "DOES_NOT_EXIST")])
+    with pytest.raises(NotFoundError):
+        sync_client(script, FakeClock()).archive_pool("21")
 
 
 def test_moving_progress_brings_the_next_look_forward() -> None:
