@@ -32,12 +32,18 @@ LABELS = {
     Outcome.INVALID_ID: "invalid id",
     Outcome.TIMED_OUT: "still running (stopped waiting)",
     Outcome.FAILED: "failed",
+    Outcome.UNKNOWN: "unknown (check them)",
 }
+
+# What closing standard output looks like when we write to it: a reader that went away
+# (``| head``) is BrokenPipeError; a stream closed under us is ValueError.
+OUTPUT_LOST = (OSError, ValueError)
 
 
 def plain_line(report: PoolReport) -> str:
-    text = f"pool {report.pool_id}: {report.detail}"
-    if report.operation_id and report.operation_id not in report.detail:
+    subject = f"pool {report.pool_id}" if report.pool_id else f"operation {report.operation_id}"
+    text = f"{subject}: {report.detail}"
+    if report.operation_id and report.operation_id not in text:
         text += f" (operation {report.operation_id})"
     return text
 
@@ -54,6 +60,42 @@ class View:
     def finished(self, report: PoolReport) -> None: ...
 
     def close(self) -> None: ...
+
+
+class GuardedView(View):
+    """A view whose output may go away mid-run (``| head``, a closed stdout).
+
+    The command must not die of it, nor let a write failure become some pool's report: every
+    call is passed on until the first failure, which is remembered (``lost``) and ends all
+    output to that stream; the run then stops taking pools and reports on stderr.
+    """
+
+    def __init__(self, inner: View) -> None:
+        self._inner = inner
+        self.lost = False
+
+    def _guard(self, show: Callable[[], object]) -> None:
+        if self.lost:
+            return
+        try:
+            show()
+        except OUTPUT_LOST:
+            self.lost = True
+
+    def begin(self, pool_id: str) -> None:
+        self._guard(lambda: self._inner.begin(pool_id))
+
+    def started(self, pool_id: str, operation_id: str) -> None:
+        self._guard(lambda: self._inner.started(pool_id, operation_id))
+
+    def progress(self, pool_id: str, operation: Operation) -> None:
+        self._guard(lambda: self._inner.progress(pool_id, operation))
+
+    def finished(self, report: PoolReport) -> None:
+        self._guard(lambda: self._inner.finished(report))
+
+    def close(self) -> None:
+        self._guard(self._inner.close)
 
 
 class LinesView(View):
@@ -148,13 +190,26 @@ class LiveView(View):
         return f"[{bar}] {self._done}/{self._total} done{trouble}"
 
 
-def summary(counts: Counter[Outcome], problems: list[PoolReport], total: int) -> list[str]:
-    """The closing table: a count per outcome, then every pool that was not archived."""
-    lines = [f"Summary: {total} pool{'s' if total != 1 else ''}"]
-    width = max(len(LABELS[outcome]) for outcome in counts) if counts else 0
-    for outcome in Outcome:
-        if counts[outcome]:
-            lines.append(f"  {LABELS[outcome]:<{width}}  {counts[outcome]:>6}")
+def summary(
+    counts: Counter[Outcome],
+    problems: list[PoolReport],
+    *,
+    in_flight: int = 0,
+    not_started: int = 0,
+    noun: str = "pool",
+) -> list[str]:
+    """The closing table: a count per outcome, then every pool that was not archived.
+
+    After a run that stopped early, the pools in flight and those never started are counted
+    too, so the table always adds up to every pool given.
+    """
+    total = sum(counts.values()) + in_flight + not_started
+    lines = [f"Summary: {total} {noun}{'s' if total != 1 else ''}"]
+    rows = [(LABELS[outcome], counts[outcome]) for outcome in Outcome if counts[outcome]]
+    rows += [("in flight when stopped", in_flight)] if in_flight else []
+    rows += [("not started", not_started)] if not_started else []
+    width = max((len(label) for label, _ in rows), default=0)
+    lines += [f"  {label:<{width}}  {count:>6}" for label, count in rows]
     if problems:
         lines.append("Not archived:")
         lines += [f"  {plain_line(report)}" for report in problems]

@@ -1,9 +1,10 @@
-"""One run of ``toloka-archive archive``: from checked arguments to the summary and exit status.
+"""One run of ``toloka-archive archive`` or ``wait``: from checked arguments to the exit status.
 
-The run keeps exactly what it must not lose: the pools taken from the list but not finished,
-and the operation each one started. On Ctrl-C it stops taking new pools, lets the display
-settle, and lists every operation already started (and every request sent but not answered),
-so nothing is left unknown.
+The run keeps exactly what it must not lose: the items taken from the list but not finished,
+and the operation each one started. Whatever stops it early (Ctrl-C, standard output closed, a
+problem no pool can get past) it stops taking new items, lets the display settle, and lists on
+stderr every operation already started and every request sent but not answered, with the
+command that follows them up, so nothing is left unknown.
 """
 
 from __future__ import annotations
@@ -14,31 +15,53 @@ import logging
 import signal
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import suppress
 from typing import TextIO
 
 from toloka_api.models import Operation
 
 from toloka_archive._async_client import AsyncTolokaClient
-from toloka_archive._cli_input import UsageError, read_pool_ids
-from toloka_archive._cli_output import JsonView, LinesView, LiveView, View, summary
+from toloka_archive._cli_input import UsageError, read_operation_ids, read_pool_ids
+from toloka_archive._cli_output import (
+    OUTPUT_LOST,
+    GuardedView,
+    JsonView,
+    LinesView,
+    LiveView,
+    View,
+    summary,
+)
 from toloka_archive._cli_status import (
     EXIT_INTERRUPTED,
     EXIT_NOT_ARCHIVED,
     EXIT_OK,
+    EXIT_OUTPUT_CLOSED,
     EXIT_USAGE,
     PROG,
 )
 from toloka_archive._environment import ENV_API_KEY, ENV_OAUTH_TOKEN
-from toloka_archive._errors import AuthenticationError, ConfigurationError
+from toloka_archive._errors import (
+    AuthenticationError,
+    ConfigurationError,
+    NotTolokaAPIError,
+    RunEndingError,
+    TolokaUnreachableError,
+)
 from toloka_archive._operation import DEFAULT_TIMEOUT
 from toloka_archive._reports import Outcome, PoolReport
 from toloka_archive._snapshot import progress_of, status_name
 
+_SHOWN_IN_A_COMMAND = 20  # operation ids written out in a follow-up command line
+# Reports whose operation may still be running: the run ends pointing to `wait` for them.
+_STILL_RUNNING = frozenset({Outcome.STARTED, Outcome.TIMED_OUT, Outcome.UNKNOWN})
+
 
 def fail(error: Exception, err: TextIO) -> int:
     """Usage and configuration problems end the command with one line and status 2."""
+    if isinstance(error, OutputClosedError):
+        print(f"{PROG}: error: {error}", file=err)
+        return EXIT_OUTPUT_CLOSED
     if isinstance(error, UsageError | ConfigurationError):
         print(f"{PROG}: error: {error}", file=err)
         return EXIT_USAGE
@@ -55,27 +78,45 @@ def _unique(ids: array[int]) -> array[int]:
     return unique
 
 
-class ArchiveRun:
+def _unique_strings(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+class _StoppedEarlyError(Exception):
+    """The run stopped early; ``code`` is the exit status, ``reason`` the one line to print."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class CommandRun:
+    """One ``archive`` or ``wait`` run. Items are pool ids (archive) or operation ids (wait)."""
+
     def __init__(
         self,
         args: argparse.Namespace,
-        ids: array[int],
+        items: Sequence[object],
         client: AsyncTolokaClient,
         view: View,
         out: TextIO,
         err: TextIO,
     ) -> None:
         self._args = args
-        self._ids = ids
+        self._items = items
         self._client = client
-        self._view = view
+        self._view = GuardedView(view)
         self._out = out
         self._err = err
-        # Pools taken from the list and not finished yet, with their operation once known.
+        self._following = args.command == "wait"
+        # Items taken from the list and not finished yet, with their operation once known.
         self._in_flight: dict[str, str | None] = {}
         self._snapshots: dict[str, Operation] = {}
         self._counts: Counter[Outcome] = Counter()
         self._problems: list[PoolReport] = []
+        self._to_follow: list[str] = []  # operations still running when reported
+        self._unstarted: list[str] = []  # taken from the list, but known to have started nothing
         self._taken = 0
 
     @classmethod
@@ -84,25 +125,31 @@ class ArchiveRun:
         args: argparse.Namespace,
         environ: Mapping[str, str],
         stdin: TextIO,
-        out: TextIO,
+        out: TextIO | None,
         err: TextIO,
-    ) -> ArchiveRun:
+    ) -> CommandRun:
         """Check everything that can be checked before the first request."""
-        ids = _unique(read_pool_ids(args.pool_ids, args.from_file, stdin))
+        items: Sequence[object]
+        if args.command == "wait":
+            items = _unique_strings(read_operation_ids(args.operation_ids, args.from_file, stdin))
+        else:
+            items = _unique(read_pool_ids(args.pool_ids, args.from_file, stdin))
         if not (environ.get(ENV_API_KEY) or environ.get(ENV_OAUTH_TOKEN)):
             # The client's own message names api_key=..., which the command does not take.
             raise UsageError(
                 f"no Toloka credentials: set {ENV_API_KEY} (or the legacy {ENV_OAUTH_TOKEN})"
             )
+        if out is None or out.closed:
+            raise OutputClosedError("standard output is closed; nothing was done")
         client = AsyncTolokaClient(environment=args.env, base_url=args.base_url, env=environ)
         view: View
         if args.json:
             view = JsonView(out)
-        elif out.isatty():
-            view = LiveView(out, total=len(ids))
+        elif _isatty(out):
+            view = LiveView(out, total=len(items))
         else:
             view = LinesView(out)
-        return cls(args, ids, client, view, out, err)
+        return cls(args, items, client, view, out, err)
 
     def execute(self) -> int:
         self._announce()
@@ -116,48 +163,80 @@ class ArchiveRun:
 
     def _announce(self) -> None:
         where = self._client.environment.value if self._client.environment else "custom URL"
-        count = len(self._ids)
-        mode = (
-            "checking (dry run)"
-            if self._args.dry_run
-            else ("starting" if self._args.no_wait else "archiving")
-        )
+        count = len(self._items)
+        noun = "operation" if self._following else "pool"
+        if self._following:
+            mode = "following"
+        elif self._args.dry_run:
+            mode = "checking (dry run)"
+        else:
+            mode = "starting" if self._args.no_wait else "archiving"
         print(
-            f"{PROG}: {mode} {count} pool{'s' if count != 1 else ''} on {where} "
+            f"{PROG}: {mode} {count} {noun}{'s' if count != 1 else ''} on {where} "
             f"({self._client.base_url}), {self._args.concurrency} at a time",
             file=self._err,
             flush=True,
         )
 
-    def _pool_ids(self) -> Iterator[str]:
-        for number in self._ids:
-            pool_id = str(number)
-            self._in_flight[pool_id] = None
+    # The run's state, updated by the engine's callbacks
+
+    def _taken_items(self) -> Iterator[str]:
+        for item in self._items:
+            key = str(item)
+            self._in_flight[key] = key if self._following else None
             self._taken += 1
-            self._view.begin(pool_id)
-            yield pool_id
+            self._view.begin(key)
+            yield key
+
+    def _key(self, report: PoolReport) -> str:
+        return (report.operation_id or "") if self._following else report.pool_id
 
     def _started(self, pool_id: str, operation_id: str) -> None:
         self._in_flight[pool_id] = operation_id
         self._view.started(pool_id, operation_id)
 
     def _progress(self, pool_id: str, operation: Operation) -> None:
-        self._snapshots[pool_id] = operation
-        self._view.progress(pool_id, operation)
+        key = operation.id if self._following else pool_id
+        self._snapshots[key] = operation
+        self._view.progress(key if self._following else pool_id, operation)
 
     def _finished(self, report: PoolReport) -> None:
-        self._in_flight.pop(report.pool_id, None)
-        self._snapshots.pop(report.pool_id, None)
+        key = self._key(report)
+        self._in_flight.pop(key, None)
+        self._snapshots.pop(key, None)
         self._counts[report.outcome] += 1
         if not report.outcome.ok:
             self._problems.append(report)
+        if report.operation_id and report.outcome in _STILL_RUNNING:
+            self._to_follow.append(report.operation_id)
         self._view.finished(report)
 
+    def _reports(self) -> AsyncIterator[PoolReport]:
+        timeout = DEFAULT_TIMEOUT if self._args.timeout is None else self._args.timeout.value
+        if self._following:
+            return self._client.follow_operations(
+                self._taken_items(),
+                concurrency=self._args.concurrency,
+                timeout=timeout,
+                on_progress=self._progress,
+            )
+        return self._client.archive_pools(
+            self._taken_items(),
+            concurrency=self._args.concurrency,
+            wait=not self._args.no_wait,
+            timeout=timeout,
+            dry_run=self._args.dry_run,
+            on_started=self._started,
+            on_progress=self._progress,
+        )
+
+    # The run itself
+
     async def _run(self) -> int:
-        interrupted = False
         task = asyncio.current_task()
         assert task is not None
         loop = asyncio.get_running_loop()
+        interrupted = False
 
         def on_interrupt() -> None:
             nonlocal interrupted
@@ -168,73 +247,137 @@ class ArchiveRun:
             loop.add_signal_handler(signal.SIGINT, on_interrupt)
         try:
             async with self._client:
-                reports = self._client.archive_pools(
-                    self._pool_ids(),
-                    concurrency=self._args.concurrency,
-                    wait=not self._args.no_wait,
-                    timeout=DEFAULT_TIMEOUT if self._args.timeout is None else self._args.timeout,
-                    dry_run=self._args.dry_run,
-                    on_started=self._started,
-                    on_progress=self._progress,
-                )
-                async for report in reports:
-                    self._finished(report)
+                reports = self._reports()
+                try:
+                    async for report in reports:
+                        self._finished(report)
+                        if self._view.lost:
+                            raise _StoppedEarlyError(
+                                EXIT_OUTPUT_CLOSED,
+                                "standard output was closed: no new pools were started",
+                            )
+                finally:
+                    # Closing the engine cancels its workers: nothing new is started.
+                    with suppress(Exception):
+                        await reports.aclose()  # type: ignore[attr-defined]
         except asyncio.CancelledError:
             if not interrupted:
                 raise
             task.uncancel()
-            self._view.close()
-            self._report_interruption()
-            self._print_summary()
-            return EXIT_INTERRUPTED
-        except AuthenticationError as error:
-            self._view.close()
-            print(f"{PROG}: error: Toloka rejected the key: {error}", file=self._err)
-            return EXIT_USAGE
+            return self._stop(EXIT_INTERRUPTED, "interrupted: no new pools were started")
+        except _StoppedEarlyError as stopped:
+            return self._stop(stopped.code, stopped.reason)
+        except RunEndingError as error:
+            # No request of this kind got through to an archive: those without an operation
+            # were not started, rather than in flight.
+            self._unstarted += [key for key, op in self._in_flight.items() if op is None]
+            for key in self._unstarted:
+                self._in_flight.pop(key, None)
+            return self._stop(EXIT_USAGE, _run_ending_line(error, self._client.base_url))
         finally:
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(signal.SIGINT)
         self._view.close()
         self._print_summary()
+        self._point_to_follow_up()
+        if self._view.lost:
+            return EXIT_OUTPUT_CLOSED
         return EXIT_NOT_ARCHIVED if self._problems else EXIT_OK
 
-    def _print_summary(self) -> None:
-        stream = self._err if self._args.json else self._out
-        total = sum(self._counts.values())
-        for line in summary(self._counts, self._problems, total):
-            print(line, file=stream)
-        stream.flush()
-
-    def _report_interruption(self) -> None:
-        err = self._err
+    def _stop(self, code: int, reason: str) -> int:
+        self._view.close()
         finished = sum(self._counts.values())
-        not_taken = len(self._ids) - self._taken
+        not_taken = len(self._items) - self._taken + len(self._unstarted)
         print(
-            f"{PROG}: interrupted: no new pools were started; {finished} finished, "
-            f"{len(self._in_flight)} in flight, {not_taken} not started",
-            file=err,
+            f"{PROG}: {reason}; {finished} finished, {len(self._in_flight)} in flight, "
+            f"{not_taken} not started",
+            file=self._err,
         )
-        started = {pool: op for pool, op in self._in_flight.items() if op is not None}
-        unanswered = [pool for pool, op in self._in_flight.items() if op is None]
+        self._report_in_flight()
+        self._print_summary(self._err if code == EXIT_OUTPUT_CLOSED else self._summary_stream())
+        self._point_to_follow_up()
+        return code
+
+    def _summary_stream(self) -> TextIO:
+        return self._err if self._args.json or self._view.lost else self._out
+
+    def _print_summary(self, stream: TextIO | None = None) -> None:
+        target = stream if stream is not None else self._summary_stream()
+        if target is self._out and self._view.lost:
+            target = self._err
+        not_taken = len(self._items) - self._taken + len(self._unstarted)
+        lines = summary(
+            self._counts,
+            self._problems,
+            in_flight=len(self._in_flight),
+            not_started=not_taken,
+            noun="operation" if self._following else "pool",
+        )
+        try:
+            for line in lines:
+                print(line, file=target)
+            target.flush()
+        except OUTPUT_LOST:
+            if target is not self._err:
+                self._print_summary(self._err)
+
+    def _report_in_flight(self) -> None:
+        err = self._err
+        started = {key: op for key, op in self._in_flight.items() if op is not None}
+        unanswered = [key for key, op in self._in_flight.items() if op is None]
         if started:
             print("Operations already started (they go on at Toloka):", file=err)
-            for pool, operation_id in started.items():
-                snapshot = self._snapshots.get(pool)
+            for key, operation_id in started.items():
+                snapshot = self._snapshots.get(key)
                 state = ""
                 if snapshot is not None:
-                    percent = progress_of(snapshot) or 0
-                    state = f" ({status_name(snapshot)} {percent}%)"
-                print(f"  pool {pool}: operation {operation_id}{state}", file=err)
-        if started:
-            print(
-                "  To follow them up, run the same command again later: a pool whose archive "
-                "has finished answers 'already archived'.",
-                file=err,
-            )
+                    state = f" ({status_name(snapshot)} {progress_of(snapshot) or 0}%)"
+                subject = f"operation {operation_id}" if self._following else f"pool {key}"
+                tail = "" if self._following else f": operation {operation_id}"
+                print(f"  {subject}{tail}{state}", file=err)
+            self._to_follow.extend(started.values())
         if unanswered:
             print("Archive requests sent or about to be sent, with no answer yet:", file=err)
             print(
-                "  pools " + ", ".join(unanswered) + f" (check with: {PROG} archive --dry-run ...)",
+                "  pools "
+                + ", ".join(unanswered)
+                + " (run the same command again: an archive already under way is followed,"
+                " not started twice)",
                 file=err,
             )
         err.flush()
+
+    def _point_to_follow_up(self) -> None:
+        ids = list(dict.fromkeys(self._to_follow))
+        if not ids:
+            return
+        where = f" --base-url {self._client.base_url}" if self._client.environment is None else ""
+        if self._client.environment is not None:
+            where = f" --env {self._client.environment.value}"
+        if len(ids) <= _SHOWN_IN_A_COMMAND:
+            command = f"{PROG} wait {' '.join(ids)}{where}"
+        else:
+            command = f"{PROG} wait --from-file FILE{where}   (FILE: the operation ids above)"
+        print(f"To follow the operations still running: {command}", file=self._err)
+        self._err.flush()
+
+
+class OutputClosedError(Exception):
+    """Standard output is closed before the run starts: nothing could be reported."""
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except ValueError:
+        return False
+
+
+def _run_ending_line(error: RunEndingError, base_url: str) -> str:
+    if isinstance(error, AuthenticationError):
+        return f"error: Toloka rejected the key: {error}"
+    if isinstance(error, TolokaUnreachableError):
+        return f"error: cannot reach Toloka at {base_url}: {error}"
+    if isinstance(error, NotTolokaAPIError):
+        return f"error: {base_url} is not Toloka's API (check --base-url): {error}"
+    return f"error: {error}"

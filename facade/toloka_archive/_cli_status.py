@@ -10,5 +10,6 @@ PROG = "toloka-archive"
 
 EXIT_OK = 0
 EXIT_NOT_ARCHIVED = 1
-EXIT_USAGE = 2
+EXIT_USAGE = 2  # also: a run no pool could get through (rejected key, Toloka unreachable, ...)
+EXIT_OUTPUT_CLOSED = 3  # standard output was closed (``| head``): the rest is on stderr
 EXIT_INTERRUPTED = 130

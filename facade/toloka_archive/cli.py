@@ -1,13 +1,18 @@
-"""The ``toloka-archive`` command: archive many pools from a shell, and run the fake Toloka.
+"""The ``toloka-archive`` command: archive many pools from a shell, follow operations, and run
+the fake Toloka.
 
 Exit status:
 
 ====  ==================================================================================
 0     every pool was archived or already archived (with ``--no-wait``: every archive
-      started or was not needed; with ``--dry-run``: every pool can be archived now)
+      started or was not needed; with ``--dry-run``: every pool can be archived now;
+      for ``wait``: every operation ended in success)
 1     some pools were not archived (the summary lists each with its reason)
-2     bad usage or configuration: an unknown option, a bad id, no key, an unknown
-      environment, a key Toloka rejects
+2     bad usage or configuration (an unknown option, a bad id, no key, an unknown
+      environment), or a problem no pool can get past: a key Toloka rejects, Toloka
+      unreachable, a base URL that is not Toloka's API
+3     standard output was closed (``| head``): no new pools were started; the operations
+      already started and the summary are on stderr
 130   interrupted (Ctrl-C): no new pools were started; operations already started are listed
 ====  ==================================================================================
 
@@ -24,14 +29,18 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NoReturn, TextIO
 
-from toloka_archive._cli_status import EXIT_USAGE, PROG
+from toloka_archive._cli_status import EXIT_OUTPUT_CLOSED, EXIT_USAGE, PROG
 
 _EPILOG = """\
 credentials: set TOLOKA_API_KEY (or the legacy TOLOKA_OAUTH_TOKEN).
 exit status: 0 all archived or already archived, 1 some pools not archived,
-2 bad usage or configuration, 130 interrupted."""
+2 bad usage or configuration, or a problem no pool can get past (key rejected,
+Toloka unreachable, not Toloka's API), 3 standard output closed, 130 interrupted.
+A run can always be repeated: an archive already under way is followed, never
+started twice."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,14 +60,77 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _seconds(text: str) -> float:
+@dataclass(frozen=True)
+class WaitBudget:
+    """A ``--timeout``: seconds, or None for "wait forever" (asked for with ``none``)."""
+
+    value: float | None
+
+
+def _timeout(text: str) -> WaitBudget:
+    if text.strip().lower() == "none":
+        return WaitBudget(None)
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds (or 'none' to wait forever)"
+        ) from None
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a finite number of seconds >= 0, got {text}")
-    return value
+    return WaitBudget(value)
+
+
+def _add_connection_options(command: argparse.ArgumentParser) -> None:
+    where = command.add_mutually_exclusive_group()
+    where.add_argument(
+        "--env",
+        metavar="{sandbox,production}",
+        help="Toloka environment (default: TOLOKA_BASE_URL or TOLOKA_ENVIRONMENT, else sandbox)",
+    )
+    where.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="any API root instead, e.g. the fake Toloka's http://127.0.0.1:8765/api/v1 "
+        "(https only, except on loopback)",
+    )
+
+
+def _add_run_options(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument(
+        "--from-file",
+        metavar="PATH",
+        help=f"read {what} from a file, one per line ('-' for standard input); blank lines "
+        "and # comments are ignored",
+    )
+    _add_connection_options(command)
+    command.add_argument(
+        "--timeout",
+        type=_timeout,
+        metavar="SECONDS",
+        help="how long to wait for each operation (default 600; 'none' waits forever)",
+    )
+    # The same 8 as _client_core.DEFAULT_CONCURRENCY, written out: importing it would load
+    # httpx before --help could answer.
+    command.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=8,
+        metavar="N",
+        help="how many at once (default 8)",
+    )
+    command.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log to stderr: -v retries, -vv every request and poll (keys are never logged)",
+    )
+    command.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per line on stdout and nothing else there (the rest on stderr)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,59 +152,28 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     archive.add_argument("pool_ids", nargs="*", metavar="POOL_ID", help="pool ids to archive")
-    archive.add_argument(
-        "--from-file",
-        metavar="PATH",
-        help="read ids from a file, one per line ('-' for standard input); blank lines and "
-        "# comments are ignored",
-    )
-    where = archive.add_mutually_exclusive_group()
-    where.add_argument(
-        "--env",
-        metavar="{sandbox,production}",
-        help="Toloka environment (default: TOLOKA_BASE_URL or TOLOKA_ENVIRONMENT, else sandbox)",
-    )
-    where.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="any API root instead, e.g. the fake Toloka's http://127.0.0.1:8765/api/v1 "
-        "(https only, except on loopback)",
-    )
+    _add_run_options(archive, "pool ids")
     archive.add_argument(
         "--no-wait", action="store_true", help="start archiving and do not wait for the end"
-    )
-    archive.add_argument(
-        "--timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="how long to wait for each pool's operation (default 600)",
-    )
-    # The same 8 as _client_core.DEFAULT_CONCURRENCY, written out: importing it would load
-    # httpx before --help could answer.
-    archive.add_argument(
-        "--concurrency",
-        type=_positive_int,
-        default=8,
-        metavar="N",
-        help="pools in flight at once (default 8)",
     )
     archive.add_argument(
         "--dry-run",
         action="store_true",
         help="only check whether each pool can be archived now; archive nothing",
     )
-    archive.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=0,
-        help="log to stderr: -v retries, -vv every request and poll (keys are never logged)",
+
+    wait = commands.add_parser(
+        "wait",
+        help="follow archive operations started earlier",
+        description="Follow archive operations to their end (those listed after Ctrl-C, "
+        "--no-wait or a crash), and report on each one's pool.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    archive.add_argument(
-        "--json",
-        action="store_true",
-        help="one JSON object per pool on stdout and nothing else there (the rest on stderr)",
+    wait.add_argument(
+        "operation_ids", nargs="*", metavar="OPERATION_ID", help="operation ids to follow"
     )
+    _add_run_options(wait, "operation ids")
 
     fake = commands.add_parser(
         "fake",
@@ -171,15 +212,27 @@ def main(
 
         return run(host=args.host, port=args.port, scenario=args.scenario, seed=args.seed)
 
-    from toloka_archive._cli_run import ArchiveRun, fail
+    from toloka_archive._cli_run import CommandRun, fail
 
     try:
-        archive_run = ArchiveRun.prepare(args, os.environ, stdin or sys.stdin, out, err)
+        command_run = CommandRun.prepare(args, os.environ, stdin or sys.stdin, out, err)
     except Exception as error:
         return fail(error, err)
-    return archive_run.execute()
+    return command_run.execute()
 
 
 def entry_point() -> NoReturn:
     """The console script: ``toloka-archive``."""
-    sys.exit(main())
+    code = main()
+    if code == EXIT_OUTPUT_CLOSED:
+        _silence_stdout()
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    """Point the closed stdout at /dev/null, so the interpreter's last flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -255,7 +255,11 @@ def test_ctrl_c_stops_and_lists_every_started_operation(
             or f", {pool}" in listed
         )
     assert "Traceback" not in stderr
-    assert "Summary: 0 pools" in stdout
+    # The summary counts every pool given: finished, in flight and never started.
+    assert "Summary: 10 pools" in stdout
+    assert "in flight when stopped       3" in stdout
+    assert "not started                  7" in stdout
+    assert "toloka-archive wait " in stderr  # how to follow the operations already started
 
 
 def test_the_fake_subcommand_serves_until_terminated() -> None:

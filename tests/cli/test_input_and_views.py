@@ -26,7 +26,7 @@ def test_a_bad_line_names_the_file_and_line(tmp_path: Path) -> None:
         read_pool_ids(["1"], str(listing))
     message = str(caught.value)
     assert f"{listing} line 2: 'abc' is not a pool id" in message
-    assert "Nothing was archived" in message
+    assert "Nothing was done" in message
     assert "\n" not in message
 
 
@@ -85,7 +85,11 @@ def test_live_view_redraws_in_place_and_keeps_finished_lines() -> None:
 def test_summary_counts_and_reasons() -> None:
     problems = [report("31", Outcome.WRONG_STATUS, "status OPEN, close it first")]
     counts = Counter({Outcome.ARCHIVED: 3, Outcome.WRONG_STATUS: 1})
-    lines = summary(counts, problems, 4)
+    lines = summary(counts, problems)
     assert lines[0] == "Summary: 4 pools"
     assert any(line.strip().startswith("archived") and line.endswith(" 3") for line in lines)
     assert lines[-2:] == ["Not archived:", "  pool 31: status OPEN, close it first"]
+    stopped = summary(counts, problems, in_flight=2, not_started=5)
+    assert stopped[0] == "Summary: 11 pools"
+    assert "  in flight when stopped       2" in stopped
+    assert "  not started                  5" in stopped
