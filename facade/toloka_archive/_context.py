@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random as _random
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -11,19 +12,36 @@ from toloka_archive._policies import PollPolicy, RetryPolicy
 
 
 class Throttle:
-    """A pause shared by every request of one client.
+    """A pause shared by every request of one client, when the client as a whole is too fast.
 
-    When Toloka answers 429, the request that got it is not the only one that should slow
-    down: with 32 pools in flight, 31 others would otherwise keep hitting the limit, each
-    backing off on its own. A 429 moves this shared "not before" mark forward, and every flow
-    waits for it before it sends anything. Pure state on the client's monotonic clock.
+    Toloka's limit is per account (300 requests a second). When a client goes over it, most of
+    its requests meet 429, and the way out is for all of them to pause: with 32 pools in flight,
+    31 others would otherwise keep hitting the limit, each backing off on its own. But a 429
+    alone among successes (a proxy's hiccup, a limit on one kind of request) says nothing about
+    the others, and pausing every worker for it would stall the whole run. So the throttle
+    keeps the share of 429s among the client's last ``WINDOW`` answers: from ``BURST`` on, a 429
+    moves the shared "not before" mark forward, and every flow waits for it before it sends
+    anything; below that, only the request that got it waits. Pure state on the client's
+    monotonic clock.
     """
+
+    WINDOW = 12
+    BURST = 4  # 429s among the last WINDOW answers that mean "over the account's limit"
 
     def __init__(self) -> None:
         self._not_before = float("-inf")
+        self._recent: deque[bool] = deque(maxlen=self.WINDOW)
 
     def remaining(self, now: float) -> float:
         return max(0.0, self._not_before - now)
+
+    def note(self, rate_limited: bool) -> None:
+        """Count one answer: a 429 (True) or anything else (False)."""
+        self._recent.append(rate_limited)
+
+    @property
+    def over_limit(self) -> bool:
+        return sum(self._recent) >= self.BURST
 
     def hold_until(self, moment: float) -> None:
         self._not_before = max(self._not_before, moment)

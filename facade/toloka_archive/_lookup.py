@@ -16,7 +16,7 @@ from toloka_api.models import KnownOperationType, KnownPoolStatus, Operation, Op
 
 from toloka_archive import _endpoints, _retrying
 from toloka_archive._context import FlowContext
-from toloka_archive._endpoints import OperationQuery
+from toloka_archive._endpoints import MAX_PAGE_SIZE, OperationQuery
 from toloka_archive._errors import InvalidOperationIdError
 from toloka_archive._flow import Flow
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id
@@ -25,6 +25,10 @@ from toloka_archive._snapshot import pool_id_of
 
 ARCHIVE = KnownOperationType.POOL_ARCHIVE.value
 ACTIVE_STATUSES = ("PENDING", "RUNNING")
+
+FIRST_LOOKUP_PAGE = 50
+"""The operation looked for is among the newest, so the look-up starts with a small page (a
+page of 500 costs both sides far more than the few items needed) and grows it 4x a page."""
 
 CLOCK_SKEW = timedelta(minutes=2)
 """How far Toloka's clock and ours may disagree: an operation our request started is looked
@@ -82,7 +86,13 @@ def find_archive_flow(
     could not be polled safely is passed over, as any answer that cannot be trusted.
     """
     for status in statuses:
-        query = OperationQuery(type=ARCHIVE, status=status, submitted_gte=since, sort="-submitted")
+        query = OperationQuery(
+            type=ARCHIVE,
+            status=status,
+            submitted_gte=since,
+            sort="-submitted",
+            limit=FIRST_LOOKUP_PAGE,
+        )
         seen: set[str] = set()
         while True:
             page = yield from page_flow(query, context)
@@ -95,7 +105,11 @@ def find_archive_flow(
             # Newest first, so the next page is at or before the oldest seen; ties are skipped
             # by id, as paging by time alone could repeat or lose them.
             seen.update(item.id for item in fresh)
-            query = replace(query, submitted_lte=min(item.submitted for item in fresh))
+            query = replace(
+                query,
+                submitted_lte=min(item.submitted for item in fresh),
+                limit=min(MAX_PAGE_SIZE, query.limit * 4),
+            )
     return None
 
 

@@ -59,7 +59,8 @@ def send(
     """Send ``request`` until it succeeds (2xx), or raise the typed error for the last failure.
 
     Before each attempt it waits out the client's shared throttle; a 429 that will be retried
-    moves that throttle forward, so every flow of the client slows down together. A failure
+    moves that throttle forward when the client's recent answers show it is over Toloka's
+    limit, so every flow of the client slows down together (see ``Throttle``). A failure
     for which ``stop_on`` is true is raised at once, not retried: the archive start uses it for
     failures that may have been acted on, which it must ask Toloka about before sending again.
     """
@@ -76,6 +77,7 @@ def send(
             _log_reply(request, reply)
         if isinstance(reply, httpx.Response):
             context.contact.answered = True
+            throttle.note(reply.status_code == httpx.codes.TOO_MANY_REQUESTS)
             if reply.is_success:
                 return reply
         now = utc_now(clock)
@@ -93,7 +95,10 @@ def send(
                 raise error from without_request(reply)
             raise error
         retries += 1
-        if isinstance(reply, httpx.Response) and reply.status_code == httpx.codes.TOO_MANY_REQUESTS:
+        rate_limited = (
+            isinstance(reply, httpx.Response) and reply.status_code == httpx.codes.TOO_MANY_REQUESTS
+        )
+        if rate_limited and throttle.over_limit:
             throttle.hold_until(clock.monotonic() + delay)
         logger.info(
             "retrying %s in %.2f s (retry %d of %d) after %s",

@@ -18,7 +18,7 @@ from toloka_archive import (
     TolokaClient,
     _retrying,
 )
-from toloka_archive._context import FlowContext
+from toloka_archive._context import FlowContext, Throttle
 from toloka_archive._flow import Request, Send, Sleep
 
 from tests.facade.scripted import API_KEY, BASE_URL, FakeClock, VirtualTime, operation
@@ -234,6 +234,8 @@ def test_a_rejected_key_ends_the_run() -> None:
 def test_a_429_pauses_every_flow_of_the_client() -> None:
     clock = YieldingClock()
     context = FlowContext(clock=clock)
+    for _ in range(Throttle.BURST - 1):  # the client is already meeting 429s
+        context.throttle.note(True)
     request = Request("POST", "/pools/1/archive")
     first, second = _retrying.send(request, context), _retrying.send(request, context)
     assert isinstance(next(first), Send)
@@ -244,9 +246,11 @@ def test_a_429_pauses_every_flow_of_the_client() -> None:
     assert isinstance(second.send(None), Send)
 
 
-def test_bulk_workers_hold_back_after_a_429() -> None:
+def hold_back_run(throttled: int) -> tuple[float, list[float]]:
+    """Eight pools, four at a time, the first ``throttled`` of them told to wait 5 s once;
+    returns when the 429s came, and when each later request was sent."""
     time = VirtualTime()
-    behaviours = {"1": "throttled"} | {str(i): "ok" for i in range(2, 9)}
+    behaviours = {str(i): "throttled" if i <= throttled else "ok" for i in range(1, 9)}
     mini = MiniToloka(behaviours, time)  # type: ignore[arg-type]
     client = AsyncTolokaClient(
         api_key=API_KEY,
@@ -266,12 +270,21 @@ def test_bulk_workers_hold_back_after_a_429() -> None:
     reports = asyncio.run(time.run(run()))
     assert all(r.outcome is Outcome.ARCHIVED for r in reports)
     throttled_at = mini.sent_at[0][0]
-    assert mini.sent_at[0][1] == "/pools/1/archive"
-    # Four workers start together; pool 1 is told to wait 5 s. Without a shared pause the
-    # other three would poll at +1 s; with it, nobody sends anything before +5 s.
-    after = [t for t, _ in mini.sent_at if t > throttled_at]
+    return throttled_at, [t for t, _ in mini.sent_at if t > throttled_at]
+
+
+def test_bulk_workers_hold_back_when_the_client_is_over_the_limit() -> None:
+    # Four workers start together and all four are told to wait 5 s: the client is over
+    # Toloka's limit. Without a shared pause the others would poll at +1 s; with it, nobody
+    # sends anything before +5 s.
+    throttled_at, after = hold_back_run(throttled=Throttle.BURST)
     assert after
     assert min(after) == throttled_at + 5.0
+
+
+def test_one_429_among_successes_holds_back_only_its_pool() -> None:
+    throttled_at, after = hold_back_run(throttled=1)
+    assert min(after) == throttled_at + 1.0  # the others poll on their own schedule
 
 
 def test_no_wait_reports_started_operations() -> None:

@@ -32,7 +32,7 @@ from toloka_archive import (
     _endpoints,
     _retrying,
 )
-from toloka_archive._context import FlowContext
+from toloka_archive._context import FlowContext, Throttle
 from toloka_archive._flow import Request, Send, Sleep
 
 from tests.facade.flowsteps import Trace, drive, finish, step
@@ -237,9 +237,16 @@ def test_a_long_hint_after_retries_gives_up_with_the_note() -> None:
     assert notes(exception) == ["gave up after 1 retry"]
 
 
+def over_the_limit(shared: FlowContext) -> FlowContext:
+    """A context whose client has just met enough 429s to be over the account's limit."""
+    for _ in range(Throttle.BURST - 1):
+        shared.throttle.note(True)
+    return shared
+
+
 def test_a_429_moves_the_shared_throttle_for_every_flow_of_the_context() -> None:
     clock = FakeClock()
-    shared = context(clock)
+    shared = over_the_limit(context(clock))
     first = _retrying.send(ARCHIVE, shared)
     assert next(first) == Send(ARCHIVE)
     assert step(first, httpx.Response(429, headers={"Retry-After": "5"})) == Sleep(5.0)
@@ -255,9 +262,20 @@ def test_a_429_moves_the_shared_throttle_for_every_flow_of_the_context() -> None
     assert finish(first, ok) is ok
 
 
-def test_a_429_without_a_hint_holds_the_others_for_its_backoff() -> None:
+def test_an_isolated_429_among_successes_pauses_only_its_own_flow() -> None:
     clock = FakeClock()
     shared = context(clock)
+    for _ in range(Throttle.WINDOW):
+        shared.throttle.note(False)  # the client's recent answers were fine
+    first = _retrying.send(ARCHIVE, shared)
+    next(first)
+    assert step(first, httpx.Response(429, headers={"Retry-After": "5"})) == Sleep(5.0)
+    assert next(_retrying.send(ARCHIVE, shared)) == Send(ARCHIVE)
+
+
+def test_a_429_without_a_hint_holds_the_others_for_its_backoff() -> None:
+    clock = FakeClock()
+    shared = over_the_limit(context(clock))
     first = _retrying.send(ARCHIVE, shared)
     next(first)
     assert step(first, httpx.Response(429)) == Sleep(0.5)

@@ -28,7 +28,7 @@ from toloka_archive import (
 from toloka_archive._context import FlowContext
 from toloka_archive._endpoints import OperationQuery, list_operations_request
 from toloka_archive._flow import Request, Send, Sleep
-from toloka_archive._starting import Started, start_flow
+from toloka_archive._starting import Started, rounds, start_flow
 
 from tests.facade.flowsteps import Trace, drive
 from tests.facade.scripted import FakeClock, error, operation
@@ -37,8 +37,8 @@ ARCHIVE = Request("POST", "/pools/21/archive")
 POST = "POST /pools/21/archive"
 POOL = "GET /pools/21"
 SINCE = "2026-11-01T11:58:00.000"  # the fake clock's start, less the allowed clock skew
-LOOKUP = "GET /operations?type=POOL.ARCHIVE&sort=-submitted&limit=500&submitted_gte=" + SINCE
-ACTIVE = "GET /operations?type=POOL.ARCHIVE&status={}&sort=-submitted&limit=500"
+LOOKUP = "GET /operations?type=POOL.ARCHIVE&sort=-submitted&limit=50&submitted_gte=" + SINCE
+ACTIVE = "GET /operations?type=POOL.ARCHIVE&status={}&sort=-submitted&limit=50"
 
 
 def context(clock: FakeClock) -> FlowContext:
@@ -48,6 +48,9 @@ def context(clock: FakeClock) -> FlowContext:
         clock=clock,
         random=lambda: 0.0,
     )
+
+
+ROUNDS = rounds(context(FakeClock()))  # how often the request is sent, and Toloka asked, at most
 
 
 def start(replies: Sequence[httpx.Response | httpx.TransportError]) -> Trace[Started]:
@@ -123,6 +126,7 @@ def test_the_lookup_pages_back_in_time_without_repeating_ties() -> None:
         submitted_gte=datetime(2026, 11, 1, 11, 58, tzinfo=UTC),
         submitted_lte=datetime(2026, 11, 1, 12, 0, 1),
         sort="-submitted",
+        limit=200,  # the first page was 50, and each next one is 4 times larger
     )
     assert trace.requests[-1] == list_operations_request(second)
     assert found(trace) == "op-6"
@@ -144,7 +148,7 @@ def test_nothing_found_and_the_pool_unchanged_means_send_again_after_a_pause() -
 
 
 def test_when_every_round_starts_nothing_the_pool_is_not_archived_and_says_so() -> None:
-    trace = start([LOST, page(), pool("CLOSED"), LOST, page(), pool("CLOSED")])
+    trace = start([LOST, page(), pool("CLOSED")] * ROUNDS)
     raised = trace.raised(ArchiveNotStartedError)
     assert isinstance(raised.__cause__, APITimeoutError)
     assert "Toloka shows no archive of this pool, so trying again is safe" in str(raised)
@@ -152,7 +156,7 @@ def test_when_every_round_starts_nothing_the_pool_is_not_archived_and_says_so() 
 
 def test_when_toloka_cannot_be_asked_the_outcome_is_unknown() -> None:
     down = error(503, "REMOTE_SERVICE_UNAVAILABLE")
-    trace = start([LOST, down, down, down, down])  # two tries of asking, each retried once
+    trace = start([LOST, *[down, down] * ROUNDS])  # each try of asking is retried once
     raised = trace.raised(APITimeoutError)
     assert any("whether the archive started is unknown" in note for note in raised.__notes__)
     assert trace.labels.count(POST) == 1  # never sent again without knowing
@@ -230,7 +234,7 @@ def test_a_lock_held_by_another_kind_of_operation_is_waited_out_then_archived() 
 
 
 def test_a_lock_that_never_goes_away_is_the_conflict_in_the_end() -> None:
-    trace = start([locked(), page(), page(), pool("CLOSED")] * 2)
+    trace = start([locked(), page(), page(), pool("CLOSED")] * ROUNDS)
     assert trace.raised(ConflictError).code == "POOL_LOCKED_BY_ANOTHER_OPERATION"
 
 
