@@ -14,7 +14,7 @@ help:
 	@echo "make check-generated  fail if generated/ and openapi.yaml disagree"
 	@echo "make lint             ruff on hand-written code, mypy --strict on the facade"
 	@echo "make cassettes        re-record the vcrpy cassettes against the fake Toloka"
-	@echo "make bench            startup, facade overhead, fake throughput, bulk time and memory"
+	@echo "make bench            startup, overhead, fake throughput, bulk time, memory, fault soak"
 	@echo "make venv             create .venv with the pinned tool chain"
 
 venv: $(STAMP)
@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_overhead.py
 	$(BIN)/python scripts/bench_fake.py --client raw
 	$(BIN)/python scripts/bench_bulk.py
+	$(BIN)/python scripts/bench_soak.py
 
 # Re-record every cassette against the fake Toloka on a fixed loopback port. The fake's clock is
 # moved by the client's pauses, so this takes no real time, and recording twice gives the same
