@@ -47,6 +47,37 @@ class Throttle:
         self._not_before = max(self._not_before, moment)
 
 
+class DurationMemory:
+    """How long this client's recent archive operations took at Toloka.
+
+    A bulk run's operations tend to resemble each other, so the first few teach the rest when
+    to look: the waiter's first poll comes when an operation like the recent ones would be done
+    (see ``PollTimer``), instead of on a fixed beat that leaves short operations waiting. It
+    keeps the last ``SIZE`` durations and answers with their median, which one odd operation
+    does not move.
+    """
+
+    SIZE = 16
+    MAX_SECONDS = 24 * 3600.0  # anything longer is not a duration worth learning from
+
+    def __init__(self) -> None:
+        self._recent: deque[float] = deque(maxlen=self.SIZE)
+
+    def note(self, seconds: float) -> None:
+        if 0.0 <= seconds <= self.MAX_SECONDS:
+            self._recent.append(seconds)
+
+    def typical(self) -> float | None:
+        """The median of the recent durations; None before the first one is known."""
+        if not self._recent:
+            return None
+        ordered = sorted(self._recent)
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return ordered[middle]
+        return (ordered[middle - 1] + ordered[middle]) / 2
+
+
 class Contact:
     """Whether this client has had any HTTP answer at all yet.
 
@@ -69,3 +100,4 @@ class FlowContext:
     random: Callable[[], float] = _random.random
     throttle: Throttle = field(default_factory=Throttle)
     contact: Contact = field(default_factory=Contact)
+    durations: DurationMemory = field(default_factory=DurationMemory)

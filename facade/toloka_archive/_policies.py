@@ -26,6 +26,7 @@ DEFAULT_POLL_MAX_DELAY = 15.0
 DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_MIN_POLL_DELAY = 0.2
 PROGRESS_MARGIN = 1.1  # poll 10 % after the moment the progress rate predicts
+LEARNED_MARGIN = 1.03  # first look 3 % after the typical duration of recent operations
 
 DEFAULT_JITTER = 0.2
 
@@ -105,6 +106,14 @@ class PollPolicy:
     schedule leaves after short operations. It never lengthens a pause, never goes under
     ``min_delay``, and applies only while the progress keeps moving, so a stalled operation is
     polled on the ordinary, slowing schedule.
+
+    With ``learn_durations`` (the default), the first look at a newly started operation comes
+    when the client's recent archive operations would have been done (their median duration at
+    Toloka, plus ``LEARNED_MARGIN``), never later than ``max_delay`` and never under
+    ``min_delay``: 0.3 s operations are looked at after about 0.3 s, 5 s ones after about 5 s,
+    with one poll each. Until the first operation has finished, the ordinary schedule applies.
+    A predicted moment (learned or from the progress) is not jittered: operations that start
+    at different times are already spread.
     """
 
     initial_delay: float = DEFAULT_POLL_INITIAL_DELAY
@@ -114,6 +123,7 @@ class PollPolicy:
     timeout: float | None = DEFAULT_WAIT_TIMEOUT
     follow_progress: bool = True
     min_delay: float = DEFAULT_MIN_POLL_DELAY
+    learn_durations: bool = True
 
     def __post_init__(self) -> None:
         if self.initial_delay <= 0 or self.max_delay <= 0 or self.multiplier < 1:
@@ -134,6 +144,13 @@ class PollPolicy:
             jitter=self.jitter,
             draw=draw,
         )
+
+    def first_look(self, typical: float | None) -> float | None:
+        """The pause before the first look at a new operation, learned from ``typical`` (the
+        recent operations' median duration); None to use the ordinary schedule."""
+        if not self.learn_durations or typical is None:
+            return None
+        return min(self.max_delay, max(self.min_delay, typical * LEARNED_MARGIN))
 
     def expected_remaining(
         self, since: tuple[float, int], previous: int | None, now: float, progress: int

@@ -8,8 +8,14 @@ same everywhere.
 from __future__ import annotations
 
 import enum
+from datetime import UTC, datetime
 
-from toloka_api.models import KnownOperationStatus, Operation, OperationParameters
+from toloka_api.models import (
+    KnownOperationStatus,
+    KnownOperationType,
+    Operation,
+    OperationParameters,
+)
 
 
 class Phase(enum.Enum):
@@ -58,3 +64,30 @@ def summary(operation: Operation) -> str:
     progress = progress_of(operation)
     percent = "" if progress is None else f" {progress}%"
     return f"<Operation {operation.id} {status_name(operation)}{percent}>"
+
+
+def timestamp(value: object) -> datetime | None:
+    """A Toloka timestamp as an aware UTC datetime: from a parsed datetime or the text Toloka
+    sends (``2016-04-07T16:06:15.902``, UTC without an offset); None when absent or unreadable."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def archive_duration(operation: Operation) -> float | None:
+    """How long a finished archive operation took at Toloka (finished - submitted), in seconds.
+
+    Measured on Toloka's own clock, so it does not include our polling slack. None for other
+    kinds of operation, unfinished ones, and timestamps that cannot be read.
+    """
+    if operation.type_ is not KnownOperationType.POOL_ARCHIVE:
+        return None
+    submitted, finished = timestamp(operation.submitted), timestamp(operation.finished)
+    if submitted is None or finished is None or finished < submitted:
+        return None
+    return (finished - submitted).total_seconds()

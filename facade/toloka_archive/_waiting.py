@@ -26,7 +26,14 @@ from toloka_archive._errors import (
 from toloka_archive._flow import Flow, Sleep
 from toloka_archive._policies import PollPolicy
 from toloka_archive._response import read_models, read_operation
-from toloka_archive._snapshot import Phase, is_known_status, phase_of, progress_of, status_name
+from toloka_archive._snapshot import (
+    Phase,
+    archive_duration,
+    is_known_status,
+    phase_of,
+    progress_of,
+    status_name,
+)
 
 logger = logging.getLogger("toloka_archive")
 
@@ -46,7 +53,9 @@ class PollTimer:
     The deadline is checked only after the snapshot in hand was found unfinished, and the last
     pause is cut short to land exactly on the deadline, so there is always one last look at it.
     Pauses follow the policy's schedule, shortened when the progress seen so far says the
-    operation will be done sooner (see ``PollPolicy.follow_progress``).
+    operation will be done sooner (see ``PollPolicy.follow_progress``); the first one comes
+    when operations like the client's recent ones would be done (``typical``, their median
+    duration; see ``PollPolicy.learn_durations``).
     """
 
     def __init__(
@@ -55,10 +64,12 @@ class PollTimer:
         timeout: float | None,
         monotonic: Callable[[], float],
         random: Callable[[], float],
+        typical: float | None = None,
     ) -> None:
         self._policy = policy
         self._monotonic = monotonic
         self._random = random
+        self._first_look = policy.first_look(typical)
         self._started = monotonic()
         self._deadline = None if timeout is None else self._started + timeout
         self._first_progress: tuple[float, int] | None = None
@@ -75,7 +86,10 @@ class PollTimer:
         """The pause before the next look, given the progress (percent) just seen."""
         self.polls += 1
         now = self._monotonic()
-        delay = self._policy.delay(self.polls, self._random())
+        if self.polls == 1 and self._first_look is not None:
+            delay = self._first_look
+        else:
+            delay = self._policy.delay(self.polls, self._random())
         if progress is not None:
             if self._first_progress is None:
                 self._first_progress = (now, progress)
@@ -104,7 +118,9 @@ def wait_flow(
     to one look at it, so the next look comes on schedule and the budget stays the limit. A
     poll whose answer is final (404, 401, 403, another operation) ends it.
     """
-    timer = PollTimer(context.poll, timeout, context.clock.monotonic, context.random)
+    fresh_start = phase_of(operation) is Phase.WAITING and not progress_of(operation)
+    typical = context.durations.typical() if fresh_start else None
+    timer = PollTimer(context.poll, timeout, context.clock.monotonic, context.random, typical)
     warned: set[str] = set()
     snapshot = operation
     fresh = True  # False after a failed poll: the snapshot in hand was already seen
@@ -113,6 +129,9 @@ def wait_flow(
             on_progress(snapshot)
         phase = phase_of(snapshot)
         if phase is Phase.SUCCEEDED:
+            took = archive_duration(snapshot)
+            if took is not None:
+                context.durations.note(took)
             return snapshot
         if phase is Phase.FAILED:
             log = yield from _best_effort_log(snapshot.id, context)

@@ -1,0 +1,118 @@
+"""Polls that fit the operation: the first look comes when recent operations were done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from toloka_api.models import Operation
+from toloka_archive import PollPolicy, RetryPolicy, TolokaClient
+from toloka_archive._context import DurationMemory, FlowContext
+from toloka_archive._flow import Sleep
+from toloka_archive._policies import LEARNED_MARGIN
+from toloka_archive._snapshot import archive_duration
+from toloka_archive._waiting import wait_flow
+from toloka_archive.testing import FakeToloka, ManualClock
+
+from tests.facade.flowsteps import drive
+from tests.facade.scripted import FakeClock, operation
+
+NO_JITTER = PollPolicy(jitter=0.0)
+
+
+def finished(seconds: float, **extra: Any) -> Operation:
+    body = operation("SUCCESS", submitted="2026-11-01T12:00:00.000", **extra)
+    body["finished"] = f"2026-11-01T12:00:{seconds:06.3f}"
+    return Operation.from_dict(body)
+
+
+def test_the_memory_answers_with_the_median_of_recent_durations() -> None:
+    memory = DurationMemory()
+    assert memory.typical() is None
+    for seconds in (0.3, 0.3, 9.0, 0.4):
+        memory.note(seconds)
+    assert memory.typical() == pytest.approx(0.35)
+    memory.note(-1.0)  # a clock that went back teaches nothing
+    memory.note(10 * 24 * 3600.0)
+    assert memory.typical() == pytest.approx(0.35)
+    for _ in range(DurationMemory.SIZE):
+        memory.note(5.0)
+    assert memory.typical() == 5.0  # only the recent ones count
+
+
+def test_the_duration_is_measured_on_tolokas_clock() -> None:
+    assert archive_duration(finished(0.3)) == pytest.approx(0.3)
+    assert archive_duration(finished(0.3, type="POOL.CLOSE")) is None
+    assert archive_duration(Operation.from_dict(operation("RUNNING"))) is None
+
+
+def context(clock: FakeClock, typical: float | None) -> FlowContext:
+    shared = FlowContext(retry=RetryPolicy(jitter=0.0), poll=NO_JITTER, clock=clock)
+    if typical is not None:
+        shared.durations.note(typical)
+    return shared
+
+
+@pytest.mark.parametrize("typical", [0.3, 1.0, 5.0])
+def test_the_first_look_comes_when_recent_operations_were_done(typical: float) -> None:
+    clock = FakeClock()
+    pending = Operation.from_dict(operation("PENDING"))
+    flow = wait_flow(pending, timeout=600, context=context(clock, typical), on_progress=None)
+    trace = drive(flow, [httpx.Response(200, json=operation("SUCCESS"))], clock)
+    assert trace.actions[0] == Sleep(pytest.approx(typical * LEARNED_MARGIN))  # type: ignore[arg-type]
+    assert len(trace.requests) == 1  # one poll, done
+
+
+def test_without_history_the_ordinary_schedule_applies() -> None:
+    clock = FakeClock()
+    pending = Operation.from_dict(operation("PENDING"))
+    flow = wait_flow(pending, timeout=600, context=context(clock, None), on_progress=None)
+    trace = drive(flow, [httpx.Response(200, json=operation("SUCCESS"))], clock)
+    assert trace.actions[0] == Sleep(1.0)
+
+
+def test_an_operation_already_under_way_is_not_given_a_learned_first_look() -> None:
+    clock = FakeClock()
+    running = Operation.from_dict(operation("RUNNING", progress=60))
+    flow = wait_flow(running, timeout=600, context=context(clock, 0.3), on_progress=None)
+    trace = drive(flow, [httpx.Response(200, json=operation("SUCCESS"))], clock)
+    assert trace.actions[0] == Sleep(1.0)
+
+
+def test_learning_can_be_turned_off() -> None:
+    clock = FakeClock()
+    shared = FlowContext(poll=PollPolicy(jitter=0.0, learn_durations=False), clock=clock)
+    shared.durations.note(0.3)
+    pending = Operation.from_dict(operation("PENDING"))
+    trace = drive(
+        wait_flow(pending, timeout=600, context=shared, on_progress=None),
+        [httpx.Response(200, json=operation("SUCCESS"))],
+        clock,
+    )
+    assert trace.actions[0] == Sleep(1.0)
+
+
+def test_a_run_learns_from_its_first_operations() -> None:
+    clock = ManualClock()
+    fake = FakeToloka(clock=clock, seed=0)
+    fake.add_requester("me", api_keys=["test-key"])
+    for pool in range(1, 6):
+        fake.add_pool(str(pool), status="CLOSED", archive_seconds=0.3)
+    client = TolokaClient(
+        api_key="test-key",
+        base_url="https://fake.toloka.invalid/api/v1",
+        transport=fake.transport(),
+        clock=clock,
+        poll=NO_JITTER,
+        env={},
+    )
+    polls = []
+    for pool in range(1, 6):
+        before = fake.request_count
+        started = clock.monotonic()
+        client.archive_pool(pool)
+        polls.append((fake.request_count - before - 1, round(clock.monotonic() - started, 3)))
+    # The first waits on the ordinary 1 s beat; the others are looked at once, just after 0.3 s.
+    assert polls[0] == (1, 1.0)
+    assert polls[1:] == [(1, round(0.3 * LEARNED_MARGIN, 3))] * 4
