@@ -12,14 +12,20 @@ import pytest
 from toloka_api import AuthenticatedClient
 from toloka_api.api.assignment import get_assignments
 from toloka_api.api.operation import get_operation, get_operation_log, get_operations
-from toloka_api.api.pool import archive_pool, get_pool
+from toloka_api.api.pool import archive_pool, get_pool, get_pools
+from toloka_api.api.project import archive_project, get_project
 from toloka_api.models import (
     Error,
     KnownOperationStatus,
     KnownOperationType,
+    KnownPoolStatus,
+    KnownProjectStatus,
     Operation,
     OperationLogItem,
     OperationPage,
+    Pool,
+    PoolPage,
+    Project,
 )
 
 BASE_URL = "http://127.0.0.1:9/api/v1"  # never contacted: every test uses a MockTransport
@@ -32,20 +38,6 @@ def client_answering(handler: Callable[[httpx.Request], httpx.Response]) -> Auth
         prefix="ApiKey",
         httpx_args={"transport": httpx.MockTransport(handler)},
     )
-
-
-TIMESTAMPS = ("submitted", "started", "finished")
-
-
-def same_operation(written: dict[str, Any], read: dict[str, Any]) -> bool:
-    """Equal as data: timestamps compared as instants, since 15.902 is written back as 15.902000."""
-    times_equal = all(
-        datetime.datetime.fromisoformat(written[key]) == datetime.datetime.fromisoformat(read[key])
-        for key in TIMESTAMPS
-        if key in read
-    )
-    rest = {key: value for key, value in written.items() if key not in TIMESTAMPS}
-    return times_equal and rest == {k: v for k, v in read.items() if k not in TIMESTAMPS}
 
 
 def operation_body(**overrides: Any) -> dict[str, Any]:
@@ -71,7 +63,7 @@ def test_documented_archive_example_parses(spec: dict[str, Any]) -> None:
     assert operation.progress == 100
     assert operation.parameters
     assert operation.parameters.pool_id == example["parameters"]["pool_id"]
-    assert same_operation(operation.to_dict(), example)
+    assert operation.to_dict() == example  # timestamps too, byte for byte
 
 
 def test_documented_conflict_example_parses(spec: dict[str, Any]) -> None:
@@ -83,10 +75,15 @@ def test_documented_conflict_example_parses(spec: dict[str, Any]) -> None:
     assert error.payload["appropriate_statuses"] == example["payload"]["appropriate_statuses"]
 
 
-def test_timestamp_without_offset_parses_as_utc_wall_time() -> None:
+def test_timestamps_are_kept_as_toloka_wrote_them() -> None:
+    """Timestamps are patterned strings, not `format: date-time` (which needs an offset): the
+    client keeps them as sent, and `datetime.fromisoformat` reads them as UTC wall time."""
     operation = Operation.from_dict(operation_body(submitted="2016-04-07T16:06:15.902"))
-    assert operation.submitted == datetime.datetime(2016, 4, 7, 16, 6, 15, 902000)
-    assert operation.submitted.tzinfo is None
+    assert operation.submitted == "2016-04-07T16:06:15.902"
+    moment = datetime.datetime.fromisoformat(operation.submitted)
+    assert moment == datetime.datetime(2016, 4, 7, 16, 6, 15, 902000)
+    assert moment.tzinfo is None
+    assert operation.to_dict()["submitted"] == "2016-04-07T16:06:15.902"
 
 
 def test_unknown_status_type_and_field_survive() -> None:
@@ -95,7 +92,7 @@ def test_unknown_status_type_and_field_survive() -> None:
     assert operation.status == "PAUSED"
     assert operation.type_ == "POOL.TELEPORT"
     assert operation["brand_new"] == {"x": 1}
-    assert same_operation(operation.to_dict(), body)
+    assert operation.to_dict() == body
 
 
 def test_minimal_operation_parses() -> None:
@@ -192,7 +189,17 @@ def test_operation_log_is_a_list_of_items() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [archive_pool, get_operation, get_operation_log, get_operations, get_pool, get_assignments],
+    [
+        archive_pool,
+        get_operation,
+        get_operation_log,
+        get_operations,
+        get_pool,
+        get_assignments,
+        get_pools,
+        get_project,
+        archive_project,
+    ],
 )
 @pytest.mark.parametrize("form", ["sync", "sync_detailed", "asyncio", "asyncio_detailed"])
 def test_every_call_has_all_four_forms(module: Any, form: str) -> None:
@@ -219,10 +226,11 @@ def test_async_form_parses_the_operation() -> None:
 
 
 def test_pool_and_assignment_page_parse_with_unknown_statuses() -> None:
-    from toloka_api.models import AssignmentPage, KnownPoolStatus, Pool
+    from toloka_api.models import AssignmentPage
 
     pool = Pool.from_dict({"id": "21", "status": "CLOSED", "last_stopped": "2026-11-01T12:00:00"})
     assert pool.status is KnownPoolStatus.CLOSED
+    assert pool.last_stopped == "2026-11-01T12:00:00"
     assert Pool.from_dict({"id": "21", "status": "FROZEN"}).status == "FROZEN"
     page = AssignmentPage.from_dict(
         {
@@ -231,7 +239,160 @@ def test_pool_and_assignment_page_parse_with_unknown_statuses() -> None:
         }
     )
     assert page.has_more is True
-    assert page.items[0].rejected == datetime.datetime(2026, 11, 20, 8, 30, 0, 125000)
+    assert page.items[0].rejected == "2026-11-20T08:30:00.125"
+
+
+# Toloka's documented example of a pool in the list (responses/api/pool-list.yaml in its docs),
+# cut to a few of its settings: everything the schema does not name is kept as it came.
+DOCUMENTED_POOL = {
+    "id": "32267581",
+    "project_id": "81776",
+    "private_name": "Transcript of audio recordings",
+    "may_contain_adult_content": True,
+    "will_expire": "2023-03-09T00:00:00",
+    "reward_per_assignment": 0.07,
+    "defaults": {"default_overlap_for_new_task_suites": 3},
+    "owner": {"id": "6c8a55de89cfe3ea858afcb2629de162", "myself": True},
+    "type": "REGULAR",
+    "status": "OPEN",
+    "created": "2022-03-10T07:41:53.626",
+}
+
+
+def test_a_documented_pool_parses_and_keeps_what_the_schema_does_not_name() -> None:
+    pool = Pool.from_dict(DOCUMENTED_POOL)
+    assert (pool.id, pool.project_id, pool.status) == ("32267581", "81776", KnownPoolStatus.OPEN)
+    assert (pool.type_, pool.created) == ("REGULAR", "2022-03-10T07:41:53.626")
+    assert not pool.last_started  # UNSET: never reported
+    assert pool["owner"] == {"id": "6c8a55de89cfe3ea858afcb2629de162", "myself": True}
+    assert pool.to_dict() == DOCUMENTED_POOL
+    locked = Pool.from_dict({"id": "1", "status": "LOCKED", "last_close_reason": "FOR_UPDATE"})
+    assert locked.status is KnownPoolStatus.LOCKED
+
+
+def test_pool_list_sends_its_filters_and_reads_the_page() -> None:
+    seen: list[httpx.Request] = []
+    body = {
+        "items": [DOCUMENTED_POOL, {"id": "32267582", "status": "FROZEN", "project_id": "81776"}],
+        "has_more": True,
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=body)
+
+    result = get_pools.sync(
+        client=client_answering(handler),
+        status=KnownPoolStatus.CLOSED,
+        project_id="81776",
+        sort="-last_started,id",
+        id_gt="32267580",
+        created_gte="2022-12-01",
+        last_started_lt="2022-12-01T10:00:00.250",
+    )
+    (request,) = seen
+    assert (request.method, request.url.path) == ("GET", "/api/v1/pools")
+    assert dict(request.url.params) == {
+        "status": "CLOSED",
+        "project_id": "81776",
+        "sort": "-last_started,id",
+        "limit": "50",  # the contract's default
+        "id_gt": "32267580",
+        "created_gte": "2022-12-01",
+        "last_started_lt": "2022-12-01T10:00:00.250",
+    }
+    assert isinstance(result, PoolPage)
+    assert result.has_more is True
+    first, second = result.items
+    assert first.status is KnownPoolStatus.OPEN
+    assert second.status == "FROZEN"  # a status Toloka adds later is kept
+    assert result.to_dict() == body
+
+
+def test_pool_list_400_parses_the_error() -> None:
+    body = {
+        "request_id": "r",
+        "code": "VALIDATION_ERROR",
+        "message": "Validation failed",
+        "payload": {"limit": {"code": "VALUE_INVALID", "message": "m"}},
+    }
+    response = get_pools.sync_detailed(
+        client=client_answering(lambda _: httpx.Response(400, json=body)), limit=301
+    )
+    assert response.status_code == 400
+    assert isinstance(response.parsed, Error)
+
+
+# Toloka's documented example of a project (responses/api/project-id.yaml), cut short.
+DOCUMENTED_PROJECT = {
+    "id": "83859",
+    "public_name": "Elephant color",
+    "public_description": "What color is the elephant in the picture?",
+    "task_spec": {"input_spec": {"image": {"type": "URL", "required": True, "hidden": False}}},
+    "assignments_issuing_type": "AUTOMATED",
+    "owner": {"id": "6c6e20dc86cca2ae787afcb2629de162", "myself": True},
+    "status": "ACTIVE",
+    "created": "2022-01-22T07:50:14.210",
+}
+
+
+def test_get_project_parses_a_documented_project() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=DOCUMENTED_PROJECT)
+
+    project = get_project.sync("83859", client=client_answering(handler))
+    assert seen == ["/api/v1/projects/83859"]
+    assert isinstance(project, Project)
+    assert (project.id, project.status) == ("83859", KnownProjectStatus.ACTIVE)
+    assert (project.public_name, project.created) == ("Elephant color", "2022-01-22T07:50:14.210")
+    assert project["task_spec"] == DOCUMENTED_PROJECT["task_spec"]
+    assert project.to_dict() == DOCUMENTED_PROJECT
+    assert Project.from_dict({"id": "1", "status": "FROZEN"}).status == "FROZEN"
+
+
+def test_archive_project_202_204_and_409(spec: dict[str, Any]) -> None:
+    example = spec["components"]["examples"]["ProjectArchiveOperationSuccess"]["value"]
+    seen: list[httpx.Request] = []
+
+    def accepted(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(202, json=example)
+
+    response = archive_project.sync_detailed("83859", client=client_answering(accepted))
+    (request,) = seen
+    assert (request.method, request.url.path) == ("POST", "/api/v1/projects/83859/archive")
+    assert request.content == b""
+    assert isinstance(response.parsed, Operation)
+    assert response.parsed.type_ is KnownOperationType.PROJECT_ARCHIVE
+    assert response.parsed.parameters
+    assert response.parsed.parameters.project_id == "1"
+    assert response.parsed.to_dict() == example
+
+    archived = archive_project.sync_detailed(
+        "83859", client=client_answering(lambda _: httpx.Response(204))
+    )
+    assert (archived.status_code, archived.parsed) == (204, None)
+
+    body = spec["components"]["examples"]["UnarchivedPools"]["value"]
+    refused = archive_project.sync_detailed(
+        "83859", client=client_answering(lambda _: httpx.Response(409, json=body))
+    )
+    assert isinstance(refused.parsed, Error)
+    assert refused.parsed.code == "UNARCHIVED_POOLS_CONFLICT"
+
+
+def test_project_path_parameter_is_quoted() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path.decode())
+        return httpx.Response(204)
+
+    archive_project.sync_detailed("1/../../pools/5", client=client_answering(handler))
+    assert seen == ["/api/v1/projects/1%2F..%2F..%2Fpools%2F5/archive"]
 
 
 def test_operation_list_sends_its_filters_and_reads_the_page() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
@@ -149,6 +150,8 @@ def test_security_is_the_authorization_header_in_both_forms(spec: dict[str, Any]
         ("/operations/{id}/log", "get", "getOperationLog", {"200"}),
         ("/pools/{id}", "get", "getPool", {"200"}),
         ("/assignments", "get", "getAssignments", {"200"}),
+        ("/projects/{id}", "get", "getProject", {"200"}),
+        ("/projects/{id}/archive", "post", "archiveProject", {"202", "204"}),
     ],
 )
 def test_paths_methods_and_statuses(
@@ -169,6 +172,45 @@ def test_archive_has_no_body_and_an_empty_204(spec: dict[str, Any]) -> None:
     assert "content" not in archive["responses"]["204"]
     assert archive["responses"]["202"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Operation"
+    }
+
+
+def test_project_archive_is_documented_and_its_assumptions_are_marked(
+    spec: dict[str, Any],
+) -> None:
+    archive = spec["paths"]["/projects/{id}/archive"]["post"]
+    assert archive["tags"] == ["project"]  # so: toloka_api.api.project.archive_project
+    assert "requestBody" not in archive
+    assert "content" not in archive["responses"]["204"]
+    accepted = archive["responses"]["202"]["content"]["application/json"]
+    assert accepted["schema"] == {"$ref": schema_ref("Operation")}
+    # Toloka documents the 202 only; what we assumed says so where a reader looks.
+    for text in (archive["description"], archive["responses"]["204"]["description"]):
+        assert "assumption" in text
+    conflict = archive["responses"]["409"]
+    assert "UNARCHIVED_POOLS_CONFLICT" in conflict["description"]
+    assert conflict["content"]["application/json"]["schema"] == {"$ref": schema_ref("Error")}
+    assert "toloka-kit" in archive["description"]
+    get = spec["paths"]["/projects/{id}"]["get"]
+    assert get["tags"] == ["project"]  # so: toloka_api.api.project.get_project
+    assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": schema_ref("Project")
+    }
+
+
+def test_project_archive_example_is_tolokas(spec: dict[str, Any]) -> None:
+    # Copied from Toloka's docs (responses/api/project-archive-operation.yaml).
+    example = spec["components"]["examples"]["ProjectArchiveOperationSuccess"]["value"]
+    assert example == {
+        "id": "57068577e4b0bf7b07a0256f",
+        "type": "PROJECT.ARCHIVE",
+        "status": "SUCCESS",
+        "submitted": "2022-04-07T16:06:15.902",
+        "started": "2022-04-07T16:06:15.902",
+        "finished": "2022-04-07T16:06:15.902",
+        "progress": 100,
+        "parameters": {"project_id": "1"},
+        "details": {},
     }
 
 
@@ -210,10 +252,11 @@ def test_documented_enum_values(spec: dict[str, Any]) -> None:
     }
     assert set(schemas["KnownOperationStatus"]["enum"]) >= {"PENDING", "RUNNING", "SUCCESS", "FAIL"}
     assert set(schemas["KnownOperationType"]["enum"]) >= PUBLIC_OPERATION_TYPES
+    assert set(schemas["KnownProjectStatus"]["enum"]) >= {"ACTIVE", "ARCHIVED"}
 
 
 @pytest.mark.parametrize(
-    "name", ["OperationStatus", "OperationType", "PoolStatus", "AssignmentStatus"]
+    "name", ["OperationStatus", "OperationType", "PoolStatus", "AssignmentStatus", "ProjectStatus"]
 )
 def test_enums_accept_values_added_later(spec: dict[str, Any], name: str) -> None:
     validator = schema_validator(spec, f"/components/schemas/{name}")
@@ -226,19 +269,93 @@ def test_timestamps_are_utc_without_offset(spec: dict[str, Any]) -> None:
     validator.validate("2016-04-07T16:06:15.902")
     validator.validate("2016-04-07T16:06:15")
     assert not validator.is_valid("2016-04-07T16:06:15+03:00")
+    assert not validator.is_valid("2016-04-07T16:06:15.902Z")
+    assert not validator.is_valid("2016-04-07")
+
+
+def test_timestamps_pass_a_validator_that_checks_formats(spec: dict[str, Any]) -> None:
+    """`format: date-time` is RFC 3339, which requires an offset: a validator that checks
+    formats would refuse every timestamp Toloka sends. So the schema states the form with a
+    pattern, and has no such format."""
+    timestamp = spec["components"]["schemas"]["Timestamp"]
+    assert "format" not in timestamp
+    assert timestamp["pattern"]
+    strict = OAS30Validator(
+        {"$ref": schema_ref("Operation"), "components": spec["components"]},
+        format_checker=FormatChecker(),
+    )
+    # The format checker is not vacuous: it does refuse an offset-free RFC 3339 date-time.
+    assert not FormatChecker().conforms("2016-04-07T16:06:15.902", "date-time")
+    example = spec["components"]["examples"]["ArchiveOperationSuccess"]["value"]
+    strict.validate(example)
+
+
+def test_no_schema_declares_a_date_time_format(spec: dict[str, Any]) -> None:
+    found: list[str] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            if node.get("format") in ("date-time", "date"):
+                found.append(where)
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    walk(spec, "#")
+    assert found == []
+
+
+POOL_FIELDS = {
+    "id",
+    "project_id",
+    "private_name",
+    "type",
+    "status",
+    "last_close_reason",
+    "created",
+    "last_started",
+    "last_stopped",
+}
+PROJECT_FIELDS = {"id", "status", "public_name", "created"}
+
+
+@pytest.mark.parametrize(
+    ("name", "fields", "moments"),
+    [
+        ("Pool", POOL_FIELDS, ("created", "last_started", "last_stopped")),
+        ("Project", PROJECT_FIELDS, ("created",)),
+    ],
+)
+def test_pool_and_project_have_what_archiving_reads(
+    spec: dict[str, Any], name: str, fields: set[str], moments: tuple[str, ...]
+) -> None:
+    schema = spec["components"]["schemas"][name]
+    properties = schema["properties"]
+    assert set(properties) >= fields
+    # Only the id and the status are always there; fields Toloka sends that we do not name
+    # (settings, owner, ...) are read and kept, not refused.
+    assert set(schema["required"]) == {"id", "status"}
+    assert schema.get("additionalProperties", True) is not False
+    assert properties["status"] == {"$ref": schema_ref(f"{name}Status")}
+    for moment in moments:
+        assert properties[moment] == {"$ref": schema_ref("Timestamp")}, moment
+    validator = schema_validator(spec, f"/components/schemas/{name}")
+    validator.validate({"id": "1", "status": "SOMETHING_NEW", "brand_new": {"x": 1}})
+    assert not validator.is_valid({"id": "1"})
+    assert not validator.is_valid({"id": "1", "status": "ACTIVE", "created": "2022-01-01Z"})
+
+
+def test_pool_page(spec: dict[str, Any]) -> None:
+    page = spec["components"]["schemas"]["PoolPage"]
+    assert set(page["required"]) >= {"items", "has_more"}
+    assert page["properties"]["items"]["items"] == {"$ref": schema_ref("Pool")}
+    assert page["properties"]["has_more"]["type"] == "boolean"
 
 
 def test_pool_and_assignment_have_what_the_preflight_reads(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
-    assert {
-        "id",
-        "project_id",
-        "private_name",
-        "status",
-        "last_started",
-        "last_stopped",
-        "created",
-    } <= set(schemas["Pool"]["properties"])
     assert {"id", "pool_id", "status", "rejected"} <= set(schemas["Assignment"]["properties"])
     query = {p["name"] for p in spec["paths"]["/assignments"]["get"]["parameters"]}
     assert {"pool_id", "status", "sort", "limit"} <= query
@@ -254,6 +371,8 @@ def test_error_schema(spec: dict[str, Any]) -> None:
 EXAMPLE_SCHEMAS = {
     "ArchiveOperationSuccess": "/components/schemas/Operation",
     "InappropriateStatus": "/components/schemas/Error",
+    "ProjectArchiveOperationSuccess": "/components/schemas/Operation",
+    "UnarchivedPools": "/components/schemas/Error",
 }
 
 
@@ -371,3 +490,119 @@ def test_operation_page(spec: dict[str, Any]) -> None:
     example = spec["components"]["examples"]["ArchiveOperationSuccess"]["value"]
     validator.validate({"items": [example], "has_more": False})
     assert not validator.is_valid({"items": [example]})
+
+
+# -- GET /pools --------------------------------------------------------------------------------
+
+# The query parameters of `GET /pools` in Toloka's reference, all optional.
+POOL_LIST_PARAMETERS = {
+    "status",
+    "project_id",
+    "sort",
+    "limit",
+    *(f"id_{relation}" for relation in ("gt", "gte", "lt", "lte")),
+    *(f"created_{relation}" for relation in ("gt", "gte", "lt", "lte")),
+    *(f"last_started_{relation}" for relation in ("gt", "gte", "lt", "lte")),
+}
+
+
+def pool_list_parameters(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    listing = spec["paths"]["/pools"]["get"]
+    return {parameter["name"]: parameter for parameter in listing["parameters"]}
+
+
+def test_the_pool_list_call(spec: dict[str, Any]) -> None:
+    listing = spec["paths"]["/pools"]["get"]
+    assert listing["operationId"] == "getPools"
+    assert listing["tags"] == ["pool"]  # so: toloka_api.api.pool.get_pools
+    responses = set(listing["responses"])
+    assert responses >= {"200", "400", "401", "403", "429", "500", "503"}
+    assert "default" not in responses, "a default response would parse an HTML 502 as JSON"
+    assert not responses & HTML_STATUSES, "the generated client would parse an HTML page as JSON"
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": schema_ref("PoolPage")
+    }
+    assert "requestBody" not in listing
+
+
+def test_the_pool_list_parameters_agree_with_the_reference(spec: dict[str, Any]) -> None:
+    parameters = pool_list_parameters(spec)
+    assert set(parameters) >= POOL_LIST_PARAMETERS
+    for name, parameter in parameters.items():
+        assert parameter["in"] == "query", name
+        assert not parameter.get("required", False), name
+    sort = parameters["sort"]
+    assert sort["schema"]["type"] == "string"
+    for key in ("`id`", "`created`", "`last_started`", "hyphen"):
+        assert key in sort["description"]
+    assert parameters["status"]["schema"] == {"$ref": schema_ref("PoolStatus")}
+    for relation in ("gt", "gte", "lt", "lte"):
+        for field in ("created", "last_started"):
+            name = f"{field}_{relation}"
+            assert parameters[name]["schema"] == {"$ref": schema_ref("DateFilter")}, name
+
+
+def test_the_pool_list_limit(spec: dict[str, Any]) -> None:
+    # Toloka's documentation of the list: default 50, at most 300 (toloka-kit agrees on 300).
+    parameter = pool_list_parameters(spec)["limit"]
+    limit = parameter["schema"]
+    assert (limit["type"], limit["minimum"], limit["maximum"], limit["default"]) == (
+        "integer",
+        1,
+        300,
+        50,
+    )
+    validator = parameter_validator(spec, parameter)
+    assert validator.is_valid(300)
+    assert not validator.is_valid(0)
+    assert not validator.is_valid(301)
+
+
+def test_the_pool_list_filters_by_any_status(spec: dict[str, Any]) -> None:
+    validator = parameter_validator(spec, pool_list_parameters(spec)["status"])
+    for value in ("OPEN", "CLOSED", "ARCHIVED", "LOCKED", "SOMETHING_NEW"):
+        validator.validate(value)
+    assert not validator.is_valid(42)
+
+
+# -- ids are digits ----------------------------------------------------------------------------
+
+
+# Every pool or project id the client sends, in a path or a query: (path, method, parameter).
+DIGIT_IDS = {
+    ("/pools/{id}/archive", "post", "id"),
+    ("/pools/{id}", "get", "id"),
+    ("/projects/{id}", "get", "id"),
+    ("/projects/{id}/archive", "post", "id"),
+    ("/assignments", "get", "pool_id"),
+    ("/pools", "get", "project_id"),
+    *(("/pools", "get", f"id_{relation}") for relation in ("gt", "gte", "lt", "lte")),
+}
+
+
+def every_parameter(spec: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            for parameter in operation.get("parameters", []):
+                if "$ref" in parameter:
+                    parameter = spec["components"]["parameters"][parameter["$ref"].split("/")[-1]]
+                found[path, method, parameter["name"]] = parameter
+    return found
+
+
+def test_pool_and_project_ids_are_digits_wherever_they_are_sent(spec: dict[str, Any]) -> None:
+    parameters = every_parameter(spec)
+    # Nothing is left out: every id in a pool or project path, and every pool_id/project_id.
+    for (path, method, name), parameter in parameters.items():
+        if (parameter["in"] == "path" and path.startswith(("/pools", "/projects"))) or name in (
+            "pool_id",
+            "project_id",
+        ):
+            assert (path, method, name) in DIGIT_IDS, (path, method, name)
+    for where in sorted(DIGIT_IDS):
+        validator = parameter_validator(spec, parameters[where])
+        for good in ("0", "32267581", "83859"):
+            assert validator.is_valid(good), (where, good)
+        for bad in ("", "abc", "12a", "1/2", "-1", " 1", "1.5"):
+            assert not validator.is_valid(bad), (where, bad)

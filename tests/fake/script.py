@@ -58,6 +58,21 @@ STEPS: list[tuple[str, str, dict[str, str], float]] = [
     ("GET", "/operations?type=POOL.ARCHIVE&sort=-submitted,id&limit=4", KEY, 0.0),  # 200
     ("GET", "/operations?status=PENDING&submitted_gte=2026-01-01", OAUTH, 0.0),  # 200
     ("GET", "/operations?limit=501", KEY, 0.0),  # 400
+    # Archiving by project: the pool list, a project, its archive.
+    ("GET", "/pools?project_id=1002&sort=-last_started,id&limit=3", KEY, 0.0),  # 200, has_more
+    ("GET", "/pools?status=LOCKED", OAUTH, 0.0),  # 200
+    ("GET", "/pools?limit=301", KEY, 0.0),  # 400
+    ("GET", "/projects/1002", KEY, 0.0),  # 200
+    ("GET", "/projects/2001", KEY, 0.0),  # 403
+    ("POST", "/projects/1003/archive", KEY, 0.0),  # 409 UNARCHIVED_POOLS_CONFLICT
+    ("POST", "/pools/311/archive", KEY, 0.0),  # 202
+    ("POST", "/pools/312/archive", KEY, 1.0),  # 202
+    ("POST", "/projects/1003/archive", KEY, 0.0),  # 48: 202 PROJECT.ARCHIVE
+    ("POST", "/projects/1003/archive", KEY, 0.5),  # 409 CONFLICT_STATE
+    ("GET", "/operations/{op:48}", KEY, 0.5),  # RUNNING
+    ("GET", "/operations/{op:48}", KEY, 0.0),  # SUCCESS
+    ("POST", "/projects/1003/archive", KEY, 0.0),  # 204
+    ("GET", "/operations?type=PROJECT.ARCHIVE", KEY, 0.0),  # 200
 ]
 
 Answer = tuple[int, tuple[tuple[str, str], ...], bytes] | str

@@ -306,7 +306,14 @@ def test_assignments_reject_bad_parameters(client: httpx.Client, query: dict[str
 
 
 @pytest.mark.parametrize(
-    "path", ["/pools", "/pools/21/archive/now", "/operations/", "/nothing", "/operations/x/y/z"]
+    "path",
+    [
+        "/pools/21/archive/now",
+        "/projects/1/archive/now",
+        "/operations/",
+        "/nothing",
+        "/operations/x/y/z",
+    ],
 )
 def test_unknown_path_answers_404_json(client: httpx.Client, path: str) -> None:
     error_of(client.get(path), 404, "DOES_NOT_EXIST")

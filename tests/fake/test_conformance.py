@@ -10,7 +10,6 @@ business; their shape is asserted directly.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -31,21 +30,10 @@ SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 SPEC_ORIGIN = "https://sandbox.toloka.dev"
 
 
-def _is_iso_datetime(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        datetime.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-# `format: date-time` means RFC 3339 to a strict checker, which requires an offset; Toloka's
-# real timestamps have none ("2016-04-07T16:06:15.902", UTC by convention), and the spec says so.
-# So "date-time" here checks that the value parses as ISO 8601, while the schema's `pattern`
-# still pins the exact offset-free form (a "Z" or "+00:00" fails it; see the test at the end).
-CONFIG = Config(extra_format_validators={"date-time": _is_iso_datetime})
+# openapi-core's default configuration checks formats. The spec declares none for timestamps
+# (`format: date-time` is RFC 3339 and needs an offset, which Toloka's timestamps lack); their
+# `pattern` pins the offset-free form, so a "Z" or "+00:00" fails (see the test at the end).
+CONFIG = Config()
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +81,9 @@ def collect_answers() -> dict[str, httpx.Response]:
     fake.add_fault(Fault("unavailable", endpoint="log", first=1))
     fake.add_fault(Fault("internal_error", endpoint="operations", first=1))
     fake.add_fault(Fault("rate_limit", endpoint="operations", first=1, retry_after=3))
+    fake.add_fault(Fault("internal_error", endpoint="pools", first=1))
+    fake.add_fault(Fault("rate_limit", endpoint="project", first=1, retry_after=1))
+    fake.add_fault(Fault("unavailable", endpoint="project_archive", first=1))
     answers: dict[str, httpx.Response] = {}
     key = {"Authorization": "ApiKey fake-api-key-0001"}
     with httpx.Client(
@@ -152,8 +143,13 @@ def collect_answers() -> dict[str, httpx.Response]:
         )
         answers["401 operations"] = client.get("/operations", headers={"Authorization": ""})
         answers["409 locked by another client (fault)"] = client.post("/pools/121/archive")
+        answers["409 INAPPROPRIATE_STATUS, LOCKED"] = client.post("/pools/306/archive")
+        answers["200 pool LOCKED"] = client.get("/pools/306")
+        answers["200 pool ARCHIVED, dates"] = client.get("/pools/305")
+        _collect_projects(client, clock, answers)
         answers["502 (fault)"] = client.post("/pools/113/archive")
         answers["405"] = client.get("/pools/100/archive")
+        answers["405 project"] = client.get("/projects/1002/archive")
         answers["404 unknown path"] = client.get("/nowhere")
 
     limited = FakeToloka.from_scenario(dataclasses.replace(scenario, rate_limit=1), clock=clock)
@@ -165,8 +161,63 @@ def collect_answers() -> dict[str, httpx.Response]:
     return answers
 
 
+def _collect_projects(
+    client: httpx.Client, clock: ManualClock, answers: dict[str, httpx.Response]
+) -> None:
+    """The pool list, the project read and the project archive, in every answer they have."""
+    answers["500 pools (fault)"] = client.get("/pools")
+    answers["200 pools"] = client.get("/pools")
+    answers["200 pools of a project, filtered, sorted"] = client.get(
+        "/pools",
+        params={
+            "project_id": "1002",
+            "status": "CLOSED",
+            "created_gte": "2025-01-01",
+            "last_started_lt": "2026-11-01T00:00:00.500",
+            "sort": "-last_started,id",
+        },
+    )
+    answers["200 pools page, has_more"] = client.get(
+        "/pools", params={"sort": "id", "limit": "2", "id_gt": "300"}
+    )
+    answers["200 pools empty"] = client.get("/pools", params={"status": "PAUSED"})
+    answers["400 pools limit"] = client.get("/pools", params={"limit": "301"})
+    answers["400 pools project_id"] = client.get("/pools", params={"project_id": "x"})
+    answers["400 pools date"] = client.get("/pools", params={"created_gt": "2026-11-01Z"})
+    answers["401 pools"] = client.get("/pools", headers={"Authorization": ""})
+    answers["429 project (fault, Retry-After)"] = client.get("/projects/1002")
+    answers["200 project ACTIVE"] = client.get("/projects/1002")
+    answers["400 project"] = client.get("/projects/x")
+    answers["403 project"] = client.get("/projects/2001")
+    answers["404 project"] = client.get("/projects/999")
+    answers["401 project"] = client.get("/projects/1002", headers={"Authorization": ""})
+    answers["503 project archive (fault)"] = client.post("/projects/1003/archive")
+    answers["409 UNARCHIVED_POOLS_CONFLICT"] = client.post("/projects/1003/archive")
+    for pool_id in ("311", "312"):
+        assert client.post(f"/pools/{pool_id}/archive").status_code == 202
+    clock.advance(1.0)
+    answers["202 project archive"] = client.post("/projects/1003/archive")
+    project_operation = f"/operations/{answers['202 project archive'].json()['id']}"
+    answers["409 CONFLICT_STATE project archive running"] = client.post("/projects/1003/archive")
+    answers["200 project operation PENDING"] = client.get(project_operation)
+    clock.advance(1.0)
+    answers["200 project operation SUCCESS"] = client.get(project_operation)
+    answers["200 project operation log"] = client.get(f"{project_operation}/log")
+    answers["200 operations PROJECT.ARCHIVE"] = client.get(
+        "/operations", params={"type": "PROJECT.ARCHIVE"}
+    )
+    answers["200 project ARCHIVED"] = client.get("/projects/1003")
+    answers["204 project archived"] = client.post("/projects/1003/archive")
+    answers["400 project archive"] = client.post("/projects/abc/archive")
+    answers["401 project archive"] = client.post(
+        "/projects/1003/archive", headers={"Authorization": ""}
+    )
+    answers["403 project archive"] = client.post("/projects/2001/archive")
+    answers["404 project archive"] = client.post("/projects/999/archive")
+
+
 ANSWERS = collect_answers()
-UNDECLARED = {"502 (fault)", "405", "404 unknown path"}
+UNDECLARED = {"502 (fault)", "405", "405 project", "404 unknown path"}
 DECLARED = sorted(set(ANSWERS) - UNDECLARED)
 
 
@@ -228,3 +279,34 @@ def test_the_list_is_checked_item_by_item(spec: OpenAPI) -> None:
     for body in (no_has_more, offset, no_id):
         with pytest.raises(ResponseValidationError):
             validate(spec, httpx.Response(200, json=body, request=real.request))
+
+
+def test_the_new_calls_are_all_collected() -> None:
+    """Every answer of the pool list, the project read and the project archive is checked."""
+    paths = {
+        (response.request.method, response.request.url.path.removeprefix("/api/v1"))
+        for response in ANSWERS.values()
+    }
+    assert {("GET", "/pools"), ("GET", "/projects/1002"), ("POST", "/projects/1003/archive")} <= (
+        paths
+    )
+    project = ANSWERS["200 project operation SUCCESS"].json()
+    assert (project["type"], project["parameters"]) == ("PROJECT.ARCHIVE", {"project_id": "1003"})
+    listed = ANSWERS["200 operations PROJECT.ARCHIVE"].json()["items"]
+    assert [item["id"] for item in listed] == [project["id"]]
+    assert ANSWERS["200 project ARCHIVED"].json()["status"] == "ARCHIVED"
+    page = ANSWERS["200 pools page, has_more"].json()
+    assert ([item["id"] for item in page["items"]], page["has_more"]) == (["301", "302"], True)
+
+
+@pytest.mark.parametrize("name", ["200 pools", "200 project ACTIVE", "200 pool ARCHIVED, dates"])
+def test_pools_and_projects_are_checked_field_by_field(spec: OpenAPI, name: str) -> None:
+    real = ANSWERS[name]
+    body = real.json()
+    target = body["items"][-1] if "items" in body else body
+    target["created"] = "2026-11-01T12:00:00.000Z"
+    no_status = real.json()
+    del (no_status["items"][0] if "items" in no_status else no_status)["status"]
+    for tampered in (body, no_status):
+        with pytest.raises(ResponseValidationError):
+            validate(spec, httpx.Response(200, json=tampered, request=real.request))

@@ -227,7 +227,10 @@ def test_fault_rejected_for_an_unknown_pool_or_a_wrong_type(fake: FakeToloka) ->
     [
         ({"kind": "explode"}, r"^Fault\.kind: unknown fault kind 'explode'; choose operation_fail"),
         ({"kind": "slow", "pool": "x1"}, r"^Fault\.pool: a pool id is a string of decimal digits"),
-        ({"kind": "slow", "endpoint": "pools"}, r"^Fault\.endpoint: unknown endpoint 'pools'"),
+        (
+            {"kind": "slow", "endpoint": "projects"},
+            r"^Fault\.endpoint: unknown endpoint 'projects'",
+        ),
         ({"kind": "operation_fail", "endpoint": "log"}, r"^Fault\.endpoint: operation_fail"),
         ({"kind": "slow", "first": 0}, r"^Fault\.first: must be >= 1, got 0$"),
         ({"kind": "slow", "first": 1.5}, r"^Fault\.first: expected an integer, got float 1\.5$"),

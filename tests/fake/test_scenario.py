@@ -22,17 +22,78 @@ def test_default_scenario_has_a_pool_for_every_behaviour() -> None:
     scenario = Scenario.load(None)
     pools = {pool.id: pool for pool in scenario.pools}
     statuses = {pool.status for pool in pools.values()}
-    assert statuses == {"OPEN", "CLOSED", "ARCHIVED"}
+    assert statuses == {"OPEN", "CLOSED", "ARCHIVED", "LOCKED"}
     assert any(pool.last_rejected_days_ago for pool in pools.values())
     assert any(pool.fail for pool in pools.values())
     assert max(pool.archive_seconds for pool in pools.values()) <= 4.0  # a demo runs it live
+    assert max(project.archive_seconds for project in scenario.projects) <= 4.0
     assert {pool.owner for pool in pools.values()} == {"requester-1", "requester-2"}
     assert {fault.kind for fault in scenario.faults} == set(FAULT_KINDS)
     assert scenario.rate_limit == 300
     requester = scenario.requesters[0]
-    assert requester.api_keys == ("fake-api-key-0001",)
+    assert requester.api_keys[0] == "fake-api-key-0001"
     assert requester.oauth_tokens == ("fake-oauth-token-0001",)
     assert "fake-api-key-0001" not in repr(scenario)
+    assert all(pool.project_id is not None for pool in pools.values())
+
+
+# Every pool the demo, the README and the command's tests name, with what it does: moving the
+# default scenario's pools around breaks all of them.
+EXISTING_POOLS = {
+    "100": ("CLOSED", None),
+    "101": ("ARCHIVED", None),
+    "102": ("OPEN", None),
+    "103": ("CLOSED", 2),
+    "104": ("CLOSED", None),
+    **{str(pool_id): ("CLOSED", None) for pool_id in range(105, 122)},
+    "200": ("CLOSED", None),
+}
+
+
+def test_default_scenario_keeps_every_existing_pool() -> None:
+    fake = FakeToloka.from_scenario(Scenario.load(None), clock=ManualClock(start=START))
+    for pool_id, (status, rejected_days_ago) in EXISTING_POOLS.items():
+        pool = fake.pool(pool_id)
+        assert pool.status == status, pool_id
+        expected = None
+        if rejected_days_ago is not None:
+            expected = START - datetime.timedelta(days=rejected_days_ago)
+        assert pool.last_rejected == expected, pool_id
+        assert pool.owner == ("requester-2" if pool_id == "200" else "requester-1")
+    assert fake.pool("104").fail
+    with pytest.raises(KeyError):
+        fake.pool("999")  # "no such pool" in the demo
+
+
+def test_default_scenario_projects_look_like_a_real_requesters() -> None:
+    fake = FakeToloka.from_scenario(Scenario.load(None), clock=ManualClock(start=START))
+    signs = fake.project("1002")
+    assert signs.status == "ACTIVE"
+    pools = {pool_id: fake.pool(pool_id) for pool_id in signs.pool_ids}
+    assert {pool.status for pool in pools.values()} == {"OPEN", "CLOSED", "ARCHIVED", "LOCKED"}
+    closed_long_ago = [
+        pool
+        for pool in pools.values()
+        if pool.status == "CLOSED"
+        and pool.last_stopped is not None
+        and START - pool.last_stopped > datetime.timedelta(days=180)
+    ]
+    assert closed_long_ago
+    assert any(
+        pool.last_stopped is not None and START - pool.last_stopped <= datetime.timedelta(days=1)
+        for pool in pools.values()
+    )
+    in_window = [
+        pool
+        for pool in pools.values()
+        if pool.archivable_from is not None and pool.archivable_from > START
+    ]
+    assert [pool.id for pool in in_window] == ["304"]
+    assert all(pool.created >= signs.created for pool in pools.values())
+    finished = fake.project("1003")
+    assert {fake.pool(pool_id).status for pool_id in finished.pool_ids} == {"CLOSED", "ARCHIVED"}
+    assert sorted(fake.project("1001").pool_ids, key=int) == [str(n) for n in range(100, 122)]
+    assert fake.project("2001").pool_ids == ("200",)
 
 
 def test_default_scenario_rejection_is_relative_to_the_clock_start() -> None:
@@ -176,7 +237,7 @@ POOLS = '[[requesters]]\nname = "r"\n[[requesters]]\nname = "s"\n'
             '[[pools]]\nid = "1"\nowner = "r"\n[[pools]]\nid = "2"\nowner = "r"\n'
             '[[pools]]\nid = "3"\nowner = "r"\nstatus = "CLOSSED"',
             r"^<string>: pools\[2\]\.status: unknown status 'CLOSSED'; "
-            r"choose OPEN, CLOSED or ARCHIVED$",
+            r"choose OPEN, CLOSED, ARCHIVED or LOCKED$",
         ),
         ('[[pools]]\nid = "x"\nowner = "r"', r"pools\[0\]\.id: a pool id is a string of decimal"),
         ('[[pools]]\nowner = "r"', r"pools\[0\]\.id: required$"),
@@ -259,3 +320,54 @@ def test_python_api_errors_name_the_field(clock: ManualClock) -> None:
         fake.add_requester("b", api_keys=["k"])
     with pytest.raises(ValueError, match=r"^FakeToloka\.rate_limit: must be >= 1, got 0$"):
         FakeToloka(rate_limit=0)
+
+
+def toloka_kit_scheme(token: str) -> str:
+    """The scheme toloka-kit 1.2.3 sends a token under (``TolokaClient.__is_apikey`` and
+    ``_headers`` in src/client/__init__.py): a token with exactly two dots whose first dot is at
+    index 22 to 24, the shape of Toloka's API keys, goes as ``ApiKey``; any other as ``OAuth``."""
+    if token.count(".") == 2 and 21 < token.find(".") < 25:
+        return "ApiKey"
+    return "OAuth"
+
+
+def test_toloka_kit_can_use_the_default_scenario(clock: ManualClock) -> None:
+    fake = FakeToloka.from_scenario(Scenario.load(None), clock=clock)
+    requesters = {requester.name: requester for requester in Scenario.load(None).requesters}
+    for name, requester in requesters.items():
+        shaped = [key for key in requester.api_keys if toloka_kit_scheme(key) == "ApiKey"]
+        assert len(shaped) == 1, name  # one key of a real API key's shape per requester
+        assert "NOT-A-SECRET" in shaped[0]
+        usable = shaped + [t for t in requester.oauth_tokens if toloka_kit_scheme(t) == "OAuth"]
+        for token in usable:
+            header = {"Authorization": f"{toloka_kit_scheme(token)} {token}"}
+            response = fake.handle("GET", "/api/v1/pools", "limit=1", header)
+            assert response.status == 200, (name, toloka_kit_scheme(token))
+    # The README's key is not of that shape: toloka-kit would send it as OAuth, which the fake,
+    # like Toloka, refuses for an API key. The command and the facade send it as ApiKey.
+    assert toloka_kit_scheme("fake-api-key-0001") == "OAuth"
+    refused = fake.handle("GET", "/api/v1/pools", "", {"Authorization": "OAuth fake-api-key-0001"})
+    assert refused.status == 401
+    accepted = fake.handle(
+        "GET", "/api/v1/pools", "", {"Authorization": "ApiKey fake-api-key-0001"}
+    )
+    assert accepted.status == 200
+
+
+@pytest.mark.parametrize(
+    ("token", "scheme"),
+    [
+        # toloka-kit's own test of the rule (tests/test_client.py, test_client_auth_headers)
+        ("fake-token", "OAuth"),
+        (
+            "LrB_oHKYMtXeD-BoVFWTwi.nfNC.vcRjfXLoJtfWAExAizBKrsBlbfLQJFSFDEnoUODffGsyPjpOlfyAI",
+            "ApiKey",
+        ),
+        ("a" * 21 + ".b.c", "OAuth"),
+        ("a" * 25 + ".b.c", "OAuth"),
+        ("a" * 24 + ".b.c", "ApiKey"),
+        ("a" * 22 + ".b.c.d", "OAuth"),
+    ],
+)
+def test_the_toloka_kit_rule_as_copied(token: str, scheme: str) -> None:
+    assert toloka_kit_scheme(token) == scheme

@@ -3,11 +3,13 @@
 It answers ``POST /api/v1/pools/{id}/archive``, ``GET /api/v1/operations/{id}``,
 ``GET /api/v1/operations/{id}/log`` and ``GET /api/v1/operations`` (and the pre-flight reads
 ``GET /api/v1/pools/{id}`` and ``GET /api/v1/assignments``, which lists a pool's last
-rejection) the way Toloka documents them:
+rejection), and for archiving by project ``GET /api/v1/pools`` (the requester's pools),
+``GET /api/v1/projects/{id}`` and ``POST /api/v1/projects/{id}/archive``, the way Toloka
+documents them:
 202 with an operation that moves ``PENDING`` -> ``RUNNING`` -> ``SUCCESS``, 204 for an archived
 pool, 409s with Toloka's codes and payloads, 400/401/403/404, the 300-a-second rate limit, all
 with Toloka's error body ``{"request_id", "code", "message", "payload"?}``. It can also misbehave
-on purpose (`Fault`).
+on purpose (`Fault`). Other clients can use it too, toloka-kit included (see the keys below).
 
 Using it in your own service's tests
 ------------------------------------
@@ -63,6 +65,30 @@ the same records directly::
 
     assert len(fake.operations("21")) == 1    # exactly one archive, however many retries
 
+Projects and the pool list
+--------------------------
+
+Every pool belongs to a project of the same requester: ``fake.add_project("7", owner="me",
+public_name="Signs")``, then ``fake.add_pool("21", project_id="7", ...)``; a pool added without
+``project_id`` goes to its owner's default project (ids from ``900000001`` up), so code written
+before projects existed works unchanged. A pool also has ``private_name``, ``created``,
+``last_started``, ``last_stopped`` and ``last_close_reason`` (what ``GET /pools/{id}`` and the
+list show), and a status among ``OPEN``, ``CLOSED``, ``ARCHIVED`` and ``LOCKED`` (a locked pool
+cannot be archived: 409 ``INAPPROPRIATE_STATUS``).
+
+``GET /pools`` lists the requester's pools like Toloka: filters ``status``, ``project_id``,
+``id_gt``/``_gte``/``_lt``/``_lte`` (ids compare as numbers), ``created_*`` and
+``last_started_*`` (a pool never started matches no ``last_started_*``), ``sort`` (``id``,
+``created``, ``last_started``, ``-`` for descending; ties by ascending id), ``limit`` (1..300,
+default 50) and ``has_more``; a bad value answers 400 ``VALIDATION_ERROR``.
+
+``POST /projects/{id}/archive`` starts a ``PROJECT.ARCHIVE`` operation (kept, listed, read like
+any other) that ends with the project ``ARCHIVED``, but only once every pool of the project is
+``ARCHIVED``. Toloka documents nothing else, so the rest is assumed (openapi.yaml says so): a
+pool not archived answers 409 ``UNARCHIVED_POOLS_CONFLICT``, an archive already running 409
+``CONFLICT_STATE``, an archived project 204. ``fake.project("7")`` gives the project as it is
+now, and ``fake.operations(project_id="7")`` its archive operations.
+
 Faults
 ------
 
@@ -95,24 +121,31 @@ Scenarios
 ---------
 
 A TOML file declares it all; ``Scenario.load(None)`` is the packaged default, which has a pool
-for every behaviour (its API key is ``fake-api-key-0001``, its OAuth token
-``fake-oauth-token-0001``). Fields (the top of ``scenarios/default.toml`` says more):
+for every behaviour and two projects that look like a real requester's (requester-1's keys:
+API key ``fake-api-key-0001``, and one of the shape of Toloka's real API keys for toloka-kit,
+which sends only such keys as ``ApiKey``; OAuth token ``fake-oauth-token-0001``; the scenario's
+comments say which key suits which client). Fields (the top of ``scenarios/default.toml`` says
+more):
 
 - ``[settings]``: ``seed`` (int), ``rate_limit`` (int, or ``false`` for none; default 300),
   ``clock_start`` (UTC date-time the clock starts at; default: now);
 - ``[[requesters]]``: ``name``, ``api_keys`` (list), ``oauth_tokens`` (list);
-- ``[[pools]]``: ``id`` (digits), ``owner`` (a requester; optional when there is one),
-  ``status`` (``OPEN``/``CLOSED``/``ARCHIVED``, default ``CLOSED``), ``last_rejected`` (UTC
-  date-time) or ``last_rejected_days_ago`` (number), ``archive_seconds`` (default 3.0),
-  ``fail`` (bool);
+- ``[[projects]]``: ``id`` (digits), ``owner``, ``status`` (``ACTIVE``/``ARCHIVED``),
+  ``public_name``, ``created`` or ``created_days_ago``, ``archive_seconds``, ``fail``;
+- ``[[pools]]``: ``id`` (digits), ``project_id`` (a project declared above; default: the
+  owner's default project), ``owner`` (a requester; optional when the project is given or
+  there is one), ``status`` (``OPEN``/``CLOSED``/``ARCHIVED``/``LOCKED``, default ``CLOSED``),
+  ``private_name``, ``created``, ``last_started``, ``last_stopped`` and ``last_rejected`` (UTC
+  date-times, or each as ``<name>_days_ago``), ``last_close_reason``, ``archive_seconds``
+  (default 3.0), ``fail`` (bool);
 - ``[[pool_ranges]]``: ``first``, ``count`` and any pool field but ``id``: many pools at once;
 - ``[[faults]]``: ``kind``, ``pool``, ``endpoint`` (``archive``/``operation``/``log``/
-  ``operations``/``pool``/``assignments``), ``first``, ``probability``, ``retry_after``,
-  ``retry_after_ms``, ``delay`` (``slow``: how late; ``timeout_after_commit``: how long the
-  server stays silent).
+  ``operations``/``pool``/``assignments``/``pools``/``project``/``project_archive``),
+  ``first``, ``probability``, ``retry_after``, ``retry_after_ms``, ``delay`` (``slow``: how
+  late; ``timeout_after_commit``: how long the server stays silent).
 
 A mistake raises `ScenarioError` naming the file and the line or field path, e.g.
-``my.toml: pools[2].status: unknown status 'CLOSSED'; choose OPEN, CLOSED or ARCHIVED``.
+``my.toml: pools[2].status: unknown status 'CLOSSED'; choose OPEN, CLOSED, ARCHIVED or LOCKED``.
 
 Time and formats: timestamps are UTC, ISO 8601, without an offset, with milliseconds
 (``2026-11-01T12:00:03.250``). State is computed from the clock when it is read, so there are
@@ -124,9 +157,15 @@ from toloka_archive.testing._clock import Clock, ManualClock, SystemClock
 from toloka_archive.testing._fake import FakeToloka, serve
 from toloka_archive.testing._faults import FAULT_KINDS, Fault, FaultKind
 from toloka_archive.testing._process import FakeProcess, fake_process
-from toloka_archive.testing._scenario import PoolSpec, RequesterSpec, Scenario, ScenarioError
+from toloka_archive.testing._scenario import (
+    PoolSpec,
+    ProjectSpec,
+    RequesterSpec,
+    Scenario,
+    ScenarioError,
+)
 from toloka_archive.testing._server import FakeServer
-from toloka_archive.testing._state import OperationState, PoolState
+from toloka_archive.testing._state import OperationState, PoolState, ProjectState
 from toloka_archive.testing._transport import AsyncFakeTransport, FakeTransport
 from toloka_archive.testing._wire import Reply
 
@@ -145,6 +184,8 @@ __all__ = [
     "OperationState",
     "PoolSpec",
     "PoolState",
+    "ProjectSpec",
+    "ProjectState",
     "RecordedRequest",
     "Reply",
     "RequesterSpec",

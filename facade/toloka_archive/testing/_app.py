@@ -2,8 +2,10 @@
 
 Endpoints (under ``/api/v1``): ``POST /pools/{id}/archive``, ``GET /operations/{id}``,
 ``GET /operations/{id}/log``, ``GET /operations`` (the requester's operations, filtered,
-sorted and paged; see `_listing`), and the two reads of the facade's pre-flight check,
-``GET /pools/{id}`` and ``GET /assignments?pool_id=&status=&sort=&limit=``.
+sorted and paged; see `_listing`), the two reads of the facade's pre-flight check,
+``GET /pools/{id}`` and ``GET /assignments?pool_id=&status=&sort=&limit=``, and archiving by
+project: ``GET /pools`` (the requester's pools, filtered, sorted and paged), ``GET
+/projects/{id}`` and ``POST /projects/{id}/archive``.
 
 `TolokaApp.handle` takes what any HTTP carrier can give (method, raw path, raw query, headers)
 and returns a `Reply`; it never touches a socket and never sleeps. The in-process transports
@@ -17,7 +19,7 @@ A request goes through the layers a real request to Toloka meets, in this order:
    connections); a ``slow`` fault only delays whatever comes next;
 3. the rate limit;
 4. authentication (401), then the endpoint: validation (400), existence (404), ownership (403),
-   and the pool's state (204, 409 or 202);
+   and the pool's or project's state (204, 409 or 202);
 5. for an archive about to start, the faults decided at that moment (`_faults.START_KINDS`):
    another client starting it first (``locked_by_other``), the operation failing
    (``operation_fail``), and the answer lost or spoiled after the start (``drop_after_commit``,
@@ -37,10 +39,11 @@ from urllib.parse import parse_qs, unquote
 from toloka_archive.testing._auth import Requesters
 from toloka_archive.testing._clock import Clock
 from toloka_archive.testing._faults import Fault, FaultBook
-from toloka_archive.testing._listing import Invalid, OperationQuery
+from toloka_archive.testing._listing import Invalid, OperationQuery, PoolQuery
 from toloka_archive.testing._ratelimit import RateLimiter
 from toloka_archive.testing._seeded import SeededSequence
-from toloka_archive.testing._state import ArchiveState, OperationState, PoolState
+from toloka_archive.testing._state import ArchiveState, OperationState, PoolState, ProjectState
+from toloka_archive.testing._validation import is_digits
 from toloka_archive.testing._wire import (
     DISCONNECT,
     Reply,
@@ -81,7 +84,7 @@ class RecordedRequest:
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Route:
     endpoint: str | None  # one of _faults.ENDPOINTS; None for no known endpoint
-    ident: str = ""  # the pool id or operation id from the path, percent-decoded
+    ident: str = ""  # the pool, project or operation id from the path, percent-decoded
     query: Mapping[str, list[str]] = dataclasses.field(default_factory=dict)
     allowed: str | None = None  # the method the path answers to, when the method was wrong
     outside_api: bool = False  # the path is not under /api/v1: the web site, not the API
@@ -100,6 +103,12 @@ def _route(method: str, path: str, query: str) -> _Route:
         endpoint, expected = "archive", "POST"
     elif len(parts) == 2 and parts[0] == "pools":
         endpoint, expected = "pool", "GET"
+    elif parts == ["pools"]:
+        endpoint, expected = "pools", "GET"
+    elif len(parts) == 3 and parts[0] == "projects" and parts[2] == "archive":
+        endpoint, expected = "project_archive", "POST"
+    elif len(parts) == 2 and parts[0] == "projects":
+        endpoint, expected = "project", "GET"
     elif parts == ["assignments"]:
         endpoint, expected = "assignments", "GET"
     elif parts == ["operations"]:
@@ -112,7 +121,7 @@ def _route(method: str, path: str, query: str) -> _Route:
         return _NOT_FOUND
     if method != expected:
         return _Route(endpoint=None, allowed=expected)
-    reads_query = endpoint in ("assignments", "operations")
+    reads_query = endpoint in ("assignments", "operations", "pools")
     parsed = parse_qs(query, keep_blank_values=True) if reads_query else {}
     return _Route(endpoint=endpoint, ident=ident, query=parsed)
 
@@ -238,6 +247,12 @@ class TolokaApp:
             return self._assignments(requester, route.query)
         if route.endpoint == "operations":
             return self._list_operations(requester, route.query)
+        if route.endpoint == "pools":
+            return self._list_pools(requester, route.query)
+        if route.endpoint == "project":
+            return self._read_project(requester, route.ident)
+        if route.endpoint == "project_archive":
+            return self._archive_project(requester, route.ident)
         return self._read_operation(requester, route.ident, log=route.endpoint == "log")
 
     def _invalid(self, field: str, message: str) -> Reply:
@@ -250,7 +265,7 @@ class TolokaApp:
 
     def _own_pool(self, requester: str, pool_id: str) -> PoolState | Reply:
         """The requester's pool, or the error that says why it is not available."""
-        if not (pool_id.isascii() and pool_id.isdigit()):
+        if not is_digits(pool_id):
             return self._invalid("pool_id", "must be decimal digits")
         pool = self.state.pool(pool_id)
         if pool is None:
@@ -263,14 +278,59 @@ class TolokaApp:
         pool = self._own_pool(requester, pool_id)
         if isinstance(pool, Reply):
             return pool
-        data: dict[str, Any] = {
-            "id": pool.id,
-            "private_name": f"Fake pool {pool.id}",
-            "status": pool.status,
-        }
-        if pool.status != "OPEN":
-            data["last_close_reason"] = "MANUAL"
-        return json_reply(200, data)
+        return json_reply(200, pool.to_json())
+
+    def _list_pools(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
+        """``GET /pools``: the requester's pools, filtered, sorted and paged as `_listing`
+        describes; a bad parameter answers 400."""
+        parsed = PoolQuery.parse(query)
+        if isinstance(parsed, Invalid):
+            return self._invalid(parsed.field, parsed.message)
+        items, has_more = parsed.page(self.state.pools(owner=requester))
+        return json_reply(200, {"items": [item.to_json() for item in items], "has_more": has_more})
+
+    def _own_project(self, requester: str, project_id: str) -> ProjectState | Reply:
+        """The requester's project, or the error that says why it is not available."""
+        if not is_digits(project_id):
+            return self._invalid("project_id", "must be decimal digits")
+        project = self.state.project(project_id)
+        if project is None:
+            return self._error(404, "DOES_NOT_EXIST", "Project does not exist")
+        if project.owner != requester:
+            return self._error(403, "ACCESS_DENIED", "Access denied")
+        return project
+
+    def _read_project(self, requester: str, project_id: str) -> Reply:
+        project = self._own_project(requester, project_id)
+        if isinstance(project, Reply):
+            return project
+        return json_reply(200, project.to_json())
+
+    def _archive_project(self, requester: str, project_id: str) -> Reply:
+        """``POST /projects/{id}/archive``. Toloka documents only the 202; the rest is assumed
+        (see openapi.yaml): 204 when archived already, 409 ``CONFLICT_STATE`` while an archive
+        of the project runs, 409 ``UNARCHIVED_POOLS_CONFLICT`` while a pool is not archived."""
+        project = self._own_project(requester, project_id)
+        if isinstance(project, Reply):
+            return project
+        if project.status == "ARCHIVED":
+            return no_content()
+        active = self.state.active_project_operation(project_id)
+        if active is not None:
+            return self._error(
+                409,
+                "CONFLICT_STATE",
+                "The project is being archived by another operation",
+                {"operation_id": active},
+            )
+        if self.state.unarchived_pools(project_id):
+            return self._error(
+                409, "UNARCHIVED_POOLS_CONFLICT", "The project has pools that are not archived"
+            )
+        operation = self.state.start_project_archive(
+            project_id, self._operation_ids.next_ordered_id(), fails=False
+        )
+        return json_reply(202, operation.to_json())
 
     def _assignments(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
         """The requester's rejected assignments: the fake knows one per pool, its last rejection.

@@ -16,7 +16,7 @@ from toloka_archive.testing._clock import Clock, SystemClock
 from toloka_archive.testing._faults import Fault
 from toloka_archive.testing._ratelimit import DEFAULT_RATE_LIMIT
 from toloka_archive.testing._server import DEFAULT_IDLE_TIMEOUT, FakeServer
-from toloka_archive.testing._state import OperationState, PoolState
+from toloka_archive.testing._state import OperationState, PoolState, ProjectState
 from toloka_archive.testing._transport import AsyncFakeTransport, FakeTransport
 from toloka_archive.testing._wire import Reply
 
@@ -30,10 +30,10 @@ class Blueprint(Protocol):
 
 
 class FakeToloka:
-    """A stateful emulator of Toloka's pool-archiving API.
+    """A stateful emulator of Toloka's pool- and project-archiving API.
 
-    Declare requesters, pools and faults (or load a `Scenario`), then reach the fake through
-    `transport` / `async_transport` (no sockets) or `serve` (loopback HTTP). All of them go
+    Declare requesters, projects, pools and faults (or load a `Scenario`), then reach the fake
+    through `transport` / `async_transport` (no sockets) or `serve` (loopback HTTP). All of them go
     through `handle`, so they behave the same. Time comes from ``clock`` (a `ManualClock` in
     tests); ``seed`` makes request ids, operation ids and probabilistic faults repeatable;
     ``rate_limit`` is requests per second of the fake's clock (``None``: no limit).
@@ -68,41 +68,146 @@ class FakeToloka:
         with self._app.lock:
             self._app.requesters.add(name, list(api_keys), list(oauth_tokens))
 
+    def add_project(
+        self,
+        project_id: str,
+        *,
+        owner: str | None = None,
+        status: str = "ACTIVE",
+        public_name: str | None = None,
+        created: datetime.datetime | None = None,
+        archive_seconds: float = DEFAULT_ARCHIVE_SECONDS,
+        fail: bool = False,
+    ) -> ProjectState:
+        """A project. ``owner`` may be left out when there is exactly one requester.
+
+        ``status`` is ``ACTIVE`` or ``ARCHIVED``; ``public_name`` defaults to ``Fake project
+        <id>``, ``created`` (UTC) to the clock's now. ``archive_seconds`` is how long a
+        ``PROJECT.ARCHIVE`` operation takes; with ``fail=True`` every one ends ``FAIL``.
+        """
+        where = "add_project"
+        with self._app.lock:
+            project_id = check.project_id(where, "project_id", project_id)
+            if self._app.state.has_project(project_id):
+                default_of = self._app.state.default_project_owner(project_id)
+                also = "" if default_of is None else f" (the default project of {default_of!r})"
+                raise check.FieldError(
+                    where, "project_id", f"project {project_id!r} already exists{also}"
+                )
+            self._app.state.add_project(
+                project_id,
+                owner=self._owner(where, owner),
+                status=check.project_status(where, "status", status),
+                public_name=f"Fake project {project_id}"
+                if public_name is None
+                else check.text(where, "public_name", public_name),
+                created=self._moment(where, "created", created) or self._app.clock.now(),
+                archive_seconds=check.number(where, "archive_seconds", archive_seconds),
+                fail=check.boolean(where, "fail", fail),
+            )
+            state = self._app.state.project(project_id)
+        assert state is not None
+        return state
+
     def add_pool(
         self,
         pool_id: str,
         *,
         owner: str | None = None,
+        project_id: str | None = None,
         status: str = "CLOSED",
         last_rejected: datetime.datetime | None = None,
         archive_seconds: float = DEFAULT_ARCHIVE_SECONDS,
         fail: bool = False,
+        private_name: str | None = None,
+        created: datetime.datetime | None = None,
+        last_started: datetime.datetime | None = None,
+        last_stopped: datetime.datetime | None = None,
+        last_close_reason: str | None = None,
     ) -> PoolState:
-        """A pool. ``owner`` may be left out when there is exactly one requester.
+        """A pool of a project.
+
+        ``project_id`` names a project added before; left out, the pool goes to its owner's
+        default project (made on first need, ids from ``900000001`` up). ``owner`` may be left
+        out when the project is given (the project's owner) or when there is exactly one
+        requester; a pool's owner is always its project's. An archived project holds only
+        ``ARCHIVED`` pools. ``status``: ``OPEN``, ``CLOSED`` (the default), ``ARCHIVED`` or
+        ``LOCKED`` (no action possible: archiving answers 409 ``INAPPROPRIATE_STATUS``).
 
         ``last_rejected`` (UTC) is the last rejected assignment: archiving is refused until
         9 days after it. ``archive_seconds`` is how long an archive operation takes; with
         ``fail=True`` every archive operation of this pool ends ``FAIL``.
+
+        What ``GET /pools`` shows: ``private_name`` (default ``Fake pool <id>``), ``created``
+        (UTC; default: the clock's now), ``last_started`` (default: none, or ``created`` for an
+        ``OPEN`` pool), ``last_stopped`` (default: none) and ``last_close_reason`` (default:
+        ``MANUAL`` unless the pool is ``OPEN``).
         """
         where = "add_pool"
         with self._app.lock:
+            state = self._app.state
             pool_id = check.pool_id(where, "pool_id", pool_id)
-            if self._app.state.has_pool(pool_id):
+            if state.has_pool(pool_id):
                 raise check.FieldError(where, "pool_id", f"pool {pool_id!r} already exists")
-            owner = self._owner(where, owner)
-            self._app.state.add_pool(
+            status = check.pool_status(where, "status", status)
+            if project_id is None:
+                owner = self._owner(where, owner)
+            else:
+                project_id = check.project_id(where, "project_id", project_id)
+                if not state.has_project(project_id):
+                    raise check.FieldError(
+                        where, "project_id", f"unknown project {project_id!r}; add it first"
+                    )
+                project_owner = state.project_owner(project_id)
+                if owner is None:
+                    owner = project_owner
+                elif self._owner(where, owner) != project_owner:
+                    raise check.FieldError(
+                        where,
+                        "owner",
+                        f"project {project_id!r} belongs to {project_owner!r}, and so do its pools",
+                    )
+                project = state.project(project_id)
+                assert project is not None
+                if project.status == "ARCHIVED" and status != "ARCHIVED":
+                    raise check.FieldError(
+                        where,
+                        "status",
+                        f"project {project_id!r} is archived, so its pools are ARCHIVED too",
+                    )
+            created_at = self._moment(where, "created", created) or self._app.clock.now()
+            started = self._moment(where, "last_started", last_started)
+            if started is None and status == "OPEN":
+                started = created_at
+            state.add_pool(
                 pool_id,
                 owner=owner,
-                status=check.pool_status(where, "status", status),
-                last_rejected=None
-                if last_rejected is None
-                else check.utc_datetime(where, "last_rejected", last_rejected),
+                project_id=project_id
+                if project_id is not None
+                else state.default_project(owner, DEFAULT_ARCHIVE_SECONDS),
+                status=status,
+                private_name=f"Fake pool {pool_id}"
+                if private_name is None
+                else check.text(where, "private_name", private_name),
+                created=created_at,
+                last_started=started,
+                last_stopped=self._moment(where, "last_stopped", last_stopped),
+                last_close_reason=("MANUAL" if status != "OPEN" else None)
+                if last_close_reason is None
+                else check.close_reason(where, "last_close_reason", last_close_reason),
+                last_rejected=self._moment(where, "last_rejected", last_rejected),
                 archive_seconds=check.number(where, "archive_seconds", archive_seconds),
                 fail=check.boolean(where, "fail", fail),
             )
-            state = self._app.state.pool(pool_id)
-        assert state is not None
-        return state
+            pool = state.pool(pool_id)
+        assert pool is not None
+        return pool
+
+    @staticmethod
+    def _moment(
+        where: str, field: str, value: datetime.datetime | None
+    ) -> datetime.datetime | None:
+        return None if value is None else check.utc_datetime(where, field, value)
 
     def _owner(self, where: str, owner: str | None) -> str:
         names = self._app.requesters.names
@@ -154,6 +259,14 @@ class FakeToloka:
             raise KeyError(pool_id)
         return state
 
+    def project(self, project_id: str) -> ProjectState:
+        """The project as it is now on the fake's clock. `KeyError` for an unknown project."""
+        with self._app.lock:
+            state = self._app.state.project(project_id)
+        if state is None:
+            raise KeyError(project_id)
+        return state
+
     def operation(self, operation_id: str) -> OperationState:
         """The operation as it is now on the fake's clock. `KeyError` for an unknown one."""
         with self._app.lock:
@@ -162,19 +275,26 @@ class FakeToloka:
             raise KeyError(operation_id)
         return state
 
-    def operations(self, pool_id: str | None = None) -> tuple[OperationState, ...]:
-        """Every operation the fake has started (for ``pool_id``, or for every pool), oldest
-        first, as each is now on the fake's clock: finished ones too, and those started by a
-        ``locked_by_other`` fault or whose answer a fault lost. `KeyError` for an unknown pool.
+    def operations(
+        self, pool_id: str | None = None, *, project_id: str | None = None
+    ) -> tuple[OperationState, ...]:
+        """Every operation the fake has started (for ``pool_id``, for ``project_id`` (its
+        ``PROJECT.ARCHIVE`` operations), or all of them), oldest first, as each is now on the
+        fake's clock: finished ones too, and those started by a ``locked_by_other`` fault or
+        whose answer a fault lost. `KeyError` for an unknown pool or project.
 
         For assertions such as "exactly one archive operation per pool"::
 
             assert [op.type for op in fake.operations("21")] == ["POOL.ARCHIVE"]
         """
+        if pool_id is not None and project_id is not None:
+            raise ValueError("operations: give pool_id or project_id, not both")
         with self._app.lock:
             if pool_id is not None and not self._app.state.has_pool(pool_id):
                 raise KeyError(pool_id)
-            return tuple(self._app.state.operations(pool_id=pool_id))
+            if project_id is not None and not self._app.state.has_project(project_id):
+                raise KeyError(project_id)
+            return tuple(self._app.state.operations(pool_id=pool_id, project_id=project_id))
 
     @property
     def requests(self) -> tuple[RecordedRequest, ...]:

@@ -88,8 +88,28 @@ LOST_ANSWER_KINDS: tuple[str, ...] = (
 START_KINDS: tuple[str, ...] = ("operation_fail", *LOST_ANSWER_KINDS, "locked_by_other")
 """Decided when an archive operation is about to start, not when the request arrives."""
 
-Endpoint = Literal["archive", "operation", "log", "operations", "pool", "assignments"]
-ENDPOINTS: tuple[str, ...] = ("archive", "operation", "log", "operations", "pool", "assignments")
+Endpoint = Literal[
+    "archive",
+    "operation",
+    "log",
+    "operations",
+    "pool",
+    "assignments",
+    "pools",
+    "project",
+    "project_archive",
+]
+ENDPOINTS: tuple[str, ...] = (
+    "archive",
+    "operation",
+    "log",
+    "operations",
+    "pool",
+    "assignments",
+    "pools",
+    "project",
+    "project_archive",
+)
 
 DEFAULT_RETRY_AFTER = 1
 DEFAULT_DELAY = 1.0
@@ -101,11 +121,14 @@ DEFAULT_SILENCE = 10.0
 class Fault:
     """One kind of misbehaviour and the requests it applies to.
 
-    ``pool``: ``None`` for every pool, or a pool id (requests about its operations match too).
+    ``pool``: ``None`` for every pool, or a pool id (requests about its operations match too;
+    requests about projects and the two lists never do).
     ``endpoint``: ``None`` for every request, or one of `ENDPOINTS`: ``"archive"``
     (``POST /pools/{id}/archive``), ``"operation"``, ``"log"``, ``"operations"`` (the list,
-    ``GET /operations``, which is about no one pool), ``"pool"`` (``GET /pools/{id}``) or
-    ``"assignments"`` (``GET /assignments``, matched to a pool by its ``pool_id``).
+    ``GET /operations``, which is about no one pool), ``"pool"`` (``GET /pools/{id}``),
+    ``"assignments"`` (``GET /assignments``, matched to a pool by its ``pool_id``),
+    ``"pools"`` (the list, ``GET /pools``), ``"project"`` (``GET /projects/{id}``) or
+    ``"project_archive"`` (``POST /projects/{id}/archive``).
     ``first``: apply to the first N matching requests only (``None``: to all); counting matching
     requests, so ``first=2`` then succeeds from the third on, which is how a retry is tested.
     ``probability``: the chance (0..1) that a matching request is hit, drawn from the seeded

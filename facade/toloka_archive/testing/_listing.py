@@ -1,9 +1,12 @@
-"""``GET /operations``: the list's parameters, read and checked, and one page cut from the list.
+"""``GET /operations`` and ``GET /pools``: the lists' parameters, read and checked, and one page
+cut from a list.
 
-Nothing here knows about HTTP or requesters: `OperationQuery.parse` turns the query (last value
-of each parameter wins, unknown parameters are ignored) into a query or an `Invalid` naming the
-parameter, and `OperationQuery.page` filters, sorts and cuts snapshots taken at the fake's
-current clock (so ``status`` is the status ``GET /operations/{id}`` would give right now).
+Nothing here knows about HTTP or requesters: `OperationQuery.parse` and `PoolQuery.parse` turn
+the query (last value of each parameter wins, unknown parameters are ignored) into a query or
+an `Invalid` naming the parameter, and ``page`` filters, sorts and cuts snapshots taken at the
+fake's current clock (so ``status`` is the status a read of the object would give right now).
+
+Operations (``GET /operations``):
 
 - ``type``, ``status``: exact match; a value Toloka does not know matches nothing (no error).
 - ``id_gt``/``_gte``/``_lt``/``_lte``: compared as strings. The fake's ids have a fixed width
@@ -16,6 +19,19 @@ current clock (so ``status`` is the status ``GET /operations/{id}`` would give r
   unfinished operation sorts as finishing after every finished one (last ascending, first
   descending).
 - ``limit``: 1 to 500, default 50; ``has_more`` says whether more items matched.
+
+Pools (``GET /pools``):
+
+- ``status``: exact match, as for operations (``LOCKED`` included; unknown: nothing).
+- ``project_id``: decimal digits (anything else: 400), exact match.
+- ``id_gt``/``_gte``/``_lt``/``_lte``: decimal digits (anything else: 400), compared as
+  numbers, so ``sort=id&id_gt=<last id>`` reads the next page.
+- ``created_*``, ``last_started_*``: as the date filters of operations; a pool never started
+  matches no ``last_started_*`` filter.
+- ``sort``: comma-separated ``id``, ``created``, ``last_started``, ``-`` for descending; ties
+  by ascending id; no ``sort``: ascending id. A pool never started sorts after every started
+  one (last ascending, first descending).
+- ``limit``: 1 to 300, default 50.
 """
 
 from __future__ import annotations
@@ -27,19 +43,27 @@ import re
 from collections.abc import Mapping
 from typing import TypeVar
 
-from toloka_archive.testing._state import OperationState
+from toloka_archive.testing._state import OperationState, PoolState
+from toloka_archive.testing._validation import is_digits
 
 SORT_KEYS = ("id", "submitted", "finished")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+
+POOL_SORT_KEYS = ("id", "created", "last_started")
+POOL_DEFAULT_LIMIT = 50
+POOL_MAX_LIMIT = 300
 
 RELATIONS = ("gt", "gte", "lt", "lte")
 ID_FILTERS = tuple(f"id_{relation}" for relation in RELATIONS)
 MOMENT_FILTERS = tuple(
     f"{field}_{relation}" for field in ("submitted", "finished") for relation in RELATIONS
 )
+POOL_MOMENT_FILTERS = tuple(
+    f"{field}_{relation}" for field in ("created", "last_started") for relation in RELATIONS
+)
 
-_Ordered = TypeVar("_Ordered", str, datetime.datetime)
+_Ordered = TypeVar("_Ordered", str, int, datetime.datetime)
 
 
 def _holds(relation: str, actual: _Ordered, bound: _Ordered) -> bool:
@@ -103,6 +127,39 @@ def _sort_value(operation: OperationState, key: str) -> tuple[bool, object]:
     return (False, _reported(moment))
 
 
+def _last_values(query: Mapping[str, list[str]]) -> dict[str, str]:
+    return {key: values[-1] for key, values in query.items() if values}
+
+
+def _limit(last: Mapping[str, str], default: int, maximum: int) -> int | Invalid:
+    text = last.get("limit", str(default))
+    if not is_digits(text) or not 1 <= int(text) <= maximum:
+        return Invalid("limit", f"must be an integer from 1 to {maximum}")
+    return int(text)
+
+
+def _sort(last: Mapping[str, str], keys: tuple[str, ...]) -> tuple[str, ...] | Invalid:
+    sort = tuple(key for key in last.get("sort", "id").split(",") if key)
+    if any(key.removeprefix("-") not in keys for key in sort):
+        return Invalid("sort", f"sort keys are {', '.join(keys)}, '-' to reverse")
+    return sort or ("id",)
+
+
+def _moments(
+    last: Mapping[str, str], names: tuple[str, ...]
+) -> tuple[tuple[str, str, datetime.datetime], ...] | Invalid:
+    """``(field, relation, moment)`` for each date filter given, e.g. ``created_gte``."""
+    moments: list[tuple[str, str, datetime.datetime]] = []
+    for name in names:
+        if name in last:
+            moment = parse_moment(last[name])
+            if moment is None:
+                return Invalid(name, MOMENT_HELP)
+            field, _, relation = name.rpartition("_")
+            moments.append((field, relation, moment))
+    return tuple(moments)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class OperationQuery:
     type: str | None = None
@@ -114,32 +171,25 @@ class OperationQuery:
 
     @classmethod
     def parse(cls, query: Mapping[str, list[str]]) -> OperationQuery | Invalid:
-        last = {key: values[-1] for key, values in query.items() if values}
-        limit_text = last.get("limit", str(DEFAULT_LIMIT))
-        if not (limit_text.isascii() and limit_text.isdigit()) or not (
-            1 <= int(limit_text) <= MAX_LIMIT
-        ):
-            return Invalid("limit", f"must be an integer from 1 to {MAX_LIMIT}")
-        sort = tuple(key for key in last.get("sort", "id").split(",") if key)
-        if any(key.removeprefix("-") not in SORT_KEYS for key in sort):
-            return Invalid("sort", f"sort keys are {', '.join(SORT_KEYS)}, '-' to reverse")
-        moments: list[tuple[str, str, datetime.datetime]] = []
-        for name in MOMENT_FILTERS:
-            if name in last:
-                moment = parse_moment(last[name])
-                if moment is None:
-                    return Invalid(name, MOMENT_HELP)
-                field, _, relation = name.partition("_")
-                moments.append((field, relation, moment))
+        last = _last_values(query)
+        limit = _limit(last, DEFAULT_LIMIT, MAX_LIMIT)
+        if isinstance(limit, Invalid):
+            return limit
+        sort = _sort(last, SORT_KEYS)
+        if isinstance(sort, Invalid):
+            return sort
+        moments = _moments(last, MOMENT_FILTERS)
+        if isinstance(moments, Invalid):
+            return moments
         return cls(
             type=last.get("type"),
             status=last.get("status"),
             ids=tuple(
                 (name.removeprefix("id_"), last[name]) for name in ID_FILTERS if name in last
             ),
-            moments=tuple(moments),
-            sort=sort or ("id",),
-            limit=int(limit_text),
+            moments=moments,
+            sort=sort,
+            limit=limit,
         )
 
     def matches(self, operation: OperationState) -> bool:
@@ -164,5 +214,80 @@ class OperationQuery:
         )
         for key in reversed(self.sort):  # stable sorts, last key first; ties stay by id
             by = functools.partial(_sort_value, key=key.removeprefix("-"))
+            found.sort(key=by, reverse=key.startswith("-"))
+        return found[: self.limit], len(found) > self.limit
+
+
+def _pool_moment(pool: PoolState, field: str) -> datetime.datetime | None:
+    return pool.created if field == "created" else pool.last_started
+
+
+def _pool_sort_value(pool: PoolState, key: str) -> tuple[bool, object]:
+    if key == "id":
+        return (False, int(pool.id))
+    moment = _pool_moment(pool, key)
+    if moment is None:  # never started: after every started one
+        return (True, datetime.datetime.min)
+    return (False, _reported(moment))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PoolQuery:
+    status: str | None = None
+    project_id: str | None = None
+    ids: tuple[tuple[str, int], ...] = ()  # (relation, id as a number)
+    moments: tuple[tuple[str, str, datetime.datetime], ...] = ()  # (field, relation, moment)
+    sort: tuple[str, ...] = ("id",)
+    limit: int = POOL_DEFAULT_LIMIT
+
+    @classmethod
+    def parse(cls, query: Mapping[str, list[str]]) -> PoolQuery | Invalid:
+        last = _last_values(query)
+        limit = _limit(last, POOL_DEFAULT_LIMIT, POOL_MAX_LIMIT)
+        if isinstance(limit, Invalid):
+            return limit
+        sort = _sort(last, POOL_SORT_KEYS)
+        if isinstance(sort, Invalid):
+            return sort
+        project_id = last.get("project_id")
+        if project_id is not None and not is_digits(project_id):
+            return Invalid("project_id", "must be decimal digits")
+        ids: list[tuple[str, int]] = []
+        for name in ID_FILTERS:
+            if name in last:
+                if not is_digits(last[name]):
+                    return Invalid(name, "must be decimal digits")
+                ids.append((name.removeprefix("id_"), int(last[name])))
+        moments = _moments(last, POOL_MOMENT_FILTERS)
+        if isinstance(moments, Invalid):
+            return moments
+        return cls(
+            status=last.get("status"),
+            project_id=project_id,
+            ids=tuple(ids),
+            moments=moments,
+            sort=sort,
+            limit=limit,
+        )
+
+    def matches(self, pool: PoolState) -> bool:
+        if self.status is not None and pool.status != self.status:
+            return False
+        if self.project_id is not None and pool.project_id != self.project_id:
+            return False
+        for relation, bound in self.ids:
+            if not _holds(relation, int(pool.id), bound):
+                return False
+        for field, relation, moment in self.moments:
+            actual = _pool_moment(pool, field)
+            if actual is None or not _holds(relation, _reported(actual), moment):
+                return False
+        return True
+
+    def page(self, pools: list[PoolState]) -> tuple[list[PoolState], bool]:
+        """The pools on the page, in order, and whether more matched."""
+        found = sorted((pool for pool in pools if self.matches(pool)), key=lambda p: int(p.id))
+        for key in reversed(self.sort):  # stable sorts, last key first; ties stay by id
+            by = functools.partial(_pool_sort_value, key=key.removeprefix("-"))
             found.sort(key=by, reverse=key.startswith("-"))
         return found[: self.limit], len(found) > self.limit

@@ -1,11 +1,11 @@
-"""Scenarios: a TOML file that declares a fake Toloka's requesters, pools and faults.
+"""Scenarios: a TOML file that declares a fake Toloka's requesters, projects, pools and faults.
 
 The format is documented field by field at the top of the packaged ``scenarios/default.toml``
 and in the package docstring. Loading checks everything before anything is built, and every
 mistake raises `ScenarioError` with one line that names the file and either the line (TOML
 syntax) or the field path, counting array items from 0::
 
-    my.toml: pools[2].status: unknown status 'CLOSSED'; choose OPEN, CLOSED or ARCHIVED
+    my.toml: pools[2].status: unknown status 'CLOSSED'; choose OPEN, CLOSED, ARCHIVED or LOCKED
 """
 
 from __future__ import annotations
@@ -28,12 +28,31 @@ from toloka_archive.testing._ratelimit import DEFAULT_RATE_LIMIT
 DEFAULT_SCENARIO = "scenarios/default.toml"
 MAX_RANGE_COUNT = 1_000_000
 
-_TOP_LEVEL = ("settings", "requesters", "pools", "pool_ranges", "faults")
+_TOP_LEVEL = ("settings", "requesters", "projects", "pools", "pool_ranges", "faults")
 _SETTINGS = ("seed", "rate_limit", "clock_start")
 _REQUESTER = ("name", "api_keys", "oauth_tokens")
-_POOL_COMMON = (
+_PROJECT = (
+    "id",
     "owner",
     "status",
+    "public_name",
+    "created",
+    "created_days_ago",
+    "archive_seconds",
+    "fail",
+)
+_POOL_COMMON = (
+    "owner",
+    "project_id",
+    "status",
+    "private_name",
+    "created",
+    "created_days_ago",
+    "last_started",
+    "last_started_days_ago",
+    "last_stopped",
+    "last_stopped_days_ago",
+    "last_close_reason",
     "last_rejected",
     "last_rejected_days_ago",
     "archive_seconds",
@@ -41,6 +60,7 @@ _POOL_COMMON = (
 )
 _POOL = ("id", *_POOL_COMMON)
 _POOL_RANGE = ("first", "count", *_POOL_COMMON)
+_MOMENTS = ("created", "last_started", "last_stopped", "last_rejected")
 _FAULT = tuple(field.name for field in dataclasses.fields(Fault))
 
 
@@ -62,9 +82,33 @@ class RequesterSpec:
         )
 
 
+def _back(
+    now: datetime.datetime, moment: datetime.datetime | None, days_ago: float | None
+) -> datetime.datetime | None:
+    """A moment given as such, or as days before ``now`` (the clock's start)."""
+    if days_ago is not None:
+        return now - datetime.timedelta(days=days_ago)
+    return moment
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProjectSpec:
+    """A project to create. ``created`` is a moment or days before the start (or neither:
+    the start)."""
+
+    id: str
+    owner: str
+    status: str = "ACTIVE"
+    public_name: str | None = None
+    created: datetime.datetime | None = None
+    created_days_ago: float | None = None
+    archive_seconds: float = 3.0
+    fail: bool = False
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class PoolSpec:
-    """A pool to create. A rejection is given either as a moment or as days before the start."""
+    """A pool to create. Each moment is given either as such or as days before the start."""
 
     id: str
     owner: str
@@ -73,11 +117,18 @@ class PoolSpec:
     last_rejected_days_ago: float | None = None
     archive_seconds: float = 3.0
     fail: bool = False
+    project_id: str | None = None
+    private_name: str | None = None
+    created: datetime.datetime | None = None
+    created_days_ago: float | None = None
+    last_started: datetime.datetime | None = None
+    last_started_days_ago: float | None = None
+    last_stopped: datetime.datetime | None = None
+    last_stopped_days_ago: float | None = None
+    last_close_reason: str | None = None
 
     def rejected_at(self, now: datetime.datetime) -> datetime.datetime | None:
-        if self.last_rejected_days_ago is not None:
-            return now - datetime.timedelta(days=self.last_rejected_days_ago)
-        return self.last_rejected
+        return _back(now, self.last_rejected, self.last_rejected_days_ago)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -86,6 +137,7 @@ class Scenario:
 
     requesters: tuple[RequesterSpec, ...] = ()
     pools: tuple[PoolSpec, ...] = ()
+    projects: tuple[ProjectSpec, ...] = ()
     faults: tuple[Fault, ...] = ()
     seed: int = 0
     rate_limit: int | None = DEFAULT_RATE_LIMIT
@@ -148,14 +200,30 @@ class Scenario:
                 requester.name, api_keys=requester.api_keys, oauth_tokens=requester.oauth_tokens
             )
         now = fake.clock.now()
+        for project in self.projects:
+            fake.add_project(
+                project.id,
+                owner=project.owner,
+                status=project.status,
+                public_name=project.public_name,
+                created=_back(now, project.created, project.created_days_ago),
+                archive_seconds=project.archive_seconds,
+                fail=project.fail,
+            )
         for pool in self.pools:
             fake.add_pool(
                 pool.id,
                 owner=pool.owner,
+                project_id=pool.project_id,
                 status=pool.status,
                 last_rejected=pool.rejected_at(now),
                 archive_seconds=pool.archive_seconds,
                 fail=pool.fail,
+                private_name=pool.private_name,
+                created=_back(now, pool.created, pool.created_days_ago),
+                last_started=_back(now, pool.last_started, pool.last_started_days_ago),
+                last_stopped=_back(now, pool.last_stopped, pool.last_stopped_days_ago),
+                last_close_reason=pool.last_close_reason,
             )
         for fault in self.faults:
             fake.add_fault(fault)
@@ -202,6 +270,7 @@ class _Reader:
         self._top = _Table("", dict(data), _TOP_LEVEL)
         self._data = data
         self._requesters: list[str] = []
+        self._projects: dict[str, ProjectSpec] = {}
         self._pool_paths: dict[str, str] = {}
 
     def scenario(self, source: str) -> Scenario:
@@ -209,12 +278,14 @@ class _Reader:
         requesters = tuple(
             self._requester(table) for table in _items(self._data, "requesters", _REQUESTER)
         )
+        projects = tuple(self._project(table) for table in _items(self._data, "projects", _PROJECT))
         pools = [self._pool(table) for table in _items(self._data, "pools", _POOL)]
         for table in _items(self._data, "pool_ranges", _POOL_RANGE):
             pools.extend(self._pool_range(table))
         faults = tuple(self._fault(table) for table in _items(self._data, "faults", _FAULT))
         return Scenario(
             requesters=requesters,
+            projects=projects,
             pools=tuple(pools),
             faults=faults,
             seed=seed,
@@ -281,23 +352,79 @@ class _Reader:
             )
         self._pool_paths[pool_id] = path
 
-    def _pool_fields(self, table: _Table) -> dict[str, Any]:
+    @staticmethod
+    def _moments(table: _Table, names: tuple[str, ...]) -> dict[str, Any]:
+        """Each moment in ``names``, given as ``<name>`` (UTC) or ``<name>_days_ago``."""
         path = table.path
+        fields: dict[str, Any] = {}
+        for name in names:
+            days = f"{name}_days_ago"
+            if name in table and days in table:
+                raise check.FieldError(path, days, f"give {name} or this, not both")
+            if name in table:
+                fields[name] = check.utc_datetime(path, name, table[name])
+            if days in table:
+                fields[days] = check.number(path, days, table[days])
+        return fields
+
+    def _project(self, table: _Table) -> ProjectSpec:
+        path = table.path
+        if "id" not in table:
+            raise check.FieldError(path, "id", "required")
+        project_id = check.project_id(path, "id", table["id"])
+        if project_id in self._projects:
+            raise check.FieldError(path, "id", f"project {project_id!r} is declared twice")
         fields: dict[str, Any] = {"owner": self._owner(table)}
         if "status" in table:
-            fields["status"] = check.pool_status(path, "status", table["status"])
-        if "last_rejected" in table and "last_rejected_days_ago" in table:
+            fields["status"] = check.project_status(path, "status", table["status"])
+        if "public_name" in table:
+            fields["public_name"] = check.text(path, "public_name", table["public_name"])
+        fields.update(self._moments(table, ("created",)))
+        if "archive_seconds" in table:
+            fields["archive_seconds"] = check.number(
+                path, "archive_seconds", table["archive_seconds"]
+            )
+        if "fail" in table:
+            fields["fail"] = check.boolean(path, "fail", table["fail"])
+        project = ProjectSpec(id=project_id, **fields)
+        self._projects[project_id] = project
+        return project
+
+    def _pool_fields(self, table: _Table) -> dict[str, Any]:
+        path = table.path
+        fields: dict[str, Any] = {}
+        project: ProjectSpec | None = None
+        if "project_id" in table:
+            project_id = check.project_id(path, "project_id", table["project_id"])
+            project = self._projects.get(project_id)
+            if project is None:
+                known = ", ".join(repr(name) for name in self._projects) or "none"
+                raise check.FieldError(
+                    path, "project_id", f"unknown project {project_id!r}; declared: {known}"
+                )
+            fields["project_id"] = project_id
+        if project is not None and "owner" not in table:
+            fields["owner"] = project.owner
+        else:
+            fields["owner"] = self._owner(table)
+        if project is not None and fields["owner"] != project.owner:
             raise check.FieldError(
-                path, "last_rejected_days_ago", "give last_rejected or this, not both"
+                path, "owner", f"project {project.id!r} belongs to {project.owner!r}"
             )
-        if "last_rejected" in table:
-            fields["last_rejected"] = check.utc_datetime(
-                path, "last_rejected", table["last_rejected"]
+        if "status" in table:
+            fields["status"] = check.pool_status(path, "status", table["status"])
+        status = fields.get("status", "CLOSED")
+        if project is not None and project.status == "ARCHIVED" and status != "ARCHIVED":
+            raise check.FieldError(
+                path, "status", f"project {project.id!r} is archived, so its pools are too"
             )
-        if "last_rejected_days_ago" in table:
-            fields["last_rejected_days_ago"] = check.number(
-                path, "last_rejected_days_ago", table["last_rejected_days_ago"]
+        if "private_name" in table:
+            fields["private_name"] = check.text(path, "private_name", table["private_name"])
+        if "last_close_reason" in table:
+            fields["last_close_reason"] = check.close_reason(
+                path, "last_close_reason", table["last_close_reason"]
             )
+        fields.update(self._moments(table, _MOMENTS))
         if "archive_seconds" in table:
             fields["archive_seconds"] = check.number(
                 path, "archive_seconds", table["archive_seconds"]

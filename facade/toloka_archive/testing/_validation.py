@@ -11,7 +11,17 @@ import datetime
 import math
 from collections.abc import Sequence
 
-POOL_STATUSES = ("OPEN", "CLOSED", "ARCHIVED")
+POOL_STATUSES = ("OPEN", "CLOSED", "ARCHIVED", "LOCKED")
+PROJECT_STATUSES = ("ACTIVE", "ARCHIVED")
+CLOSE_REASONS = (
+    "MANUAL",
+    "EXPIRED",
+    "COMPLETED",
+    "NOT_ENOUGH_BALANCE",
+    "ASSIGNMENTS_LIMIT_EXCEEDED",
+    "BLOCKED",
+    "FOR_UPDATE",
+)
 
 
 class FieldError(ValueError):
@@ -25,7 +35,7 @@ class FieldError(ValueError):
 
 
 def choices(values: Sequence[str]) -> str:
-    """``OPEN, CLOSED or ARCHIVED``: the options, as a person would list them."""
+    """``OPEN, CLOSED, ARCHIVED or LOCKED``: the options, as a person would list them."""
     if len(values) == 1:
         return values[0]
     return ", ".join(values[:-1]) + " or " + values[-1]
@@ -35,19 +45,47 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
-def pool_id(owner: str, field: str, value: object) -> str:
-    """A pool id: decimal digits, given as a string (or, for convenience, a non-negative int)."""
+def is_digits(text: str) -> bool:
+    """ASCII decimal digits, at least one: the shape of Toloka's pool and project ids."""
+    return text.isascii() and text.isdigit()
+
+
+def _digits_id(what: str, owner: str, field: str, value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return str(value)
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    if isinstance(value, str) and is_digits(value):
         return value
-    raise FieldError(owner, field, f"a pool id is a string of decimal digits, got {value!r}")
+    raise FieldError(owner, field, f"a {what} id is a string of decimal digits, got {value!r}")
+
+
+def pool_id(owner: str, field: str, value: object) -> str:
+    """A pool id: decimal digits, given as a string (or, for convenience, a non-negative int)."""
+    return _digits_id("pool", owner, field, value)
+
+
+def project_id(owner: str, field: str, value: object) -> str:
+    """A project id: decimal digits, given as a string (or a non-negative int)."""
+    return _digits_id("project", owner, field, value)
 
 
 def pool_status(owner: str, field: str, value: object) -> str:
     if value in POOL_STATUSES:
         return str(value)
     raise FieldError(owner, field, f"unknown status {value!r}; choose {choices(POOL_STATUSES)}")
+
+
+def project_status(owner: str, field: str, value: object) -> str:
+    if value in PROJECT_STATUSES:
+        return str(value)
+    raise FieldError(owner, field, f"unknown status {value!r}; choose {choices(PROJECT_STATUSES)}")
+
+
+def close_reason(owner: str, field: str, value: object) -> str:
+    if value in CLOSE_REASONS:
+        return str(value)
+    raise FieldError(
+        owner, field, f"unknown close reason {value!r}; choose {choices(CLOSE_REASONS)}"
+    )
 
 
 def number(

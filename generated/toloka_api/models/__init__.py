@@ -8,6 +8,7 @@ from .known_assignment_status import KnownAssignmentStatus
 from .known_operation_status import KnownOperationStatus
 from .known_operation_type import KnownOperationType
 from .known_pool_status import KnownPoolStatus
+from .known_project_status import KnownProjectStatus
 from .operation import Operation
 from .operation_details import OperationDetails
 from .operation_log_item import OperationLogItem
@@ -16,6 +17,8 @@ from .operation_log_item_output import OperationLogItemOutput
 from .operation_page import OperationPage
 from .operation_parameters import OperationParameters
 from .pool import Pool
+from .pool_page import PoolPage
+from .project import Project
 
 __all__ = (
     "Assignment",
@@ -26,6 +29,7 @@ __all__ = (
     "KnownOperationStatus",
     "KnownOperationType",
     "KnownPoolStatus",
+    "KnownProjectStatus",
     "Operation",
     "OperationDetails",
     "OperationLogItem",
@@ -34,4 +38,6 @@ __all__ = (
     "OperationPage",
     "OperationParameters",
     "Pool",
+    "PoolPage",
+    "Project",
 )

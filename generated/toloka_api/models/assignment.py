@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
@@ -25,18 +24,24 @@ class Assignment:
         status (KnownAssignmentStatus | str | Unset): A documented assignment status, or a string that Toloka adds
             later.
         reward (float | Unset):
-        created (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
-        submitted (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
-        accepted (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
-        rejected (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
-        skipped (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
-        expired (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
+        created (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+            `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+             Example: 2016-04-07T16:06:15.902.
+        submitted (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+            `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+             Example: 2016-04-07T16:06:15.902.
+        accepted (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+            `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+             Example: 2016-04-07T16:06:15.902.
+        rejected (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+            `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+             Example: 2016-04-07T16:06:15.902.
+        skipped (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+            `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+             Example: 2016-04-07T16:06:15.902.
+        expired (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+            `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+             Example: 2016-04-07T16:06:15.902.
     """
 
     id: str
@@ -45,12 +50,12 @@ class Assignment:
     user_id: str | Unset = UNSET
     status: KnownAssignmentStatus | str | Unset = UNSET
     reward: float | Unset = UNSET
-    created: datetime.datetime | Unset = UNSET
-    submitted: datetime.datetime | Unset = UNSET
-    accepted: datetime.datetime | Unset = UNSET
-    rejected: datetime.datetime | Unset = UNSET
-    skipped: datetime.datetime | Unset = UNSET
-    expired: datetime.datetime | Unset = UNSET
+    created: str | Unset = UNSET
+    submitted: str | Unset = UNSET
+    accepted: str | Unset = UNSET
+    rejected: str | Unset = UNSET
+    skipped: str | Unset = UNSET
+    expired: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -72,29 +77,17 @@ class Assignment:
 
         reward = self.reward
 
-        created: str | Unset = UNSET
-        if not isinstance(self.created, Unset):
-            created = self.created.isoformat()
+        created = self.created
 
-        submitted: str | Unset = UNSET
-        if not isinstance(self.submitted, Unset):
-            submitted = self.submitted.isoformat()
+        submitted = self.submitted
 
-        accepted: str | Unset = UNSET
-        if not isinstance(self.accepted, Unset):
-            accepted = self.accepted.isoformat()
+        accepted = self.accepted
 
-        rejected: str | Unset = UNSET
-        if not isinstance(self.rejected, Unset):
-            rejected = self.rejected.isoformat()
+        rejected = self.rejected
 
-        skipped: str | Unset = UNSET
-        if not isinstance(self.skipped, Unset):
-            skipped = self.skipped.isoformat()
+        skipped = self.skipped
 
-        expired: str | Unset = UNSET
-        if not isinstance(self.expired, Unset):
-            expired = self.expired.isoformat()
+        expired = self.expired
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -156,47 +149,17 @@ class Assignment:
 
         reward = d.pop("reward", UNSET)
 
-        _created = d.pop("created", UNSET)
-        created: datetime.datetime | Unset
-        if isinstance(_created, Unset):
-            created = UNSET
-        else:
-            created = datetime.datetime.fromisoformat(_created)
+        created = d.pop("created", UNSET)
 
-        _submitted = d.pop("submitted", UNSET)
-        submitted: datetime.datetime | Unset
-        if isinstance(_submitted, Unset):
-            submitted = UNSET
-        else:
-            submitted = datetime.datetime.fromisoformat(_submitted)
+        submitted = d.pop("submitted", UNSET)
 
-        _accepted = d.pop("accepted", UNSET)
-        accepted: datetime.datetime | Unset
-        if isinstance(_accepted, Unset):
-            accepted = UNSET
-        else:
-            accepted = datetime.datetime.fromisoformat(_accepted)
+        accepted = d.pop("accepted", UNSET)
 
-        _rejected = d.pop("rejected", UNSET)
-        rejected: datetime.datetime | Unset
-        if isinstance(_rejected, Unset):
-            rejected = UNSET
-        else:
-            rejected = datetime.datetime.fromisoformat(_rejected)
+        rejected = d.pop("rejected", UNSET)
 
-        _skipped = d.pop("skipped", UNSET)
-        skipped: datetime.datetime | Unset
-        if isinstance(_skipped, Unset):
-            skipped = UNSET
-        else:
-            skipped = datetime.datetime.fromisoformat(_skipped)
+        skipped = d.pop("skipped", UNSET)
 
-        _expired = d.pop("expired", UNSET)
-        expired: datetime.datetime | Unset
-        if isinstance(_expired, Unset):
-            expired = UNSET
-        else:
-            expired = datetime.datetime.fromisoformat(_expired)
+        expired = d.pop("expired", UNSET)
 
         assignment = cls(
             id=id,

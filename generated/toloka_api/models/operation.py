@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
@@ -27,12 +26,15 @@ class Operation:
         id (str): The operation ID.
         type_ (KnownOperationType | str): A documented operation type, or a string that Toloka adds later.
         status (KnownOperationStatus | str): A documented status, or a string that Toloka adds later.
-        submitted (datetime.datetime): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
-        started (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
-        finished (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
+        submitted (str): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+            `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+             Example: 2016-04-07T16:06:15.902.
+        started (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+            `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+             Example: 2016-04-07T16:06:15.902.
+        finished (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+            `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+             Example: 2016-04-07T16:06:15.902.
         progress (int | Unset): Completion, in percent.
         parameters (OperationParameters | Unset): The parameters the operation was started with; which ones depends on
             its type.
@@ -45,9 +47,9 @@ class Operation:
     id: str
     type_: KnownOperationType | str
     status: KnownOperationStatus | str
-    submitted: datetime.datetime
-    started: datetime.datetime | Unset = UNSET
-    finished: datetime.datetime | Unset = UNSET
+    submitted: str
+    started: str | Unset = UNSET
+    finished: str | Unset = UNSET
     progress: int | Unset = UNSET
     parameters: OperationParameters | Unset = UNSET
     details: OperationDetails | Unset = UNSET
@@ -68,15 +70,11 @@ class Operation:
         else:
             status = self.status
 
-        submitted = self.submitted.isoformat()
+        submitted = self.submitted
 
-        started: str | Unset = UNSET
-        if not isinstance(self.started, Unset):
-            started = self.started.isoformat()
+        started = self.started
 
-        finished: str | Unset = UNSET
-        if not isinstance(self.finished, Unset):
-            finished = self.finished.isoformat()
+        finished = self.finished
 
         progress = self.progress
 
@@ -145,21 +143,11 @@ class Operation:
 
         status = _parse_status(d.pop("status"))
 
-        submitted = datetime.datetime.fromisoformat(d.pop("submitted"))
+        submitted = d.pop("submitted")
 
-        _started = d.pop("started", UNSET)
-        started: datetime.datetime | Unset
-        if isinstance(_started, Unset):
-            started = UNSET
-        else:
-            started = datetime.datetime.fromisoformat(_started)
+        started = d.pop("started", UNSET)
 
-        _finished = d.pop("finished", UNSET)
-        finished: datetime.datetime | Unset
-        if isinstance(_finished, Unset):
-            finished = UNSET
-        else:
-            finished = datetime.datetime.fromisoformat(_finished)
+        finished = d.pop("finished", UNSET)
 
         progress = d.pop("progress", UNSET)
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
@@ -15,31 +14,37 @@ T = TypeVar("T", bound="Pool")
 
 @_attrs_define
 class Pool:
-    """A pool, with the properties the archive pre-flight reads; Toloka sends more.
+    """A pool, with the properties that archiving reads; Toloka sends many more (its
+    settings), which are kept as they come.
 
-    Attributes:
-        id (str): The pool ID.
-        status (KnownPoolStatus | str): A documented pool status, or a string that Toloka adds later.
-        project_id (str | Unset): The project the pool belongs to.
-        private_name (str | Unset): The pool's name, visible only to the requester.
-        last_close_reason (str | Unset): Why the pool was last closed: `MANUAL`, `EXPIRED`, `COMPLETED`,
-            `NOT_ENOUGH_BALANCE`, `ASSIGNMENTS_LIMIT_EXCEEDED`, `BLOCKED` or `FOR_UPDATE`.
-        created (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`. Example:
-            2016-04-07T16:06:15.902.
-        last_started (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`.
-            Example: 2016-04-07T16:06:15.902.
-        last_stopped (datetime.datetime | Unset): UTC, ISO 8601 without an offset, e.g. `2016-04-07T16:06:15.902`.
-            Example: 2016-04-07T16:06:15.902.
+        Attributes:
+            id (str): The pool ID.
+            status (KnownPoolStatus | str): A documented pool status, or a string that Toloka adds later.
+            project_id (str | Unset): The project the pool belongs to.
+            private_name (str | Unset): The pool's name, visible only to the requester.
+            type_ (str | Unset): Deprecated by Toloka; always `REGULAR` for a pool.
+            last_close_reason (str | Unset): Why the pool was last closed: `MANUAL`, `EXPIRED`, `COMPLETED`,
+                `NOT_ENOUGH_BALANCE`, `ASSIGNMENTS_LIMIT_EXCEEDED`, `BLOCKED` or `FOR_UPDATE`.
+            created (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+                `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+                 Example: 2016-04-07T16:06:15.902.
+            last_started (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+                `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+                 Example: 2016-04-07T16:06:15.902.
+            last_stopped (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
+                `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
+                 Example: 2016-04-07T16:06:15.902.
     """
 
     id: str
     status: KnownPoolStatus | str
     project_id: str | Unset = UNSET
     private_name: str | Unset = UNSET
+    type_: str | Unset = UNSET
     last_close_reason: str | Unset = UNSET
-    created: datetime.datetime | Unset = UNSET
-    last_started: datetime.datetime | Unset = UNSET
-    last_stopped: datetime.datetime | Unset = UNSET
+    created: str | Unset = UNSET
+    last_started: str | Unset = UNSET
+    last_stopped: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,19 +60,15 @@ class Pool:
 
         private_name = self.private_name
 
+        type_ = self.type_
+
         last_close_reason = self.last_close_reason
 
-        created: str | Unset = UNSET
-        if not isinstance(self.created, Unset):
-            created = self.created.isoformat()
+        created = self.created
 
-        last_started: str | Unset = UNSET
-        if not isinstance(self.last_started, Unset):
-            last_started = self.last_started.isoformat()
+        last_started = self.last_started
 
-        last_stopped: str | Unset = UNSET
-        if not isinstance(self.last_stopped, Unset):
-            last_stopped = self.last_stopped.isoformat()
+        last_stopped = self.last_stopped
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -81,6 +82,8 @@ class Pool:
             field_dict["project_id"] = project_id
         if private_name is not UNSET:
             field_dict["private_name"] = private_name
+        if type_ is not UNSET:
+            field_dict["type"] = type_
         if last_close_reason is not UNSET:
             field_dict["last_close_reason"] = last_close_reason
         if created is not UNSET:
@@ -114,34 +117,22 @@ class Pool:
 
         private_name = d.pop("private_name", UNSET)
 
+        type_ = d.pop("type", UNSET)
+
         last_close_reason = d.pop("last_close_reason", UNSET)
 
-        _created = d.pop("created", UNSET)
-        created: datetime.datetime | Unset
-        if isinstance(_created, Unset):
-            created = UNSET
-        else:
-            created = datetime.datetime.fromisoformat(_created)
+        created = d.pop("created", UNSET)
 
-        _last_started = d.pop("last_started", UNSET)
-        last_started: datetime.datetime | Unset
-        if isinstance(_last_started, Unset):
-            last_started = UNSET
-        else:
-            last_started = datetime.datetime.fromisoformat(_last_started)
+        last_started = d.pop("last_started", UNSET)
 
-        _last_stopped = d.pop("last_stopped", UNSET)
-        last_stopped: datetime.datetime | Unset
-        if isinstance(_last_stopped, Unset):
-            last_stopped = UNSET
-        else:
-            last_stopped = datetime.datetime.fromisoformat(_last_stopped)
+        last_stopped = d.pop("last_stopped", UNSET)
 
         pool = cls(
             id=id,
             status=status,
             project_id=project_id,
             private_name=private_name,
+            type_=type_,
             last_close_reason=last_close_reason,
             created=created,
             last_started=last_started,
