@@ -2,7 +2,9 @@
 
 It starts the fake on a free loopback port with the scenario shipped in the package, runs
 `toloka-archive archive --dry-run` and then `toloka-archive archive` over the scenario's pools,
-so that every outcome shows, and stops the fake (the one process it started) however it ends.
+so that every outcome shows; then a project clean-up (its idle closed pools, a whole project,
+one that cannot go yet) and the history; and stops the fake (the one process it started)
+however it ends.
 """
 
 from __future__ import annotations
@@ -47,6 +49,20 @@ def main() -> int:
         banner("2. Archive them, 8 at a time, waiting for each operation")
         archived = subprocess.run(command, env=env, check=False)
         banner(f"The command exited {archived.returncode} (1: some pools were not archived)")
+        tool = [sys.executable, "-m", "toloka_archive"]
+        where = ["--base-url", fake.url]
+        banner("3. Clean up project 1002: its closed pools nobody has touched for 30 days")
+        subprocess.run(
+            [*tool, "archive", "--project", "1002", "--idle-for", "30d", *where],
+            env=env,
+            check=False,
+        )
+        banner("4. Archive project 1003 entirely: its pools, then the project")
+        subprocess.run([*tool, "project", "archive", "1003", *where], env=env, check=False)
+        banner("5. Project 1002 cannot go yet: what blocks it is said, nothing is forced")
+        subprocess.run([*tool, "project", "archive", "1002", *where], env=env, check=False)
+        banner("6. History: when was each pool archived, and by which operation?")
+        subprocess.run([*tool, "history", *where], env=env, check=False)
     # 0 or 1 is the demo working as intended: the scenario has pools that cannot be archived.
     return 0 if archived.returncode in (0, 1) else archived.returncode
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from toloka_archive._errors import InvalidIdError as InvalidIdError
     from toloka_archive._errors import InvalidOperationIdError as InvalidOperationIdError
     from toloka_archive._errors import InvalidPoolIdError as InvalidPoolIdError
+    from toloka_archive._errors import InvalidProjectIdError as InvalidProjectIdError
     from toloka_archive._errors import NotFoundError as NotFoundError
     from toloka_archive._errors import NotTolokaAPIError as NotTolokaAPIError
     from toloka_archive._errors import OperationError as OperationError
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
     from toloka_archive._preflight import Verdict as Verdict
     from toloka_archive._reports import Outcome as Outcome
     from toloka_archive._reports import PoolReport as PoolReport
+    from toloka_archive._reports import ProjectOutcome as ProjectOutcome
+    from toloka_archive._reports import ProjectReport as ProjectReport
 
 # Where each public name lives; read by __getattr__ below.
 _HOMES = {
@@ -78,6 +81,8 @@ _HOMES = {
     "Verdict": "_preflight",
     "Outcome": "_reports",
     "PoolReport": "_reports",
+    "ProjectOutcome": "_reports",
+    "ProjectReport": "_reports",
     **{
         name: "_errors"
         for name in (
@@ -94,6 +99,7 @@ _HOMES = {
             "InvalidIdError",
             "InvalidOperationIdError",
             "InvalidPoolIdError",
+            "InvalidProjectIdError",
             "NotFoundError",
             "NotTolokaAPIError",
             "OperationError",
@@ -121,6 +127,8 @@ __all__ = [  # noqa: RUF022 - grouped as the docs present them
     "Verdict",
     "PoolReport",
     "Outcome",
+    "ProjectReport",
+    "ProjectOutcome",
     "PollPolicy",
     "RetryPolicy",
     "Clock",
@@ -128,6 +136,7 @@ __all__ = [  # noqa: RUF022 - grouped as the docs present them
     "ConfigurationError",
     "InvalidIdError",
     "InvalidPoolIdError",
+    "InvalidProjectIdError",
     "InvalidOperationIdError",
     "APIError",
     "APIConnectionError",

@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Self, TypeVar
 
 import httpx
-from toloka_api.models import Operation
+from toloka_api.models import Operation, Pool, Project
 
 from toloka_archive._bulk import PoolIds, PoolProgress, PoolStarted, archive_many, follow_many
 from toloka_archive._client_core import (
@@ -18,11 +18,11 @@ from toloka_archive._client_core import (
     _ClientCore,
 )
 from toloka_archive._clock import Clock
-from toloka_archive._endpoints import OperationQuery
+from toloka_archive._endpoints import OperationQuery, PoolQuery
 from toloka_archive._environment import Environment
 from toloka_archive._flow import Flow, Request, run_async
-from toloka_archive._ids import normalize_operation_id, normalize_pool_id
-from toloka_archive._lookup import next_page, operations_query, page_flow
+from toloka_archive._ids import normalize_operation_id, normalize_pool_id, normalize_project_id
+from toloka_archive._lookup import next_page, operations_query, page_flow, project_flow
 from toloka_archive._operation import (
     DEFAULT_TIMEOUT,
     ArchiveResult,
@@ -31,10 +31,17 @@ from toloka_archive._operation import (
 )
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._preflight import Archivability, preflight_flow
-from toloka_archive._reports import PoolReport
+from toloka_archive._project import PoolReported, archive_project
+from toloka_archive._reports import PoolReport, ProjectReport
 from toloka_archive._response import aread_capped
+from toloka_archive._selection import (
+    ARCHIVABLE_STATUS,
+    PoolSelection,
+    next_pools_page,
+    pools_page_flow,
+)
 from toloka_archive._snapshot import pool_id_of
-from toloka_archive._starting import start_flow
+from toloka_archive._starting import start_flow, start_project_flow
 from toloka_archive._waiting import ProgressCallback, fetch_flow
 
 T = TypeVar("T")
@@ -186,6 +193,76 @@ class AsyncTolokaClient(_ClientBase):
                 if wanted(operation):
                     yield operation
             next_query = next_page(next_query, page)
+
+    async def find_pools(
+        self,
+        *,
+        project_id: str | int | None = None,
+        status: str | None = ARCHIVABLE_STATUS,
+        created_before: datetime | None = None,
+        last_started_before: datetime | None = None,
+        idle_since: datetime | None = None,
+    ) -> AsyncIterator[Pool]:
+        """The pools matching every filter, in id order, read a page at a time.
+
+        ``status`` is ``CLOSED`` by default (the pools that can be archived); None means any.
+        ``idle_since``: pools neither created, started nor stopped since that moment. Times are
+        UTC; naive ones are taken as UTC. Hand the result to ``archive_pools`` as it is.
+        """
+        selection = PoolSelection(
+            project_id=project_id,
+            status=status,
+            created_before=created_before,
+            last_started_before=last_started_before,
+            idle_since=idle_since,
+        )
+        query: PoolQuery | None = selection.first_query()
+        while query is not None:
+            page = await self._run(pools_page_flow(query, self._core.context))
+            for pool in page.items:
+                if selection.wants(pool):
+                    yield pool
+            query = next_pools_page(query, page)
+
+    async def get_project(self, project_id: str | int) -> Project:
+        """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
+        project = normalize_project_id(project_id)
+        return await self._run(project_flow(project, self._core.context))
+
+    async def start_archive_project(self, project_id: str | int) -> AsyncArchiveOperation:
+        """Ask Toloka to archive a project (all its pools must be archived); no waiting."""
+        project = normalize_project_id(project_id)
+        started = await self._run(start_project_flow(project, self._core.context))
+        return self._handle(None, started.operation, reconciled=started.reconciled)
+
+    async def archive_project(
+        self,
+        project_id: str | int,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        on_report: PoolReported | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> ProjectReport:
+        """Archive every pool of the project that is not archived yet, then the project.
+
+        Open pools are never closed, and pools in the 9-day rejection window are not forced:
+        they are reported (``on_report`` gets every pool's report as it ends), and the project
+        is then left as it is, its report saying what blocks it. ``dry_run`` archives nothing
+        and says whether the project could be archived now.
+        """
+        return await archive_project(
+            self,
+            normalize_project_id(project_id),
+            concurrency=concurrency,
+            timeout=timeout,
+            dry_run=dry_run,
+            on_report=on_report,
+            on_started=on_started,
+            on_progress=on_progress,
+        )
 
     def _handle(
         self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False

@@ -18,7 +18,7 @@ import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from typing import Protocol
 
-from toloka_api.models import KnownOperationType, Operation
+from toloka_api.models import KnownOperationType, Operation, Pool
 
 from toloka_archive._errors import (
     ArchiveNotStartedError,
@@ -38,10 +38,11 @@ from toloka_archive._reports import (
     report_from_check,
     report_from_conflict,
 )
+from toloka_archive._snapshot import pool_status_of
 
 PoolProgress = Callable[[str, Operation], object]
 PoolStarted = Callable[[str, str], object]
-PoolIds = Iterable[str | int] | AsyncIterable[str | int]
+PoolIds = Iterable[str | int | Pool] | AsyncIterable[str | int | Pool]
 
 
 class ArchivePort(Protocol):
@@ -213,15 +214,26 @@ class _Deduplicated:
         self._seen: set[int] = set()
 
     def admit(self, raw: object) -> str | PoolReport | None:
-        """The normalized id, a report for an invalid one, or None for a repeat."""
+        """The normalized id, a report for an invalid one, or None for a repeat.
+
+        A ``Pool`` (from ``find_pools``) is reported at once when its listed status already
+        says how it ends: archived, or open (it is never closed for you); nothing is sent.
+        """
+        listed = raw if isinstance(raw, Pool) else None
         try:
-            pool_id = normalize_pool_id(raw)
+            pool_id = normalize_pool_id(raw if listed is None else listed.id)
         except InvalidPoolIdError as error:
             return PoolReport(str(raw), Outcome.INVALID_ID, str(error), error=error)
         key = int(pool_id)
         if key in self._seen:
             return None
         self._seen.add(key)
+        if listed is not None:
+            status = pool_status_of(listed)
+            if status == "ARCHIVED":
+                return report_from_check(Archivability(pool_id, Verdict.ALREADY_ARCHIVED, status))
+            if status == "OPEN":
+                return report_from_check(Archivability(pool_id, Verdict.WRONG_STATUS, status))
         return pool_id
 
 

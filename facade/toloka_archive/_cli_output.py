@@ -17,7 +17,7 @@ from typing import TextIO
 
 from toloka_api.models import Operation
 
-from toloka_archive._reports import Outcome, PoolReport
+from toloka_archive._reports import Outcome, PoolReport, ProjectReport
 from toloka_archive._snapshot import progress_of, status_name
 
 LABELS = {
@@ -59,6 +59,8 @@ class View:
 
     def finished(self, report: PoolReport) -> None: ...
 
+    def project(self, report: ProjectReport) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -94,6 +96,9 @@ class GuardedView(View):
     def finished(self, report: PoolReport) -> None:
         self._guard(lambda: self._inner.finished(report))
 
+    def project(self, report: ProjectReport) -> None:
+        self._guard(lambda: self._inner.project(report))
+
     def close(self) -> None:
         self._guard(self._inner.close)
 
@@ -113,6 +118,9 @@ class JsonView(View):
     def finished(self, report: PoolReport) -> None:
         print(json.dumps(report.to_json(), sort_keys=True), file=self._out, flush=True)
 
+    def project(self, report: ProjectReport) -> None:
+        print(json.dumps(report.to_json(), sort_keys=True), file=self._out, flush=True)
+
 
 class LiveView(View):
     """A bar for the whole run and a line per pool in flight, redrawn in place.
@@ -126,7 +134,7 @@ class LiveView(View):
     MIN_REDRAW_INTERVAL = 0.1
 
     def __init__(
-        self, out: TextIO, total: int, clock: Callable[[], float] = time.monotonic
+        self, out: TextIO, total: int | None, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._out = out
         self._total = total
@@ -184,9 +192,11 @@ class LiveView(View):
         self._drawn = len(lines)
 
     def _bar(self) -> str:
+        trouble = f", {self._not_ok} not archived" if self._not_ok else ""
+        if self._total is None:  # a selection, read as the run goes: no end known yet
+            return f"{self._done} done{trouble}"
         filled = self.BAR_WIDTH * self._done // max(self._total, 1)
         bar = "#" * filled + "-" * (self.BAR_WIDTH - filled)
-        trouble = f", {self._not_ok} not archived" if self._not_ok else ""
         return f"[{bar}] {self._done}/{self._total} done{trouble}"
 
 

@@ -15,13 +15,15 @@ import logging
 import signal
 from array import array
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import suppress
+from datetime import UTC, datetime
 from typing import TextIO
 
 from toloka_api.models import Operation
 
 from toloka_archive._async_client import AsyncTolokaClient
+from toloka_archive._cli_dates import DateError, format_moment, parse_duration, parse_moment
 from toloka_archive._cli_input import UsageError, read_operation_ids, read_pool_ids
 from toloka_archive._cli_output import (
     OUTPUT_LOST,
@@ -44,12 +46,15 @@ from toloka_archive._environment import ENV_API_KEY, ENV_OAUTH_TOKEN
 from toloka_archive._errors import (
     AuthenticationError,
     ConfigurationError,
+    InvalidIdError,
     NotTolokaAPIError,
     RunEndingError,
     TolokaUnreachableError,
 )
-from toloka_archive._operation import DEFAULT_TIMEOUT
-from toloka_archive._reports import Outcome, PoolReport
+from toloka_archive._ids import normalize_project_id
+from toloka_archive._operation import DEFAULT_TIMEOUT, Timeout
+from toloka_archive._reports import Outcome, PoolReport, ProjectReport
+from toloka_archive._selection import ARCHIVABLE_STATUS, PoolSelection
 from toloka_archive._snapshot import progress_of, status_name
 
 _SHOWN_IN_A_COMMAND = 20  # operation ids written out in a follow-up command line
@@ -102,9 +107,13 @@ class CommandRun:
         view: View,
         out: TextIO,
         err: TextIO,
+        *,
+        selection: PoolSelection | None = None,
     ) -> None:
         self._args = args
         self._items = items
+        self._selection = selection
+        self._project: ProjectReport | None = None
         self._client = client
         self._view = GuardedView(view)
         self._out = out
@@ -129,27 +138,29 @@ class CommandRun:
         err: TextIO,
     ) -> CommandRun:
         """Check everything that can be checked before the first request."""
-        items: Sequence[object]
+        items: Sequence[object] = ()
+        selection: PoolSelection | None = None
         if args.command == "wait":
             items = _unique_strings(read_operation_ids(args.operation_ids, args.from_file, stdin))
+        elif args.command == "archive":
+            selection = selection_from(args, datetime.now(UTC))
+            if selection is None or args.pool_ids or args.from_file is not None:
+                items = _unique(read_pool_ids(args.pool_ids, args.from_file, stdin))
         else:
-            items = _unique(read_pool_ids(args.pool_ids, args.from_file, stdin))
-        if not (environ.get(ENV_API_KEY) or environ.get(ENV_OAUTH_TOKEN)):
-            # The client's own message names api_key=..., which the command does not take.
-            raise UsageError(
-                f"no Toloka credentials: set {ENV_API_KEY} (or the legacy {ENV_OAUTH_TOKEN})"
-            )
+            args.project_id = _project_id(args.project_id)
+        check_credentials(environ)
         if out is None or out.closed:
             raise OutputClosedError("standard output is closed; nothing was done")
         client = AsyncTolokaClient(environment=args.env, base_url=args.base_url, env=environ)
+        total = None if selection is not None or args.command == "project" else len(items)
         view: View
         if args.json:
             view = JsonView(out)
         elif _isatty(out):
-            view = LiveView(out, total=len(items))
+            view = LiveView(out, total=total)
         else:
             view = LinesView(out)
-        return cls(args, items, client, view, out, err)
+        return cls(args, items, client, view, out, err, selection=selection)
 
     def execute(self) -> int:
         self._announce()
@@ -171,8 +182,16 @@ class CommandRun:
             mode = "checking (dry run)"
         else:
             mode = "starting" if self._args.no_wait else "archiving"
+        if self._args.command == "project":
+            what = f"project {self._args.project_id}: its pools, then the project"
+        else:
+            what = (
+                f"{count} {noun}{'s' if count != 1 else ''}" if count or not self._selection else ""
+            )
+            if self._selection is not None:
+                what += (" and " if what else "") + describe(self._selection)
         print(
-            f"{PROG}: {mode} {count} {noun}{'s' if count != 1 else ''} on {where} "
+            f"{PROG}: {mode} {what} on {where} "
             f"({self._client.base_url}), {self._args.concurrency} at a time",
             file=self._err,
             flush=True,
@@ -180,13 +199,19 @@ class CommandRun:
 
     # The run's state, updated by the engine's callbacks
 
-    def _taken_items(self) -> Iterator[str]:
+    async def _taken_items(self) -> AsyncIterator[object]:
+        """The ids given, then the pools the selection finds (read a page at a time)."""
         for item in self._items:
-            key = str(item)
-            self._in_flight[key] = key if self._following else None
-            self._taken += 1
-            self._view.begin(key)
-            yield key
+            yield self._take(str(item), item)
+        if self._selection is not None:
+            async for pool in self._client.find_pools(**self._selection.as_filters()):
+                yield self._take(pool.id, pool)
+
+    def _take(self, key: str, item: object) -> object:
+        self._in_flight[key] = key if self._following else None
+        self._taken += 1
+        self._view.begin(key)
+        return item
 
     def _key(self, report: PoolReport) -> str:
         return (report.operation_id or "") if self._following else report.pool_id
@@ -212,16 +237,16 @@ class CommandRun:
         self._view.finished(report)
 
     def _reports(self) -> AsyncIterator[PoolReport]:
-        timeout = DEFAULT_TIMEOUT if self._args.timeout is None else self._args.timeout.value
+        timeout = self._timeout()
         if self._following:
             return self._client.follow_operations(
-                self._taken_items(),
+                self._taken_items(),  # type: ignore[arg-type]  # operation ids, as str
                 concurrency=self._args.concurrency,
                 timeout=timeout,
                 on_progress=self._progress,
             )
         return self._client.archive_pools(
-            self._taken_items(),
+            self._taken_items(),  # type: ignore[arg-type]  # ids and Pools
             concurrency=self._args.concurrency,
             wait=not self._args.no_wait,
             timeout=timeout,
@@ -229,6 +254,38 @@ class CommandRun:
             on_started=self._started,
             on_progress=self._progress,
         )
+
+    def _timeout(self) -> Timeout:
+        return DEFAULT_TIMEOUT if self._args.timeout is None else self._args.timeout.value
+
+    def _checked_finished(self, report: PoolReport) -> None:
+        self._finished(report)
+        if self._view.lost:
+            raise _StoppedEarlyError(
+                EXIT_OUTPUT_CLOSED, "standard output was closed: no new pools were started"
+            )
+
+    async def _archive_project(self) -> None:
+        """``project archive``: the engine reports each pool (``on_report``), then the project."""
+        self._project = await self._client.archive_project(
+            self._args.project_id,
+            concurrency=self._args.concurrency,
+            timeout=self._timeout(),
+            dry_run=self._args.dry_run,
+            on_report=self._checked_finished,
+            on_started=self._started,
+            on_progress=self._progress,
+        )
+
+    async def _archive_or_follow(self) -> None:
+        reports = self._reports()
+        try:
+            async for report in reports:
+                self._checked_finished(report)
+        finally:
+            # Closing the engine cancels its workers: nothing new is started.
+            with suppress(Exception):
+                await reports.aclose()  # type: ignore[attr-defined]
 
     # The run itself
 
@@ -247,19 +304,10 @@ class CommandRun:
             loop.add_signal_handler(signal.SIGINT, on_interrupt)
         try:
             async with self._client:
-                reports = self._reports()
-                try:
-                    async for report in reports:
-                        self._finished(report)
-                        if self._view.lost:
-                            raise _StoppedEarlyError(
-                                EXIT_OUTPUT_CLOSED,
-                                "standard output was closed: no new pools were started",
-                            )
-                finally:
-                    # Closing the engine cancels its workers: nothing new is started.
-                    with suppress(Exception):
-                        await reports.aclose()  # type: ignore[attr-defined]
+                if self._args.command == "project":
+                    await self._archive_project()
+                else:
+                    await self._archive_or_follow()
         except asyncio.CancelledError:
             if not interrupted:
                 raise
@@ -277,26 +325,37 @@ class CommandRun:
         finally:
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(signal.SIGINT)
+        if self._project is not None:
+            self._view.project(self._project)
         self._view.close()
         self._print_summary()
         self._point_to_follow_up()
         if self._view.lost:
             return EXIT_OUTPUT_CLOSED
+        if self._project is not None:
+            return EXIT_OK if self._project.outcome.ok else EXIT_NOT_ARCHIVED
         return EXIT_NOT_ARCHIVED if self._problems else EXIT_OK
 
     def _stop(self, code: int, reason: str) -> int:
         self._view.close()
         finished = sum(self._counts.values())
-        not_taken = len(self._items) - self._taken + len(self._unstarted)
+        not_taken = self._not_taken()
+        rest = f"{not_taken} not started" if not_taken is not None else "the rest not started"
         print(
-            f"{PROG}: {reason}; {finished} finished, {len(self._in_flight)} in flight, "
-            f"{not_taken} not started",
+            f"{PROG}: {reason}; {finished} finished, {len(self._in_flight)} in flight, {rest}",
             file=self._err,
         )
         self._report_in_flight()
         self._print_summary(self._err if code == EXIT_OUTPUT_CLOSED else self._summary_stream())
         self._point_to_follow_up()
         return code
+
+    def _not_taken(self) -> int | None:
+        """Items never taken from the list; None when a selection's size is not known."""
+        unstarted = len(self._unstarted)
+        if self._selection is not None or self._args.command == "project":
+            return unstarted or None
+        return len(self._items) - self._taken + unstarted
 
     def _summary_stream(self) -> TextIO:
         return self._err if self._args.json or self._view.lost else self._out
@@ -305,14 +364,15 @@ class CommandRun:
         target = stream if stream is not None else self._summary_stream()
         if target is self._out and self._view.lost:
             target = self._err
-        not_taken = len(self._items) - self._taken + len(self._unstarted)
         lines = summary(
             self._counts,
             self._problems,
             in_flight=len(self._in_flight),
-            not_started=not_taken,
+            not_started=self._not_taken() or 0,
             noun="operation" if self._following else "pool",
         )
+        if self._project is not None:
+            lines.append(project_line(self._project))
         try:
             for line in lines:
                 print(line, file=target)
@@ -381,3 +441,75 @@ def _run_ending_line(error: RunEndingError, base_url: str) -> str:
     if isinstance(error, NotTolokaAPIError):
         return f"error: {base_url} is not Toloka's API (check --base-url): {error}"
     return f"error: {error}"
+
+
+def check_credentials(environ: Mapping[str, str]) -> None:
+    if not (environ.get(ENV_API_KEY) or environ.get(ENV_OAUTH_TOKEN)):
+        # The client's own message names api_key=..., which the command does not take.
+        raise UsageError(
+            f"no Toloka credentials: set {ENV_API_KEY} (or the legacy {ENV_OAUTH_TOKEN})"
+        )
+
+
+def _project_id(text: str) -> str:
+    try:
+        return normalize_project_id(text.strip())
+    except InvalidIdError:
+        raise UsageError(f"{text[:40]!r} is not a project id (ASCII digits only)") from None
+
+
+def selection_from(args: argparse.Namespace, now: datetime) -> PoolSelection | None:
+    """The ``--project``/``--status``/``--idle-for``/date options as a selection, checked."""
+    chosen = [args.project, args.idle_for, args.last_started_before, args.created_before]
+    if not any(option is not None for option in chosen):
+        if args.status is not None:
+            raise UsageError(
+                "--status chooses among the pools of --project or of an --idle-for, "
+                "--last-started-before or --created-before selection"
+            )
+        return None
+
+    def moment(option: str, value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            return parse_moment(value, now)
+        except DateError as error:
+            raise UsageError(f"{option}: {error}") from None
+
+    idle_since = None
+    if args.idle_for is not None:
+        try:
+            idle_since = now - parse_duration(args.idle_for)
+        except DateError as error:
+            raise UsageError(f"--idle-for: {error}") from None
+    status = args.status.strip().upper() if args.status else ARCHIVABLE_STATUS
+    return PoolSelection(
+        project_id=None if args.project is None else _project_id(args.project),
+        status=None if status == "ANY" else status,
+        created_before=moment("--created-before", args.created_before),
+        last_started_before=moment("--last-started-before", args.last_started_before),
+        idle_since=idle_since,
+    )
+
+
+def describe(selection: PoolSelection) -> str:
+    """The selection in words, for the run's first line."""
+    status = "every" if selection.status is None else f"the {selection.status}"
+    text = f"{status} pools"
+    if selection.project_id is not None:
+        text += f" of project {selection.project_id}"
+    if selection.idle_since is not None:
+        text += f" idle since {format_moment(selection.idle_since)}"
+    if selection.last_started_before is not None:
+        text += f" last started before {format_moment(selection.last_started_before)}"
+    if selection.created_before is not None:
+        text += f" created before {format_moment(selection.created_before)}"
+    return text
+
+
+def project_line(report: ProjectReport) -> str:
+    text = f"Project {report.project_id}: {report.detail}"
+    if report.operation_id and report.operation_id not in text:
+        text += f" (operation {report.operation_id})"
+    return text

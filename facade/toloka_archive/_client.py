@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
-from toloka_api.models import Operation
+from toloka_api.models import Operation, Pool, Project
 
 from toloka_archive._client_core import (
     DEFAULT_CONCURRENCY,
@@ -23,22 +23,29 @@ from toloka_archive._client_core import (
     _ClientCore,
 )
 from toloka_archive._clock import Clock
-from toloka_archive._endpoints import OperationQuery
+from toloka_archive._endpoints import OperationQuery, PoolQuery
 from toloka_archive._environment import Environment
 from toloka_archive._flow import Flow, Request, run_sync
-from toloka_archive._ids import normalize_operation_id, normalize_pool_id
-from toloka_archive._lookup import next_page, operations_query, page_flow
+from toloka_archive._ids import normalize_operation_id, normalize_pool_id, normalize_project_id
+from toloka_archive._lookup import next_page, operations_query, page_flow, project_flow
 from toloka_archive._operation import DEFAULT_TIMEOUT, ArchiveOperation, ArchiveResult, Timeout
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._preflight import Archivability, preflight_flow
 from toloka_archive._response import read_capped
+from toloka_archive._selection import (
+    ARCHIVABLE_STATUS,
+    PoolSelection,
+    next_pools_page,
+    pools_page_flow,
+)
 from toloka_archive._snapshot import pool_id_of
-from toloka_archive._starting import start_flow
+from toloka_archive._starting import start_flow, start_project_flow
 from toloka_archive._waiting import ProgressCallback, fetch_flow
 
 if TYPE_CHECKING:
     from toloka_archive._bulk import PoolProgress, PoolStarted
-    from toloka_archive._reports import PoolReport
+    from toloka_archive._project import PoolReported
+    from toloka_archive._reports import PoolReport, ProjectReport
 
 T = TypeVar("T")
 
@@ -190,6 +197,69 @@ class TolokaClient(_ClientBase):
             page = self._run(page_flow(next_query, self._core.context))
             yield from filter(wanted, page.items)
             next_query = next_page(next_query, page)
+
+    def find_pools(
+        self,
+        *,
+        project_id: str | int | None = None,
+        status: str | None = ARCHIVABLE_STATUS,
+        created_before: datetime | None = None,
+        last_started_before: datetime | None = None,
+        idle_since: datetime | None = None,
+    ) -> Iterator[Pool]:
+        """The pools matching every filter; see ``AsyncTolokaClient.find_pools``."""
+        selection = PoolSelection(
+            project_id=project_id,
+            status=status,
+            created_before=created_before,
+            last_started_before=last_started_before,
+            idle_since=idle_since,
+        )
+        query: PoolQuery | None = selection.first_query()
+        while query is not None:
+            page = self._run(pools_page_flow(query, self._core.context))
+            yield from filter(selection.wants, page.items)
+            query = next_pools_page(query, page)
+
+    def get_project(self, project_id: str | int) -> Project:
+        """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
+        return self._run(project_flow(normalize_project_id(project_id), self._core.context))
+
+    def start_archive_project(self, project_id: str | int) -> ArchiveOperation:
+        """Ask Toloka to archive a project (all its pools must be archived); no waiting."""
+        project = normalize_project_id(project_id)
+        started = self._run(start_project_flow(project, self._core.context))
+        return self._handle(None, started.operation, reconciled=started.reconciled)
+
+    def archive_project(
+        self,
+        project_id: str | int,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        on_report: PoolReported | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> ProjectReport:
+        """Archive the project's pools, then the project; see
+        ``AsyncTolokaClient.archive_project``, which this runs on a background event loop."""
+        from toloka_archive._async_client import async_twin
+        from toloka_archive._sync_bridge import async_transport_for, call_in_background
+
+        twin = async_twin(self._core, async_transport_for(self._transport))
+        return call_in_background(
+            twin.archive_project(
+                project_id,
+                concurrency=concurrency,
+                timeout=timeout,
+                dry_run=dry_run,
+                on_report=on_report,
+                on_started=on_started,
+                on_progress=on_progress,
+            ),
+            twin.aclose,
+        )
 
     def _handle(
         self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False

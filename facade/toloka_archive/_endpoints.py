@@ -16,12 +16,14 @@ from typing import Any
 
 from toloka_api.api.assignment import get_assignments
 from toloka_api.api.operation import get_operation, get_operation_log, get_operations
-from toloka_api.api.pool import archive_pool, get_pool
+from toloka_api.api.pool import archive_pool, get_pool, get_pools
+from toloka_api.api.project import archive_project, get_project
 from toloka_api.types import UNSET
 
 from toloka_archive._flow import Request
 
-MAX_PAGE_SIZE = 500  # the most Toloka returns in one page of a list
+MAX_PAGE_SIZE = 500  # the most Toloka returns in one page of the operations list
+MAX_POOLS_PAGE = 300  # and of the pools list
 
 
 def _request(kwargs: dict[str, Any]) -> Request:
@@ -80,6 +82,40 @@ def list_operations_request(query: OperationQuery) -> Request:
             submitted_lte=_moment(query.submitted_lte),
         )
     )
+
+
+@dataclass(frozen=True)
+class PoolQuery:
+    """One ``GET /pools`` page: filters (None: no filter), in id order, ``limit`` a page."""
+
+    project_id: str | None = None
+    status: str | None = None
+    created_lt: datetime | None = None
+    last_started_lt: datetime | None = None
+    id_gt: str | None = None
+    limit: int = MAX_POOLS_PAGE
+
+
+def list_pools_request(query: PoolQuery) -> Request:
+    return _request(
+        get_pools._get_kwargs(
+            project_id=UNSET if query.project_id is None else query.project_id,
+            status=UNSET if query.status is None else query.status,
+            created_lt=_moment(query.created_lt),
+            last_started_lt=_moment(query.last_started_lt),
+            id_gt=UNSET if query.id_gt is None else query.id_gt,
+            sort="id",
+            limit=query.limit,
+        )
+    )
+
+
+def get_project_request(project_id: str) -> Request:
+    return _request(get_project._get_kwargs(project_id))
+
+
+def archive_project_request(project_id: str) -> Request:
+    return _request(archive_project._get_kwargs(project_id))
 
 
 def _moment(value: datetime | None) -> Any:

@@ -6,6 +6,7 @@ One root, so ``except TolokaError`` catches everything this package raises on pu
     ├── ConfigurationError            bad client settings: environment, base URL, credentials
     ├── InvalidIdError (ValueError)   an id that can never be valid; raised before any request
     │   ├── InvalidPoolIdError
+    │   ├── InvalidProjectIdError
     │   └── InvalidOperationIdError
     ├── APIError                      talking to Toloka went wrong
     │   ├── APIConnectionError        no HTTP answer: refused, reset, closed without a response
@@ -64,6 +65,10 @@ class InvalidIdError(TolokaError, ValueError):
 
 class InvalidPoolIdError(InvalidIdError):
     """A pool id that is not a string of ASCII digits or a non-negative int."""
+
+
+class InvalidProjectIdError(InvalidIdError):
+    """A project id that is not a string of ASCII digits or a non-negative int."""
 
 
 class InvalidOperationIdError(InvalidIdError):

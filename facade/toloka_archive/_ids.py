@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from toloka_archive._errors import InvalidOperationIdError, InvalidPoolIdError
+from toloka_archive._errors import (
+    InvalidOperationIdError,
+    InvalidPoolIdError,
+    InvalidProjectIdError,
+)
 
 _MAX_SHOWN = 40
 _OPERATION_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
@@ -40,6 +44,14 @@ def normalize_pool_id(value: object) -> str:
     raise InvalidPoolIdError(
         f"pool id must be a string of ASCII digits or a non-negative int, got {_shown(value)}"
     )
+
+
+def normalize_project_id(value: object) -> str:
+    """A project id: ASCII digits, from a str or a non-negative int, like a pool id."""
+    try:
+        return normalize_pool_id(value)
+    except InvalidPoolIdError as error:
+        raise InvalidProjectIdError(str(error).replace("pool id", "project id")) from None
 
 
 def normalize_operation_id(value: object) -> str:

@@ -1,9 +1,10 @@
-"""Asking Toloka what happened: a pool's archive operation, and the pool's status.
+"""Asking Toloka what happened: an archive operation, and a pool's or project's status.
 
 When the answer to an archive request is lost (a read timeout, a dropped connection, a 202
 that cannot be read), the request may still have started an archive, and Toloka is the only
-one who knows. These flows ask it: the operations list (``GET /operations``, archives only,
-newest first) for an operation of this pool, and the pool itself (``GET /pools/{id}``).
+one who knows. These flows ask it: the operations list (``GET /operations``, archives of that
+kind only, newest first) for an operation of this pool or project, and the pool or project
+itself (``GET /pools/{id}``, ``GET /projects/{id}``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from toloka_api.models import KnownOperationType, KnownPoolStatus, Operation, OperationPage, Pool
+from toloka_api.models import (
+    KnownProjectStatus,
+    Operation,
+    OperationPage,
+    Pool,
+    Project,
+)
 
 from toloka_archive import _endpoints, _retrying
 from toloka_archive._context import FlowContext
@@ -20,10 +27,9 @@ from toloka_archive._endpoints import MAX_PAGE_SIZE, OperationQuery
 from toloka_archive._errors import InvalidOperationIdError
 from toloka_archive._flow import Flow
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id
-from toloka_archive._response import read_model, same_pool
-from toloka_archive._snapshot import pool_id_of
+from toloka_archive._response import read_model
+from toloka_archive._snapshot import Archive, pool_id_of, pool_status_of, same_id, timestamp
 
-ARCHIVE = KnownOperationType.POOL_ARCHIVE.value
 ACTIVE_STATUSES = ("PENDING", "RUNNING")
 
 FIRST_LOOKUP_PAGE = 50
@@ -67,27 +73,28 @@ def operations_query(
     )
 
     def wanted(operation: Operation) -> bool:
-        return wanted_pool is None or same_pool(pool_id_of(operation), wanted_pool)
+        return wanted_pool is None or same_id(pool_id_of(operation), wanted_pool)
 
     return query, wanted
 
 
 def find_archive_flow(
-    pool_id: str,
+    archive: Archive,
     *,
     since: datetime | None,
     statuses: Iterable[str | None],
     context: FlowContext,
 ) -> Flow[Operation | None]:
-    """The newest ``POOL.ARCHIVE`` operation of ``pool_id`` submitted at or after ``since``.
+    """The newest operation that is ``archive`` (e.g. pool 21's ``POOL.ARCHIVE``), submitted at
+    or after ``since``.
 
     For each status in ``statuses`` (None: any), the list is read newest first, a page at a
-    time, until an operation of the pool turns up or the list ends. An operation whose id
-    could not be polled safely is passed over, as any answer that cannot be trusted.
+    time, until the operation turns up or the list ends. An operation whose id could not be
+    polled safely is passed over, as any answer that cannot be trusted.
     """
     for status in statuses:
         query = OperationQuery(
-            type=ARCHIVE,
+            type=archive.kind.value,
             status=status,
             submitted_gte=since,
             sort="-submitted",
@@ -98,32 +105,42 @@ def find_archive_flow(
             page = yield from page_flow(query, context)
             fresh = [item for item in page.items if item.id not in seen]
             for operation in fresh:
-                if is_archive_of(operation, pool_id):
+                if is_the_archive(operation, archive):
                     return operation
-            if not page.has_more or not fresh:
+            moments = [timestamp(item.submitted) for item in fresh]
+            oldest = min((moment for moment in moments if moment is not None), default=None)
+            if not page.has_more or oldest is None:
                 break
             # Newest first, so the next page is at or before the oldest seen; ties are skipped
             # by id, as paging by time alone could repeat or lose them.
             seen.update(item.id for item in fresh)
-            query = replace(
-                query,
-                submitted_lte=min(item.submitted for item in fresh),
-                limit=min(MAX_PAGE_SIZE, query.limit * 4),
-            )
+            query = replace(query, submitted_lte=oldest, limit=min(MAX_PAGE_SIZE, query.limit * 4))
     return None
 
 
-def pool_status_flow(pool_id: str, context: FlowContext) -> Flow[str]:
-    """The pool's status as Toloka reports it now: ``CLOSED``, ``ARCHIVED``, ..."""
-    response = yield from _retrying.send(_endpoints.get_pool_request(pool_id), context)
-    status = read_model(response, Pool).status
-    return status.value if isinstance(status, KnownPoolStatus) else str(status)
+ARCHIVED = "ARCHIVED"  # the status both a pool and a project have once archived
 
 
-def is_archive_of(operation: Operation, pool_id: str) -> bool:
-    if operation.type_ is not KnownOperationType.POOL_ARCHIVE:
-        return False
-    if not same_pool(pool_id_of(operation), pool_id):
+def status_flow(archive: Archive, context: FlowContext) -> Flow[str]:
+    """The status of the pool or project as Toloka reports it now: ``ARCHIVED``, ..."""
+    if archive.noun == "pool":
+        response = yield from _retrying.send(
+            _endpoints.get_pool_request(archive.subject_id), context
+        )
+        return pool_status_of(read_model(response, Pool))
+    status = (yield from project_flow(archive.subject_id, context)).status
+    return status.value if isinstance(status, KnownProjectStatus) else str(status)
+
+
+def project_flow(project_id: str, context: FlowContext) -> Flow[Project]:
+    """The project: ``GET /projects/{id}``."""
+    response = yield from _retrying.send(_endpoints.get_project_request(project_id), context)
+    return read_model(response, Project)
+
+
+def is_the_archive(operation: Operation, archive: Archive) -> bool:
+    """``archive.matches``, and an id that can be polled safely."""
+    if not archive.matches(operation):
         return False
     try:
         normalize_operation_id(operation.id)

@@ -18,6 +18,7 @@ from toloka_archive._clock import as_utc, utc_now
 from toloka_archive._context import FlowContext
 from toloka_archive._flow import Flow
 from toloka_archive._response import read_model
+from toloka_archive._snapshot import pool_status_of, timestamp
 
 APPEAL_WINDOW = timedelta(days=9)
 
@@ -71,7 +72,7 @@ def format_utc(moment: datetime) -> str:
 
 def judge(pool_id: str, pool: Pool, last_rejected: datetime | None, now: datetime) -> Archivability:
     """The pure decision, from what the two reads returned."""
-    status = pool.status.value if isinstance(pool.status, KnownPoolStatus) else str(pool.status)
+    status = pool_status_of(pool)
     if status == KnownPoolStatus.ARCHIVED.value:
         return Archivability(pool_id, Verdict.ALREADY_ARCHIVED, status)
     if status != KnownPoolStatus.CLOSED.value:
@@ -94,6 +95,6 @@ def preflight_flow(pool_id: str, context: FlowContext) -> Flow[Archivability]:
     if pool.status is KnownPoolStatus.CLOSED:
         response = yield from _retrying.send(_endpoints.last_rejection_request(pool_id), context)
         page = read_model(response, AssignmentPage)
-        rejected = [item.rejected for item in page.items if isinstance(item.rejected, datetime)]
-        last_rejected = max(rejected, default=None)
+        moments = [timestamp(item.rejected) for item in page.items]
+        last_rejected = max((moment for moment in moments if moment is not None), default=None)
     return judge(pool_id, pool, last_rejected, utc_now(context.clock))

@@ -8,7 +8,8 @@ Toloka's code. The command prints these reports; services read their fields.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from toloka_archive._clock import as_utc
@@ -169,3 +170,61 @@ def _first_line(error: Exception) -> str:
     text = str(error).strip() or type(error).__name__
     line = text.splitlines()[0]
     return line if len(line) <= 300 else line[:299] + "…"
+
+
+class ProjectOutcome(enum.Enum):
+    """How archiving a project ended. ``ok`` tells the ones that need nothing more."""
+
+    ARCHIVED = "archived"
+    ALREADY_ARCHIVED = "already_archived"
+    ARCHIVABLE = "archivable"  # dry run: its pools are archived or can be now
+    BLOCKED = "blocked"  # some pools are not archived: the project was left as it is
+    NOT_FOUND = "not_found"
+    NO_ACCESS = "no_access"
+    TIMED_OUT = "timed_out"  # the project's archive still runs at Toloka
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+    @property
+    def ok(self) -> bool:
+        return self in _PROJECT_OK
+
+
+_PROJECT_OK = frozenset(
+    {ProjectOutcome.ARCHIVED, ProjectOutcome.ALREADY_ARCHIVED, ProjectOutcome.ARCHIVABLE}
+)
+
+
+@dataclass(frozen=True)
+class ProjectReport:
+    """How archiving one project ended, with the count of its pools' outcomes.
+
+    ``blocking`` lists the pools that keep the project from being archived (the first
+    ``MAX_BLOCKING`` of them), and ``archivable_from`` says when the last of them could be
+    archived, when only the 9-day rejection window is in the way.
+    """
+
+    project_id: str
+    outcome: ProjectOutcome
+    detail: str
+    operation_id: str | None = None
+    pools: Mapping[Outcome, int] = field(default_factory=dict)
+    blocking: tuple[PoolReport, ...] = ()
+    archivable_from: datetime | None = None
+    error: Exception | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict: the command's last ``--json`` line for a project."""
+        return {
+            "project_id": self.project_id,
+            "outcome": self.outcome.value,
+            "ok": self.outcome.ok,
+            "detail": self.detail,
+            "operation_id": self.operation_id,
+            "pools": {outcome.value: count for outcome, count in self.pools.items()},
+            "blocking": [report.pool_id for report in self.blocking],
+            "archivable_from": None
+            if self.archivable_from is None
+            else self.archivable_from.isoformat(),
+            "error": None if self.error is None else type(self.error).__name__,
+        }

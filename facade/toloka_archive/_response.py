@@ -25,7 +25,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Protocol, Self, TypeVar
 
 import httpx
-from toloka_api.models import KnownOperationType, Operation
+from toloka_api.models import Operation
 
 from toloka_archive._errors import (
     APIConnectionError,
@@ -40,7 +40,7 @@ from toloka_archive._errors import (
 )
 from toloka_archive._flow import Request
 from toloka_archive._ids import normalize_operation_id
-from toloka_archive._snapshot import pool_id_of
+from toloka_archive._snapshot import Archive
 
 MAX_BODY_BYTES = 1 << 20
 """Toloka's answers here are a few hundred bytes; a body past 1 MiB is refused unread."""
@@ -110,17 +110,18 @@ def read_models(response: httpx.Response, model: type[M]) -> list[M]:
 
 
 def read_operation(
-    response: httpx.Response, *, operation_id: str | None = None, pool_id: str | None = None
+    response: httpx.Response, *, operation_id: str | None = None, archive: Archive | None = None
 ) -> Operation:
     """The Operation in ``response``, checked against what was asked for.
 
-    ``operation_id``: the answer to a poll must be that operation. ``pool_id``: the answer to an
-    archive request must be a ``POOL.ARCHIVE`` of that pool. Always: the id must be one that can
-    be polled safely, and the progress, when given, within 0-100. Anything else would turn a
-    wrong answer into a false success, so it is an ``UnexpectedResponseError``.
+    ``operation_id``: the answer to a poll must be that operation. ``archive``: the answer to an
+    archive request must be that very archive (a ``POOL.ARCHIVE`` of that pool, or a
+    ``PROJECT.ARCHIVE`` of that project). Always: the id must be one that can be polled safely,
+    and the progress, when given, within 0-100. Anything else would turn a wrong answer into a
+    false success, so it is an ``UnexpectedResponseError``.
     """
     operation = read_model(response, Operation)
-    problem = _contradiction(operation, operation_id=operation_id, pool_id=pool_id)
+    problem = _contradiction(operation, operation_id=operation_id, archive=archive)
     if problem is not None:
         raise UnexpectedResponseError(
             response.status_code, problem, response.content, contradicts=True
@@ -129,7 +130,7 @@ def read_operation(
 
 
 def _contradiction(
-    operation: Operation, *, operation_id: str | None, pool_id: str | None
+    operation: Operation, *, operation_id: str | None, archive: Archive | None
 ) -> str | None:
     try:
         normalize_operation_id(operation.id)
@@ -137,22 +138,18 @@ def _contradiction(
         return "an operation id that cannot be used in a URL"
     if operation_id is not None and operation.id != operation_id:
         return f"operation {operation.id!r} instead of {operation_id!r}"
-    if pool_id is not None:
-        if operation.type_ is not KnownOperationType.POOL_ARCHIVE:
-            return f"a {operation.type_} operation instead of POOL.ARCHIVE"
-        if not same_pool(pool_id_of(operation), pool_id):
-            return f"an operation for pool {pool_id_of(operation)!r} instead of {pool_id!r}"
+    if archive is not None:
+        if operation.type_ is not archive.kind:
+            return f"a {operation.type_} operation instead of {archive.kind.value}"
+        if not archive.matches(operation):
+            return (
+                f"an operation for {archive.noun} {archive.subject_of(operation)!r} "
+                f"instead of {archive.subject_id!r}"
+            )
     progress = operation.progress
     if isinstance(progress, int) and not 0 <= progress <= 100:
         return f"progress {progress} outside 0-100"
     return None
-
-
-def same_pool(found: str | None, wanted: str) -> bool:
-    """Pool ids are digits; ``"007"`` in a path is pool 7, so compare them as numbers."""
-    if found is None or not (found.isascii() and found.isdigit()):
-        return False
-    return int(found) == int(wanted)
 
 
 def error_for(

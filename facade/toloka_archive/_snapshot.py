@@ -1,4 +1,5 @@
-"""What an Operation snapshot says: finished or not, its status in words, its pool, its progress.
+"""What Toloka's objects say: an Operation snapshot (finished or not, its status in words, its
+pool, its progress), which archive an operation is, a pool's status, a timestamp.
 
 Every reader of a snapshot (the waiter, the handles, the errors, the command's display) asks
 these questions; they are answered once, here, so an unknown status Toloka adds later reads the
@@ -8,13 +9,16 @@ same everywhere.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from toloka_api.models import (
     KnownOperationStatus,
     KnownOperationType,
+    KnownPoolStatus,
     Operation,
     OperationParameters,
+    Pool,
 )
 
 
@@ -51,6 +55,45 @@ def progress_of(operation: Operation) -> int | None:
     return operation.progress if isinstance(operation.progress, int) else None
 
 
+def same_id(found: str | None, wanted: str) -> bool:
+    """Pool and project ids are digits; ``"007"`` in a path is 7, so compare them as numbers."""
+    if found is None or not (found.isascii() and found.isdigit()):
+        return False
+    return int(found) == int(wanted)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Which archive an operation is about: a pool's (``POOL.ARCHIVE``) or a project's."""
+
+    kind: KnownOperationType
+    subject_id: str
+
+    @classmethod
+    def of_pool(cls, pool_id: str) -> Archive:
+        return cls(KnownOperationType.POOL_ARCHIVE, pool_id)
+
+    @classmethod
+    def of_project(cls, project_id: str) -> Archive:
+        return cls(KnownOperationType.PROJECT_ARCHIVE, project_id)
+
+    @property
+    def noun(self) -> str:
+        return "pool" if self.kind is KnownOperationType.POOL_ARCHIVE else "project"
+
+    def subject_of(self, operation: Operation) -> str | None:
+        """The pool or project the operation's parameters name, if any."""
+        parameters = operation.parameters
+        if not isinstance(parameters, OperationParameters):
+            return None
+        value = parameters.pool_id if self.noun == "pool" else parameters.project_id
+        return value if isinstance(value, str) else None
+
+    def matches(self, operation: Operation) -> bool:
+        """Whether ``operation`` is this very archive: the right kind, of the right subject."""
+        return operation.type_ is self.kind and same_id(self.subject_of(operation), self.subject_id)
+
+
 def pool_id_of(operation: Operation) -> str | None:
     """The pool an operation works on, from its parameters; None when they do not say."""
     parameters = operation.parameters
@@ -64,6 +107,12 @@ def summary(operation: Operation) -> str:
     progress = progress_of(operation)
     percent = "" if progress is None else f" {progress}%"
     return f"<Operation {operation.id} {status_name(operation)}{percent}>"
+
+
+def pool_status_of(pool: Pool) -> str:
+    """``CLOSED``, ``OPEN``, ... or whatever new status Toloka sent."""
+    status = pool.status
+    return status.value if isinstance(status, KnownPoolStatus) else str(status)
 
 
 def timestamp(value: object) -> datetime | None:

@@ -40,24 +40,25 @@ from toloka_archive._errors import (
     OperationError,
     UnexpectedResponseError,
 )
-from toloka_archive._flow import Flow, Sleep
+from toloka_archive._flow import Flow, Request, Sleep
 from toloka_archive._ids import normalize_operation_id
 from toloka_archive._lookup import (
     ACTIVE_STATUSES,
+    ARCHIVED,
     CLOCK_SKEW,
     find_archive_flow,
-    is_archive_of,
-    pool_status_flow,
+    is_the_archive,
+    status_flow,
 )
 from toloka_archive._response import read_operation
+from toloka_archive._snapshot import Archive
 from toloka_archive._waiting import fetch_flow, wait_flow
 
 logger = logging.getLogger("toloka_archive")
 
 T = TypeVar("T")
 
-LOCKED = "POOL_LOCKED_BY_ANOTHER_OPERATION"
-_ARCHIVED = "ARCHIVED"
+LOCKED = "_LOCKED_BY_ANOTHER_OPERATION"  # POOL_LOCKED_BY_ANOTHER_OPERATION, and its kin
 _ANY_STATUS = (None,)
 
 
@@ -65,11 +66,12 @@ _ANY_STATUS = (None,)
 class Started:
     """The answer to an archive request: an operation to follow, or nothing to do.
 
-    ``reconciled`` is True when the operation was found by asking Toloka rather than read from
-    the answer: the answer was lost, or an archive of the pool was already running.
+    ``subject_id`` is the pool's (or project's) id. ``reconciled`` is True when the operation
+    was found by asking Toloka rather than read from the answer: the answer was lost, or an
+    archive was already running.
     """
 
-    pool_id: str
+    subject_id: str
     operation: Operation | None
     reconciled: bool = False
 
@@ -85,12 +87,18 @@ class _NothingThere:
 NOTHING_THERE = _NothingThere()
 
 
-def read_start(pool_id: str, response: httpx.Response) -> Started:
-    """204 means the pool is already archived; any other success must carry the Operation,
-    a ``POOL.ARCHIVE`` of this very pool."""
+def read_start(archive: Archive, response: httpx.Response) -> Started:
+    """204 means already archived; any other success must carry the Operation, this very
+    archive (a ``POOL.ARCHIVE`` of this pool, or a ``PROJECT.ARCHIVE`` of this project)."""
     if response.status_code == httpx.codes.NO_CONTENT:
-        return Started(pool_id, None)
-    return Started(pool_id, read_operation(response, pool_id=pool_id))
+        return Started(archive.subject_id, None)
+    return Started(archive.subject_id, read_operation(response, archive=archive))
+
+
+def archive_request(archive: Archive) -> Request:
+    if archive.noun == "pool":
+        return _endpoints.archive_pool_request(archive.subject_id)
+    return _endpoints.archive_project_request(archive.subject_id)
 
 
 def rounds(context: FlowContext) -> int:
@@ -105,8 +113,18 @@ def rounds(context: FlowContext) -> int:
 
 def start_flow(pool_id: str, context: FlowContext) -> Flow[Started]:
     """Start archiving ``pool_id``, or find the archive that is already on its way."""
+    return (yield from start_archive_flow(Archive.of_pool(pool_id), context))
+
+
+def start_project_flow(project_id: str, context: FlowContext) -> Flow[Started]:
+    """Start archiving a project (its pools must all be archived), or find that archive."""
+    return (yield from start_archive_flow(Archive.of_project(project_id), context))
+
+
+def start_archive_flow(archive: Archive, context: FlowContext) -> Flow[Started]:
+    """Send the archive request, and know for sure what it did (see the module's docstring)."""
     since = utc_now(context.clock) - CLOCK_SKEW
-    request = _endpoints.archive_pool_request(pool_id)
+    request = archive_request(archive)
     last: APIError | None = None
     for round_number in range(1, rounds(context) + 1):
         if round_number > 1:
@@ -115,13 +133,13 @@ def start_flow(pool_id: str, context: FlowContext) -> Flow[Started]:
             response = yield from _retrying.send(
                 request, context, stop_on=_retrying.may_have_been_acted_on
             )
-            started = read_start(pool_id, response)
+            started = read_start(archive, response)
         except ConflictError as conflict:
-            if conflict.code != LOCKED:
+            if not (conflict.code or "").endswith(LOCKED):
                 raise
             last = conflict
             found = yield from _asking(
-                partial(_after_lock, pool_id, conflict, context), context, conflict
+                partial(_after_lock, archive, conflict, context), context, conflict
             )
             if found is not None:
                 return found
@@ -133,7 +151,7 @@ def start_flow(pool_id: str, context: FlowContext) -> Flow[Started]:
                 raise  # nothing reached Toloka, or it said no: the error is the whole truth
             last = error
             answer = yield from _asking(
-                partial(_after_lost_answer, pool_id, since, context), context, error
+                partial(_after_lost_answer, archive, since, context), context, error
             )
             if isinstance(answer, Started):
                 return answer
@@ -144,7 +162,8 @@ def start_flow(pool_id: str, context: FlowContext) -> Flow[Started]:
     if isinstance(last, ConflictError):
         raise last
     raise ArchiveNotStartedError(
-        f"not archived: {last}; Toloka shows no archive of this pool, so trying again is safe"
+        f"not archived: {last}; Toloka shows no archive of this {archive.noun}, "
+        "so trying again is safe"
     ) from last
 
 
@@ -175,47 +194,54 @@ def _asking(question: Callable[[], Flow[T]], context: FlowContext, error: APIErr
 
 
 def _after_lost_answer(
-    pool_id: str, since: datetime, context: FlowContext
+    archive: Archive, since: datetime, context: FlowContext
 ) -> Flow[Started | _NothingThere]:
-    """What Toloka shows after a lost answer: the pool's archive (to follow), the pool already
-    archived, or nothing (``NOTHING_THERE``: sending again is safe)."""
+    """What Toloka shows after a lost answer: the archive (to follow), the pool or project
+    already archived, or nothing (``NOTHING_THERE``: sending again is safe)."""
     operation = yield from find_archive_flow(
-        pool_id, since=since, statuses=_ANY_STATUS, context=context
+        archive, since=since, statuses=_ANY_STATUS, context=context
     )
     if operation is not None:
         logger.info(
-            "pool %s: the answer was lost; following archive operation %s found at Toloka",
-            pool_id,
+            "%s %s: the answer was lost; following archive operation %s found at Toloka",
+            archive.noun,
+            archive.subject_id,
             operation.id,
         )
-        return Started(pool_id, operation, reconciled=True)
-    if (yield from pool_status_flow(pool_id, context)) == _ARCHIVED:
-        return Started(pool_id, None)
+        return Started(archive.subject_id, operation, reconciled=True)
+    if (yield from status_flow(archive, context)) == ARCHIVED:
+        return Started(archive.subject_id, None)
     return NOTHING_THERE
 
 
 def _after_lock(
-    pool_id: str, conflict: ConflictError, context: FlowContext
+    archive: Archive, conflict: ConflictError, context: FlowContext
 ) -> Flow[Started | None]:
-    """A 409 POOL_LOCKED: an operation runs on the pool; if it is an archive, follow it.
+    """A 409 LOCKED: an operation runs on the pool; if it is the archive, follow it.
 
     The locking operation is named in the 409's payload when Toloka gives it; otherwise it is
     looked up among the running archives. A lock held by something else (closing, cloning) is
     waited out, so that the next round's request can go through.
     """
     locker = yield from _named_locker(conflict, context)
-    if locker is not None and is_archive_of(locker, pool_id):
-        return Started(pool_id, locker, reconciled=True)
+    if locker is not None and is_the_archive(locker, archive):
+        return Started(archive.subject_id, locker, reconciled=True)
     if locker is None:
         found = yield from find_archive_flow(
-            pool_id, since=None, statuses=ACTIVE_STATUSES, context=context
+            archive, since=None, statuses=ACTIVE_STATUSES, context=context
         )
         if found is not None:
-            return Started(pool_id, found, reconciled=True)
-        if (yield from pool_status_flow(pool_id, context)) == _ARCHIVED:
-            return Started(pool_id, None)  # the lock was an archive that has just finished
+            return Started(archive.subject_id, found, reconciled=True)
+        if (yield from status_flow(archive, context)) == ARCHIVED:
+            return Started(archive.subject_id, None)  # the lock was an archive just finished
         return None
-    logger.info("pool %s is locked by %s operation %s; waiting", pool_id, locker.type_, locker.id)
+    logger.info(
+        "%s %s is locked by %s operation %s; waiting",
+        archive.noun,
+        archive.subject_id,
+        locker.type_,
+        locker.id,
+    )
     # However it ends (or if we stop waiting), ask again after it: its failure is not ours.
     with suppress(OperationError):
         yield from wait_flow(
@@ -238,6 +264,6 @@ def _named_locker(conflict: ConflictError, context: FlowContext) -> Flow[Operati
 
 def _log_start(started: Started) -> None:
     if started.operation is None:
-        logger.debug("pool %s is already archived", started.pool_id)
+        logger.debug("%s is already archived", started.subject_id)
     else:
-        logger.debug("pool %s: archive operation %s started", started.pool_id, started.operation.id)
+        logger.debug("%s: archive operation %s started", started.subject_id, started.operation.id)

@@ -56,6 +56,16 @@ def iterate_in_background(
             loop.close()
 
 
+def call_in_background(call: Awaitable[T], close: Callable[[], Awaitable[None]]) -> T:
+    """The result of ``call``, awaited on a private loop like ``iterate_in_background``'s."""
+
+    async def once() -> AsyncIterator[T]:
+        yield await call
+
+    (result,) = iterate_in_background(once(), close)
+    return result
+
+
 class ThreadedTransport(httpx.AsyncBaseTransport):
     """An async face on a blocking transport: each request runs in a worker thread."""
 

@@ -96,13 +96,14 @@ def _add_connection_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_run_options(command: argparse.ArgumentParser, what: str) -> None:
-    command.add_argument(
-        "--from-file",
-        metavar="PATH",
-        help=f"read {what} from a file, one per line ('-' for standard input); blank lines "
-        "and # comments are ignored",
-    )
+def _add_run_options(command: argparse.ArgumentParser, what: str | None) -> None:
+    if what is not None:
+        command.add_argument(
+            "--from-file",
+            metavar="PATH",
+            help=f"read {what} from a file, one per line ('-' for standard input); blank "
+            "lines and # comments are ignored",
+        )
     _add_connection_options(command)
     command.add_argument(
         "--timeout",
@@ -153,6 +154,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     archive.add_argument("pool_ids", nargs="*", metavar="POOL_ID", help="pool ids to archive")
     _add_run_options(archive, "pool ids")
+    selection = archive.add_argument_group(
+        "choosing pools by what they are (combined with any ids given)"
+    )
+    selection.add_argument(
+        "--project", metavar="ID", help="the pools of this project (by default the CLOSED ones)"
+    )
+    selection.add_argument(
+        "--status",
+        metavar="STATUS",
+        help="pools in this status (default CLOSED, the archivable ones; 'any' for every status)",
+    )
+    idle = selection.add_mutually_exclusive_group()
+    idle.add_argument(
+        "--idle-for",
+        metavar="DURATION",
+        help="pools not created, started or stopped for this long, e.g. 30d, 12h",
+    )
+    idle.add_argument(
+        "--last-started-before",
+        metavar="DATE",
+        help="pools last started before this moment (ISO 8601, UTC unless stated, or 30d ago)",
+    )
+    selection.add_argument(
+        "--created-before", metavar="DATE", help="pools created before this moment"
+    )
     archive.add_argument(
         "--no-wait", action="store_true", help="start archiving and do not wait for the end"
     )
@@ -174,6 +200,48 @@ def build_parser() -> argparse.ArgumentParser:
         "operation_ids", nargs="*", metavar="OPERATION_ID", help="operation ids to follow"
     )
     _add_run_options(wait, "operation ids")
+    wait.set_defaults(no_wait=False, dry_run=False)
+
+    project = commands.add_parser(
+        "project",
+        help="archive a project: its pools, then the project",
+        description="Archive every pool of a project that is not archived yet, then the "
+        "project. Open pools are never closed and pools inside the 9-day rejection window are "
+        "not forced: they are reported, and the project is then left as it is, with what "
+        "blocks it.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    project_actions = project.add_subparsers(dest="action", metavar="ACTION", required=True)
+    project_archive = project_actions.add_parser(
+        "archive",
+        help="archive the project's pools, then the project",
+        description=project.description,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    project_archive.add_argument("project_id", metavar="PROJECT_ID", help="the project's id")
+    _add_run_options(project_archive, what=None)
+    project_archive.set_defaults(no_wait=False)
+    project_archive.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only check each pool and say whether the project could be archived; archive nothing",
+    )
+
+    history = commands.add_parser(
+        "history",
+        help="when were pools archived, and by which operation",
+        description="List Toloka's pool archive operations (POOL.ARCHIVE), oldest first.",
+    )
+    history.add_argument("--pool", metavar="POOL_ID", help="only this pool's")
+    history.add_argument(
+        "--since", metavar="DATE", help="only those submitted since (ISO 8601 or e.g. 30d ago)"
+    )
+    _add_connection_options(history)
+    history.add_argument(
+        "--json", action="store_true", help="one JSON object per operation on stdout"
+    )
 
     fake = commands.add_parser(
         "fake",
@@ -212,9 +280,15 @@ def main(
 
         return run(host=args.host, port=args.port, scenario=args.scenario, seed=args.seed)
 
-    from toloka_archive._cli_run import CommandRun, fail
+    from toloka_archive._cli_run import fail
 
     try:
+        if args.command == "history":
+            from toloka_archive._cli_history import HistoryRun
+
+            return HistoryRun.prepare(args, os.environ, out, err).execute()
+        from toloka_archive._cli_run import CommandRun
+
         command_run = CommandRun.prepare(args, os.environ, stdin or sys.stdin, out, err)
     except Exception as error:
         return fail(error, err)

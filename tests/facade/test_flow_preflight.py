@@ -180,9 +180,9 @@ def test_extra_pool_fields_do_not_matter() -> None:
         httpx.Response(200, json={"status": "CLOSED"}),  # no id
         httpx.Response(200, json=[{"id": "21", "status": "CLOSED"}]),
         httpx.Response(200, text="<html>login</html>"),
-        httpx.Response(200, json={"id": "21", "status": "CLOSED", "created": "yesterday"}),
+        httpx.Response(200, json="CLOSED"),  # a JSON value, but not an object
     ],
-    ids=["no-status", "no-id", "a-list", "not-json", "bad-date"],
+    ids=["no-status", "no-id", "a-list", "not-json", "not-an-object"],
 )
 def test_a_body_that_is_not_a_pool_is_unexpected(answer: httpx.Response) -> None:
     trace = preflight([answer])

@@ -444,7 +444,7 @@ def test_a_202_carries_the_operation_to_follow() -> None:
     flow = start_flow("21", context(FakeClock()))
     assert next(flow) == Send(ARCHIVE)
     result = finish(flow, httpx.Response(202, json=operation("PENDING", op_id="op-7")))
-    assert result.pool_id == "21"
+    assert result.subject_id == "21"
     assert not result.already_archived
     assert result.operation is not None
     assert (result.operation.id, result.operation.status) == ("op-7", KnownOperationStatus.PENDING)
