@@ -12,6 +12,8 @@ test says why.
 
 from __future__ import annotations
 
+import re
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -606,3 +608,101 @@ def test_pool_and_project_ids_are_digits_wherever_they_are_sent(spec: dict[str, 
             assert validator.is_valid(good), (where, good)
         for bad in ("", "abc", "12a", "1/2", "-1", " 1", "1.5"):
             assert not validator.is_valid(bad), (where, bad)
+
+
+# -- what a request may carry ------------------------------------------------------------------
+
+
+def test_date_filters_accept_exactly_the_real_moments(spec: dict[str, Any]) -> None:
+    """The pattern checks the calendar: a date that does not exist (30 February, 29 February of
+    a year that is not a leap year, month 13, year 0) or a time past 23:59:59 is refused, as
+    Toloka refuses it, and every real one is accepted (schemathesis found the looser pattern
+    letting `0000-00-00` through to a 400)."""
+    pattern = re.compile(spec["components"]["schemas"]["DateFilter"]["pattern"])
+    for year in (0, 1, 4, 100, 400, 1900, 2000, 2023, 2024, 2100, 9999):
+        for month in range(14):
+            for day in range(33):
+                text = f"{year:04d}-{month:02d}-{day:02d}"
+                real = year >= 1 and 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]
+                assert bool(pattern.search(text)) == real, text
+    for good in ("2024-02-29T23:59:59", "2022-12-01T00:00:00.5", "2022-12-01T10:00:00.250"):
+        assert pattern.search(good), good
+    for bad in (
+        "2022-12-01T24:00:00",
+        "2022-12-01T10:60:00",
+        "2022-12-01T10:00:60",
+        "2022-12-01T10:00",
+    ):
+        assert not pattern.search(bad), bad
+
+
+@pytest.mark.parametrize(
+    ("path", "keys"),
+    [
+        ("/pools", ("id", "created", "last_started")),
+        ("/operations", ("id", "submitted", "finished")),
+        (
+            "/assignments",
+            ("id", "created", "submitted", "skipped", "expired", "accepted", "rejected"),
+        ),
+    ],
+)
+def test_sort_takes_only_the_documented_keys(
+    spec: dict[str, Any], path: str, keys: tuple[str, ...]
+) -> None:
+    validator = parameter_validator(spec, every_parameter(spec)[path, "get", "sort"])
+    for key in keys:
+        for good in (key, f"-{key}", f"-{key},id", f"id,-{key},{key}"):
+            assert validator.is_valid(good), good
+    for bad in ("", "cost", "+id", "--id", "id,", ",id", "id,,id", "id, -id", "ID"):
+        assert not validator.is_valid(bad), bad
+
+
+def test_assignments_need_a_pool(spec: dict[str, Any]) -> None:
+    """Toloka refuses `GET /assignments` without `pool_id`, `task_id` or `task_suite_id`, and
+    only `pool_id` is declared here."""
+    assert every_parameter(spec)["/assignments", "get", "pool_id"]["required"] is True
+
+
+# -- links ---------------------------------------------------------------------------------------
+
+
+def links(spec: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """``(operationId, status, link name, link)`` for every link of the spec."""
+    for operation in operations(spec):
+        for status, response in operation["responses"].items():
+            for name, link in response.get("links", {}).items():
+                yield operation["operationId"], status, name, link
+
+
+def test_every_link_leads_to_an_operation_and_its_parameters(spec: dict[str, Any]) -> None:
+    by_id = {operation["operationId"]: operation for operation in operations(spec)}
+    parameters = every_parameter(spec)
+    paths = {
+        operation["operationId"]: (path, method)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    }
+    found = list(links(spec))
+    assert found
+    for source, status, name, link in found:
+        assert status.startswith("2"), (source, name)
+        assert link["operationId"] in by_id, (source, name)
+        path, method = paths[link["operationId"]]
+        for parameter, expression in link["parameters"].items():
+            assert (path, method, parameter) in parameters, (source, name, parameter)
+            assert expression.startswith(("$response.body#/", "$request.path.")), expression
+
+
+@pytest.mark.parametrize("source", ["archivePool", "archiveProject"])
+def test_an_archive_links_to_its_operation_and_log(spec: dict[str, Any], source: str) -> None:
+    """The stateful run of schemathesis follows these from a real `202` (test_schemathesis)."""
+    targets = {
+        (link["operationId"], link["parameters"]["id"])
+        for operation_id, status, _, link in links(spec)
+        if (operation_id, status) == (source, "202")
+    }
+    assert targets >= {
+        ("getOperation", "$response.body#/id"),
+        ("getOperationLog", "$response.body#/id"),
+    }

@@ -126,7 +126,9 @@ def collect_answers() -> dict[str, httpx.Response]:
         rejection = {"pool_id": "103", "status": "REJECTED", "sort": "-rejected", "limit": "1"}
         answers["200 assignments"] = client.get("/assignments", params=rejection)
         answers["200 assignments empty"] = client.get("/assignments", params={"pool_id": "100"})
-        answers["400 assignments"] = client.get("/assignments", params={"limit": "0"})
+        answers["400 assignments"] = client.get(
+            "/assignments", params={"pool_id": "100", "limit": "0"}
+        )
         answers["500 operations (fault)"] = client.get("/operations")
         answers["429 operations (fault, Retry-After)"] = client.get("/operations")
         answers["200 operations"] = client.get("/operations")

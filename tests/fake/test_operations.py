@@ -299,7 +299,7 @@ def test_ties_are_broken_by_ascending_id_and_keys_combine(
     assert ids(client, sort="-finished") == [b, c, a]
     assert ids(client, sort="-submitted,-id") == [c, b, a]
     assert ids(client, sort="finished,-id") == [a, c, b]
-    assert ids(client, sort="-finished,submitted,-id,") == [c, b, a]
+    assert ids(client, sort="-finished,submitted,-id") == [c, b, a]
 
 
 # -- refusals ---------------------------------------------------------------------------------
@@ -311,6 +311,9 @@ def test_ties_are_broken_by_ascending_id_and_keys_combine(
         ({"sort": "created"}, "sort"),
         ({"sort": "id,-created"}, "sort"),
         ({"sort": "+id"}, "sort"),
+        ({"sort": ""}, "sort"),
+        ({"sort": "id,"}, "sort"),
+        ({"sort": "-finished,,id"}, "sort"),
         ({"limit": "0"}, "limit"),
         ({"limit": "501"}, "limit"),
         ({"limit": "x"}, "limit"),

@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, unquote
 from toloka_archive.testing._auth import Requesters
 from toloka_archive.testing._clock import Clock
 from toloka_archive.testing._faults import Fault, FaultBook
-from toloka_archive.testing._listing import Invalid, OperationQuery, PoolQuery
+from toloka_archive.testing._listing import Invalid, OperationQuery, PoolQuery, sort_keys
 from toloka_archive.testing._ratelimit import RateLimiter
 from toloka_archive.testing._seeded import SeededSequence
 from toloka_archive.testing._state import ArchiveState, OperationState, PoolState, ProjectState
@@ -333,36 +333,39 @@ class TolokaApp:
         return json_reply(202, operation.to_json())
 
     def _assignments(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
-        """The requester's rejected assignments: the fake knows one per pool, its last rejection.
+        """The rejected assignments of one of the requester's pools: the fake knows one per
+        pool, its last rejection, so a page holds at most one item.
 
-        Filters ``pool_id`` and ``status`` (comma-separated), ``sort`` (comma-separated keys,
-        ``-`` for descending) and ``limit`` (1..300, default 50) are honoured; other parameters
-        are ignored, as they would not change what the fake knows.
+        ``pool_id`` is required (Toloka wants a pool, a task or a task suite; the fake knows
+        only pools); another requester's pool, or an unknown one, lists nothing. ``status``
+        (comma-separated) filters; ``sort`` (comma-separated keys, ``-`` for descending) and
+        ``limit`` (1..300, default 50) are checked, an unknown or empty sort key refused; other
+        parameters are ignored, as they would not change what the fake knows.
         """
         last = {key: values[-1] for key, values in query.items() if values}
         pool_id = last.get("pool_id")
-        if pool_id is not None and not (pool_id.isascii() and pool_id.isdigit()):
+        if pool_id is None:
+            return self._invalid("pool_id", "required: the pool whose assignments to list")
+        if not is_digits(pool_id):
             return self._invalid("pool_id", "must be decimal digits")
         limit_text = last.get("limit", "50")
-        if not (limit_text.isascii() and limit_text.isdigit() and 1 <= int(limit_text) <= 300):
+        if not (is_digits(limit_text) and 1 <= int(limit_text) <= 300):
             return self._invalid("limit", "must be an integer from 1 to 300")
-        sort_keys = [key for key in last.get("sort", "id").split(",") if key]
-        if any(key.removeprefix("-") not in SORT_KEYS for key in sort_keys):
-            return self._invalid("sort", f"sort keys are {', '.join(SORT_KEYS)}, '-' to reverse")
-        statuses = set(last["status"].split(",")) if "status" in last else {"REJECTED"}
+        if "sort" in last:
+            sorting = sort_keys(last["sort"], SORT_KEYS)
+            if isinstance(sorting, Invalid):
+                return self._invalid(sorting.field, sorting.message)
         items: list[dict[str, Any]] = []
-        if "REJECTED" in statuses:
-            pools = [pool_id] if pool_id is not None else self.state.pool_ids()
-            for candidate in pools:
-                pool = self.state.pool(candidate)
-                if pool is None or pool.owner != requester or pool.last_rejected is None:
-                    continue
-                items.append(self._rejected_assignment(pool))
-        for key in reversed(sort_keys):  # stable sorts, last key first
-            name = key.removeprefix("-")
-            items.sort(key=lambda item: str(item.get(name, "")), reverse=key.startswith("-"))
-        limit = int(limit_text)
-        return json_reply(200, {"items": items[:limit], "has_more": len(items) > limit})
+        statuses = set(last["status"].split(",")) if "status" in last else {"REJECTED"}
+        pool = self.state.pool(pool_id)
+        if (
+            "REJECTED" in statuses
+            and pool is not None
+            and pool.owner == requester
+            and pool.last_rejected is not None
+        ):
+            items.append(self._rejected_assignment(pool))
+        return json_reply(200, {"items": items, "has_more": False})
 
     def _rejected_assignment(self, pool: PoolState) -> dict[str, Any]:
         assert pool.last_rejected is not None

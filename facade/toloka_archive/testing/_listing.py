@@ -14,10 +14,10 @@ Operations (``GET /operations``):
 - ``submitted_*``, ``finished_*``: a UTC date-time ``YYYY-MM-DDThh:mm:ss[.sss]`` or a date
   ``YYYY-MM-DD`` (midnight), compared with the moments as the operation reports them (to the
   millisecond). An operation that has not finished matches no ``finished_*`` filter.
-- ``sort``: comma-separated ``id``, ``submitted``, ``finished``, ``-`` for descending; items
-  equal on every key come in ascending ``id`` order; no ``sort``: ascending ``id``. An
-  unfinished operation sorts as finishing after every finished one (last ascending, first
-  descending).
+- ``sort``: comma-separated ``id``, ``submitted``, ``finished``, ``-`` for descending (any
+  other key, or an empty one, is refused); items equal on every key come in ascending ``id``
+  order; no ``sort``: ascending ``id``. An unfinished operation sorts as finishing after every
+  finished one (last ascending, first descending).
 - ``limit``: 1 to 500, default 50; ``has_more`` says whether more items matched.
 
 Pools (``GET /pools``):
@@ -28,9 +28,9 @@ Pools (``GET /pools``):
   numbers, so ``sort=id&id_gt=<last id>`` reads the next page.
 - ``created_*``, ``last_started_*``: as the date filters of operations; a pool never started
   matches no ``last_started_*`` filter.
-- ``sort``: comma-separated ``id``, ``created``, ``last_started``, ``-`` for descending; ties
-  by ascending id; no ``sort``: ascending id. A pool never started sorts after every started
-  one (last ascending, first descending).
+- ``sort``: comma-separated ``id``, ``created``, ``last_started``, ``-`` for descending (any
+  other key, or an empty one, is refused); ties by ascending id; no ``sort``: ascending id. A
+  pool never started sorts after every started one (last ascending, first descending).
 - ``limit``: 1 to 300, default 50.
 """
 
@@ -138,11 +138,17 @@ def _limit(last: Mapping[str, str], default: int, maximum: int) -> int | Invalid
     return int(text)
 
 
-def _sort(last: Mapping[str, str], keys: tuple[str, ...]) -> tuple[str, ...] | Invalid:
-    sort = tuple(key for key in last.get("sort", "id").split(",") if key)
+def sort_keys(text: str, keys: tuple[str, ...]) -> tuple[str, ...] | Invalid:
+    """``-submitted,id`` as its keys; a key not in ``keys``, or an empty one (``sort=``,
+    ``id,``), is refused, as the spec's pattern for ``sort`` says."""
+    sort = tuple(text.split(","))
     if any(key.removeprefix("-") not in keys for key in sort):
         return Invalid("sort", f"sort keys are {', '.join(keys)}, '-' to reverse")
-    return sort or ("id",)
+    return sort
+
+
+def _sort(last: Mapping[str, str], keys: tuple[str, ...]) -> tuple[str, ...] | Invalid:
+    return sort_keys(last["sort"], keys) if "sort" in last else ("id",)
 
 
 def _moments(

@@ -383,9 +383,6 @@ class ArchiveState:
     def pool_count(self) -> int:
         return len(self._pools)
 
-    def pool_ids(self) -> list[str]:
-        return list(self._pools)
-
     def active_operation(self, pool_id: str) -> str | None:
         record = self._pools[pool_id]
         self._settle_pool(record)

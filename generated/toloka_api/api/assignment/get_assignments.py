@@ -12,7 +12,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    pool_id: str | Unset = UNSET,
+    pool_id: str,
     status: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -102,7 +102,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    pool_id: str | Unset = UNSET,
+    pool_id: str,
     status: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -114,7 +114,7 @@ def sync_detailed(
     `pool_id=<id>&status=REJECTED&sort=-rejected&limit=1`.
 
     Args:
-        pool_id (str | Unset):
+        pool_id (str):
         status (str | Unset):
         sort (str | Unset):
         limit (int | Unset):
@@ -144,7 +144,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    pool_id: str | Unset = UNSET,
+    pool_id: str,
     status: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -156,7 +156,7 @@ def sync(
     `pool_id=<id>&status=REJECTED&sort=-rejected&limit=1`.
 
     Args:
-        pool_id (str | Unset):
+        pool_id (str):
         status (str | Unset):
         sort (str | Unset):
         limit (int | Unset):
@@ -181,7 +181,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    pool_id: str | Unset = UNSET,
+    pool_id: str,
     status: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -193,7 +193,7 @@ async def asyncio_detailed(
     `pool_id=<id>&status=REJECTED&sort=-rejected&limit=1`.
 
     Args:
-        pool_id (str | Unset):
+        pool_id (str):
         status (str | Unset):
         sort (str | Unset):
         limit (int | Unset):
@@ -221,7 +221,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    pool_id: str | Unset = UNSET,
+    pool_id: str,
     status: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -233,7 +233,7 @@ async def asyncio(
     `pool_id=<id>&status=REJECTED&sort=-rejected&limit=1`.
 
     Args:
-        pool_id (str | Unset):
+        pool_id (str):
         status (str | Unset):
         sort (str | Unset):
         limit (int | Unset):

@@ -190,28 +190,44 @@ def sync_detailed(
         id_lt (str | Unset):
         id_lte (str | Unset):
         submitted_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
 
     Raises:
@@ -292,28 +308,44 @@ def sync(
         id_lt (str | Unset):
         id_lte (str | Unset):
         submitted_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
 
     Raises:
@@ -389,28 +421,44 @@ async def asyncio_detailed(
         id_lt (str | Unset):
         id_lte (str | Unset):
         submitted_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
 
     Raises:
@@ -489,28 +537,44 @@ async def asyncio(
         id_lt (str | Unset):
         id_lte (str | Unset):
         submitted_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         submitted_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         finished_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
 
     Raises:

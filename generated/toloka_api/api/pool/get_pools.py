@@ -182,28 +182,44 @@ def sync_detailed(
         id_lt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
         id_lte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
         created_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
 
     Raises:
@@ -284,28 +300,44 @@ def sync(
         id_lt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
         id_lte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
         created_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
 
     Raises:
@@ -381,28 +413,44 @@ async def asyncio_detailed(
         id_lt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
         id_lte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
         created_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
 
     Raises:
@@ -481,28 +529,44 @@ async def asyncio(
         id_lt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
         id_lte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
         created_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         created_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_gt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_gte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_lt (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
         last_started_lte (str | Unset): A moment to filter on: UTC date and time without an offset
-            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day).
+            (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
+            real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
+            date that does not exist.
              Example: 2022-12-01.
 
     Raises:
