@@ -21,9 +21,10 @@ venv: $(STAMP)
 
 # Re-install only when the declared or pinned dependencies change. constraints.txt pins the whole
 # tree (transitive packages too), so every machine gets the same tools.
+# The airflow extra comes too (Apache Airflow, about 225 MB), so that the suite tests the provider.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,airflow]"
 	touch $(STAMP)
 
 # The main job: the command against the fake Toloka on loopback. No account, no network.

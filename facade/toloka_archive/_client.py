@@ -122,7 +122,7 @@ class TolokaClient(_ClientBase):
 
     def archive_pools(
         self,
-        pool_ids: Iterable[str | int],
+        pool_ids: Iterable[str | int | Pool],
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         wait: bool = True,

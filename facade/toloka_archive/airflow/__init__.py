@@ -1,0 +1,122 @@
+"""An Airflow provider: archive Toloka pools from a DAG without holding a worker.
+
+Install with ``pip install "toloka-archive[airflow]"``. Airflow finds it through the
+``apache_airflow_provider`` entry point (``get_provider_info`` below), and lists its connection
+type ``toloka``:
+
+- ``TolokaHook`` (``toloka_archive.airflow.hooks``): the facade's clients from a connection;
+- ``TolokaArchivePoolsOperator`` (``toloka_archive.airflow.operators``): archive pools given by
+  id (templated, or from XCom) or chosen by project, status and idleness, deferring while
+  Toloka works;
+- ``TolokaArchiveTrigger`` (``toloka_archive.airflow.triggers``): follows the started
+  operations on the triggerer, to a deadline;
+- an example DAG: ``toloka_archive/airflow/example_dags/toloka_nightly_cleanup.py``.
+
+Importing this package, and ``get_provider_info``, loads nothing of Airflow; the three names
+above are loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from toloka_archive._version import __version__
+
+if TYPE_CHECKING:
+    from toloka_archive.airflow.hooks import TolokaHook as TolokaHook
+    from toloka_archive.airflow.operators import (
+        TolokaArchivePoolsOperator as TolokaArchivePoolsOperator,
+    )
+    from toloka_archive.airflow.triggers import TolokaArchiveTrigger as TolokaArchiveTrigger
+
+PACKAGE_NAME = "toloka-archive"  # the distribution's name: Airflow checks that they agree
+INTEGRATION = "Toloka"
+
+_HOMES = {
+    "TolokaHook": "hooks",
+    "TolokaArchivePoolsOperator": "operators",
+    "TolokaArchiveTrigger": "triggers",
+}
+
+__all__ = ["TolokaArchivePoolsOperator", "TolokaArchiveTrigger", "TolokaHook", "get_provider_info"]
+
+
+def get_provider_info() -> dict[str, Any]:
+    """What Airflow's ProvidersManager reads of this provider: a plain dict, no imports."""
+    return {
+        "package-name": PACKAGE_NAME,
+        "name": INTEGRATION,
+        "description": (
+            "Archive Toloka pools from a DAG: a hook, a deferrable operator that starts the "
+            "archives and frees its worker while Toloka works, and the trigger that follows them."
+        ),
+        "versions": [__version__],
+        "integrations": [{"integration-name": INTEGRATION, "tags": ["service"]}],
+        "hooks": [
+            {"integration-name": INTEGRATION, "python-modules": ["toloka_archive.airflow.hooks"]}
+        ],
+        "operators": [
+            {
+                "integration-name": INTEGRATION,
+                "python-modules": ["toloka_archive.airflow.operators"],
+            }
+        ],
+        "triggers": [
+            {
+                "integration-name": INTEGRATION,
+                "python-modules": ["toloka_archive.airflow.triggers"],
+            }
+        ],
+        "connection-types": [
+            {
+                "connection-type": "toloka",
+                "hook-class-name": "toloka_archive.airflow.hooks.TolokaHook",
+                "hook-name": INTEGRATION,
+                "ui-field-behaviour": {
+                    "hidden-fields": ["host", "port", "login", "schema"],
+                    "relabeling": {"password": "API key"},
+                    "placeholders": {
+                        "password": "the Toloka API key (or, with auth type oauth, an OAuth token)"
+                    },
+                },
+                "conn-fields": {
+                    "environment": {
+                        "label": "Environment",
+                        "description": "sandbox (the default) or production; or give a base URL",
+                        "schema": {"type": ["string", "null"], "enum": ["sandbox", "production"]},
+                    },
+                    "base_url": {
+                        "label": "Base URL",
+                        "description": (
+                            "any API root instead of an environment (a proxy, the fake Toloka); "
+                            "https only, except on loopback"
+                        ),
+                        "schema": {"type": ["string", "null"]},
+                    },
+                    "auth_type": {
+                        "label": "Auth type",
+                        "description": "api_key (the default) or oauth for a legacy OAuth token",
+                        "schema": {
+                            "type": ["string", "null"],
+                            "enum": ["api_key", "oauth"],
+                            "default": "api_key",
+                        },
+                    },
+                },
+            }
+        ],
+    }
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'toloka_archive.airflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"toloka_archive.airflow.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

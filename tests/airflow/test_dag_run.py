@@ -1,0 +1,99 @@
+"""Whole DAG runs with Airflow itself: ``dag.test()`` parses the DAG file in the session's
+temporary DAGs folder, serializes it into a migrated SQLite metadata database, runs the task,
+runs the trigger inline (rebuilt from its serialized kwargs, as a triggerer would), and resumes
+the task with the event; against the fake Toloka on loopback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import toloka_archive.airflow.example_dags.toloka_nightly_cleanup as nightly
+
+from tests.airflow.conftest import AIRFLOW_HOME, World
+
+DAGS = AIRFLOW_HOME / "dags"
+TEST_DAG = Path(__file__).parent / "dags" / "toloka_xcom_pools.py"
+
+
+# Airflow's in-process API server imports starlette's test client, which warns about httpx.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Using `httpx` with `starlette.testclient` is deprecated"
+)
+
+
+@pytest.fixture(scope="module")
+def metadata_db() -> None:
+    """``airflow db migrate``, in-process, in the session's temporary home; the DAG files."""
+    from airflow.utils import db
+
+    db.upgradedb()
+    shutil.copy(nightly.__file__, DAGS)
+    shutil.copy(TEST_DAG, DAGS)
+
+
+def dag_from_folder(dag_id: str) -> Any:
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.import_errors == {}
+    return bag.get_dag(dag_id)
+
+
+def reports_of(run: Any, task_id: str) -> list[dict[str, Any]]:
+    """The report the task pushed to XCom, read back from the metadata database."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    query = XComModel.get_many(
+        run_id=run.run_id, dag_ids=run.dag_id, task_ids=task_id, key="toloka_reports"
+    )
+    with create_session() as session:
+        row = session.scalars(query).first()
+        assert row is not None
+        reports = XComModel.deserialize_value(row)
+    assert isinstance(reports, list)
+    return reports
+
+
+def test_the_nightly_clean_up_dag_runs_end_to_end(metadata_db: None, world: World) -> None:
+    fake = world.fake
+    fake.add_project("7")
+    old = world.days_ago(90)
+    fake.add_pool("21", project_id="7", created=old, last_stopped=world.days_ago(31))
+    fake.add_pool("22", project_id="7", created=old, last_rejected=world.days_ago(2))  # window
+    fake.add_pool("23", project_id="7", created=old, last_stopped=world.days_ago(5))  # not idle
+    fake.add_pool("24", project_id="7", created=old, status="OPEN")
+    world.connect("toloka_default")  # the example DAG's connection
+
+    run = dag_from_folder("toloka_nightly_cleanup").test(run_conf={"project_id": "7"})
+
+    assert run.state == "success"
+    [task] = run.get_task_instances()
+    assert task.state == "success"
+    reports = reports_of(run, "archive_idle_pools")
+    assert [(r["pool_id"], r["outcome"]) for r in reports] == [
+        ("21", "archived"),
+        ("22", "not_archivable_yet"),
+    ]
+    assert [len(fake.operations(pool)) for pool in ("21", "22", "23", "24")] == [1, 0, 0, 0]
+    assert fake.pool("21").status == "ARCHIVED"
+
+
+def test_pool_ids_from_an_upstream_task_and_a_failing_run(metadata_db: None, world: World) -> None:
+    world.fake.add_pool("31", status="CLOSED", archive_seconds=10.0)
+    world.fake.add_pool("32", status="OPEN")  # still open: the task fails, naming it
+
+    run = dag_from_folder("toloka_xcom_pools").test()
+
+    assert run.state == "failed"
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert states == {"created_pools": "success", "archive_created_pools": "failed"}
+    reports = reports_of(run, "archive_created_pools")
+    assert [(r["pool_id"], r["outcome"]) for r in reports] == [
+        ("31", "archived"),
+        ("32", "wrong_status"),
+    ]
+    assert len(world.fake.operations("31")) == 1

@@ -1,0 +1,41 @@
+"""The example DAG: it parses in Airflow, and the README shows it as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import toloka_archive.airflow.example_dags.toloka_nightly_cleanup as nightly
+from toloka_archive.airflow.operators import TolokaArchivePoolsOperator
+
+from tests.test_readme import python_blocks
+
+ROOT = Path(__file__).resolve().parents[2]
+# The draft until it is merged into README.md; then README.md.
+READMES = [ROOT / "README.md", ROOT / "facade/toloka_archive/airflow/README_DRAFT.md"]
+
+
+def test_the_example_is_a_nightly_clean_up_of_idle_closed_pools() -> None:
+    dag = nightly.dag
+    assert dag.dag_id == "toloka_nightly_cleanup"
+    [task] = dag.tasks
+    assert isinstance(task, TolokaArchivePoolsOperator)
+    assert task.project_id == "{{ params.project_id }}"
+    assert task.idle_for == "30d"
+    assert task.status is None  # the default: CLOSED pools
+    assert task.deferrable
+    assert task.acceptable_outcomes == ["not_archivable_yet"]
+
+
+def test_the_readme_shows_the_example_dag_as_it_is() -> None:
+    source = Path(nightly.__file__).read_text(encoding="utf-8")
+    code = source.split("from __future__ import annotations\n", 1)[1].strip()
+    shown = [
+        block.strip()
+        for readme in READMES
+        if readme.exists()
+        for block in python_blocks(readme.read_text(encoding="utf-8"))
+        if 'dag_id="toloka_nightly_cleanup"' in block
+    ]
+    assert shown, "no README shows the example DAG"
+    strip_comments = [line.split("  #")[0].rstrip() for line in code.splitlines()]
+    assert shown[0] == "\n".join(strip_comments)

@@ -1,0 +1,139 @@
+"""``TolokaHook``: a connection's fields become the facade's clients, with the facade's rules."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from toloka_archive import ConfigurationError, Environment
+from toloka_archive.airflow._settings import settings_from_connection
+from toloka_archive.airflow.hooks import TolokaHook
+
+from tests.airflow.conftest import API_KEY, CONN_ID, OAUTH_TOKEN, World
+
+
+def read(**fields: object) -> object:
+    options: dict[str, object] = {"password": API_KEY, "extra": {}}
+    options.update(fields)
+    return settings_from_connection("toloka_x", **options)  # type: ignore[arg-type]
+
+
+def test_the_key_is_the_password_and_the_sandbox_is_the_default() -> None:
+    settings = read()
+    assert settings.client_kwargs() == {  # type: ignore[attr-defined]
+        "api_key": API_KEY,
+        "environment": None,
+        "base_url": None,
+        "env": {},
+    }
+    assert API_KEY not in repr(settings)
+
+
+def test_oauth_and_prefixed_and_blank_extras() -> None:
+    settings = read(
+        password=OAUTH_TOKEN,
+        extra={"extra__toloka__auth_type": "OAuth", "environment": "", "base_url": None},
+    )
+    assert settings.client_kwargs() == {  # type: ignore[attr-defined]
+        "oauth_token": OAUTH_TOKEN,
+        "environment": None,
+        "base_url": None,
+        "env": {},
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"password": None}, "has no password"),
+        ({"password": ""}, "has no password"),
+        ({"extra": {"api_key": API_KEY}}, "the extra 'api_key' looks like a credential"),
+        ({"extra": {"extra__toloka__token": API_KEY}}, "'token' looks like a credential"),
+        ({"extra": {"enviroment": "production"}}, "unknown extra 'enviroment'"),
+        ({"extra": {"auth_type": "basic"}}, "'auth_type' must be 'api_key' or 'oauth'"),
+        ({"extra": {"base_url": 8765}}, "extra 'base_url' must be a string"),
+        ({"host": "127.0.0.1"}, "leave host and port empty"),
+    ],
+)
+def test_what_a_connection_cannot_hold(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        read(**fields)
+    assert "toloka_x" in str(caught.value)
+    assert API_KEY not in str(caught.value)
+
+
+def test_the_facades_rules_apply_environment_and_base_url(world: World) -> None:
+    world.connect(extra={"environment": "Production"})
+    client = TolokaHook(CONN_ID).get_client()
+    assert client.environment is Environment.PRODUCTION  # built, never used: no request sent
+    world.connect(extra={"base_url": world.url.removesuffix("/api/v1")})  # a host root
+    assert TolokaHook(CONN_ID).get_client().base_url == world.url
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        # The facade's own messages, with the connection's name in front.
+        ({"environment": "staging"}, "unknown Toloka environment 'staging'"),
+        ({"environment": "sandbox", "base_url": "https://proxy.invalid"}, "not both"),
+        ({"base_url": "http://10.1.2.3:8080/api/v1"}, "plain http on a non-loopback host"),
+        ({"base_url": "ftp://files.invalid"}, r"is not an http\(s\) URL"),
+    ],
+)
+def test_bad_settings_fail_with_the_facades_message(
+    world: World, extra: dict[str, str], message: str
+) -> None:
+    world.connect(extra=extra)
+    with pytest.raises(ConfigurationError, match=message) as caught:
+        TolokaHook(CONN_ID).get_client()
+    assert str(caught.value).startswith(f"Toloka connection {CONN_ID!r}: ")
+
+
+def test_the_workers_toloka_variables_play_no_part(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOLOKA_ENVIRONMENT", "production")
+    monkeypatch.setenv("TOLOKA_API_KEY", "another-key")
+    world.connect(extra={})
+    client = TolokaHook(CONN_ID).get_client()
+    assert client.environment is Environment.SANDBOX
+    world.connect(extra={"base_url": world.url})
+    assert TolokaHook(CONN_ID).test_connection()[0]  # the connection's key, not the variable's
+
+
+def test_test_connection_with_api_key_and_oauth(world: World) -> None:
+    assert TolokaHook(CONN_ID).test_connection() == (True, f"Toloka answered ({world.url})")
+    world.connect(password=OAUTH_TOKEN, extra={"base_url": world.url, "auth_type": "oauth"})
+    assert TolokaHook(CONN_ID).test_connection()[0]
+    world.connect(password=OAUTH_TOKEN, extra={"base_url": world.url})  # sent as ApiKey: refused
+    works, message = TolokaHook(CONN_ID).test_connection()
+    assert not works
+    assert message.startswith("AuthenticationError")
+    assert OAUTH_TOKEN not in message
+
+
+def test_the_key_is_never_logged(
+    world: World, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.DEBUG)  # the facade's and httpx's loggers
+    hook = TolokaHook(CONN_ID)
+    assert hook.test_connection()[0]
+    world.connect(password="wrong-key-0123456789", extra={"base_url": world.url})
+    assert not hook.test_connection()[0]
+    output = capfd.readouterr()  # Airflow's own loggers write there
+    for text in (caplog.text, output.out, output.err, repr(hook.get_client())):
+        assert API_KEY not in text
+        assert "wrong-key-0123456789" not in text
+    assert "GET /operations" in caplog.text  # the log was on
+
+
+def test_the_async_client_reads_the_connection_without_blocking(world: World) -> None:
+    async def check() -> None:
+        client = await TolokaHook(CONN_ID).aget_async_client()
+        async with client:
+            assert client.base_url == world.url
+            assert (await client.check_archivable("1")).verdict.value  # it talks to the fake
+
+    world.fake.add_pool("1", status="CLOSED")
+    asyncio.run(check())
