@@ -11,7 +11,7 @@ from tests.test_readme import python_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 # The draft until it is merged into README.md; then README.md.
-READMES = [ROOT / "README.md", ROOT / "facade/toloka_archive/airflow/README_DRAFT.md"]
+READMES = [ROOT / "README.md"]
 
 
 def test_the_example_is_a_nightly_clean_up_of_idle_closed_pools() -> None:
