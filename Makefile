@@ -3,9 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The peers' environment for `make bench` only (toloka-kit); see bench-venv below.
+BENCH_VENV := .bench-venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_CONSTRAINTS := scripts/bench-peers-constraints.txt
+# This project as users install it (runtime dependencies only), for the import comparison.
+OURS_VENV := .bench-venv-ours
+OURS_STAMP := $(OURS_VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help demo venv generate check-generated validate-spec lint test bench cassettes clean
+.PHONY: help demo venv bench-venv generate check-generated validate-spec lint test bench cassettes clean
 
 help:
 	@echo "make demo             archive the fake Toloka's pools with the command (no account needed)"
@@ -14,7 +21,9 @@ help:
 	@echo "make check-generated  fail if generated/ and openapi.yaml disagree"
 	@echo "make lint             ruff on hand-written code, mypy --strict on the facade"
 	@echo "make cassettes        re-record the vcrpy cassettes against the fake Toloka"
-	@echo "make bench            startup, overhead, fake throughput, bulk time, memory, fault soak"
+	@echo "make bench            startup, overhead, fake throughput, bulk time, memory, fault soak,"
+	@echo "                      and the side-by-side comparison with toloka-kit (bench-results/)"
+	@echo "make bench-venv       create .bench-venv with toloka-kit 1.2.3, for the comparison"
 	@echo "make venv             create .venv with the pinned tool chain"
 
 venv: $(STAMP)
@@ -53,12 +62,33 @@ test: lint check-generated validate-spec
 	$(BIN)/pytest -p no:cacheprovider --record-mode=none --block-network $(LOOPBACK)
 
 # Benchmarks measure; they are never part of `make test` (no timing in the test suite).
-bench: $(STAMP)
+# The comparison with toloka-kit (scripts/bench_compare.py) writes a markdown table, the raw
+# numbers as JSON and an SVG chart to bench-results/.
+bench: $(STAMP) $(BENCH_STAMP) $(OURS_STAMP)
 	$(BIN)/python scripts/bench_startup.py
 	$(BIN)/python scripts/bench_overhead.py
 	$(BIN)/python scripts/bench_fake.py --client raw
 	$(BIN)/python scripts/bench_bulk.py
 	$(BIN)/python scripts/bench_soak.py
+	$(BIN)/python scripts/bench_project.py
+	$(BIN)/python scripts/bench_compare.py
+
+# The peers' virtual environment: toloka-kit 1.2.3 and its tree, pinned, for the comparison
+# only; the project's .venv never gets toloka-kit. Built once, again when the pins change.
+bench-venv: $(BENCH_STAMP)
+
+$(BENCH_STAMP): $(BENCH_CONSTRAINTS)
+	rm -rf $(BENCH_VENV)
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c $(BENCH_CONSTRAINTS) toloka-kit==1.2.3
+	$(BENCH_VENV)/bin/python -c "import toloka.client"
+	touch $(BENCH_STAMP)
+
+$(OURS_STAMP): pyproject.toml constraints.txt
+	rm -rf $(OURS_VENV)
+	$(PYTHON) -m venv $(OURS_VENV)
+	$(OURS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	touch $(OURS_STAMP)
 
 # Re-record every cassette against the fake Toloka on a fixed loopback port. The fake's clock is
 # moved by the client's pauses, so this takes no real time, and recording twice gives the same
@@ -68,4 +98,4 @@ cassettes: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -q tests/facade/test_cassettes.py --record-mode=rewrite $(LOOPBACK)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) $(OURS_VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,905 @@
+"""toloka-archive against toloka-kit 1.2.3, side by side, against the same loopback fake Toloka.
+
+    .venv/bin/python scripts/bench_compare.py            # what `make bench` runs, ~10 min
+    .venv/bin/python scripts/bench_compare.py --quick    # a smoke run, ~2 min
+    .venv/bin/python scripts/bench_compare.py --full --runs 1   # 1,000 pools a length, ~18 min
+    .venv/bin/python scripts/bench_compare.py --only bulk,memory --runs 5
+
+toloka-kit lives in its own virtual environment, ``.bench-venv`` (``make bench-venv``; pinned
+by ``scripts/bench-peers-constraints.txt``), never in the project's ``.venv``. Every measured
+client runs in a fresh interpreter of its own (``bench_compare_worker.py``), the fake Toloka in
+another (``toloka_archive.testing.fake_process``), so each gets a core of a 2-core machine.
+
+What is measured (medians of ``--runs`` runs, with min-max):
+
+- **import**: ``from toloka_archive import TolokaClient`` vs ``import toloka.client``, wall time
+  and peak RSS of a fresh interpreter, also net of ``python -c pass`` in the same venv;
+- **one call answering 204** (an already archived pool), microseconds per call: bare httpx
+  (the floor, in both venvs), toloka-kit's ``archive_pool_async`` (the POST alone) and
+  ``archive_pool`` (POST, then GET of the pool it returns), our ``start_archive_pool``;
+- **one by one**: N pools with 1 s operations, archived and waited for in a loop: toloka-kit's
+  ``archive_pool_async`` + ``wait_operation`` (as its docs show) and ``archive_pool``, our
+  ``TolokaClient.archive_pool``; against the ideal N x 1 s;
+- **bulk**, concurrency 32, operations of 0.3 s, 1 s and 5 s: our command (``toloka-archive
+  archive --from-file ... --concurrency 32 --json``, timed as a whole process), our
+  ``AsyncTolokaClient.archive_pools``, toloka-kit in 32 threads over one shared client
+  (``archive_pool_async`` + ``wait_operation``; the client keeps an httpx session per thread)
+  and toloka-kit's own ``AsyncTolokaClient`` in 32 tasks; against the ideal pools / 32 x S
+  and against toloka-kit's best;
+- **requests per pool** for every run above, counted on the client side (both clients send
+  through ``httpx.Client.send`` / ``AsyncClient.send``, which the worker wraps with a counter);
+- **peak memory** of a whole run over 1,000 and 10,000 already archived pools (ours: the
+  command; toloka-kit: both loops), as each process reads its own ``VmHWM``;
+- **behaviour**, one run each: a 429 with ``Retry-After``, and Toloka's 300 requests a second
+  limit (a 429 without it).
+
+The library runs are timed around the work inside the worker (its import is the first row's
+business); the command is timed as the whole process a user waits for. The fake's own rate
+limit is off except in the behaviour rows. A markdown table goes to stdout and, with the raw
+numbers as JSON and an SVG chart, to ``bench-results/`` (git-ignored). Loopback only; every
+process it starts is stopped by its own handle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toloka_archive.testing import fake_process
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER = ROOT / "scripts" / "bench_compare_worker.py"
+PEERS_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
+# This project as a user installs it: its runtime dependencies only. The project's .venv also
+# holds the dev tools, and httpx imports its optional CLI (rich, click) when they are present,
+# which would charge about 30 ms of someone else's tools to our import.
+OURS_PYTHON = ROOT / ".bench-venv-ours" / "bin" / "python"
+RESULTS = ROOT / "bench-results"
+# A made-up key in the shape of a Toloka API key, so that toloka-kit sends it as
+# `Authorization: ApiKey ...` like our client does (it sends anything else as OAuth).
+API_KEY = "benchbenchbenchbench01.bench.key"
+CONCURRENCY = 32
+MIB = 1024  # ru_maxrss is in KiB on Linux
+
+OURS = "ours"
+KIT = "toloka-kit"
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big each section is; ``--quick`` and ``--full`` pick other ones."""
+
+    runs: int
+    import_runs: int
+    calls: int
+    one_by_one: int
+    bulk: dict[float, int]  # operation seconds -> pools
+    memory: tuple[int, ...]
+
+
+SIZES = {
+    "quick": Size(
+        runs=1,
+        import_runs=3,
+        calls=300,
+        one_by_one=2,
+        bulk={0.3: 64, 1.0: 64, 5.0: 32},
+        memory=(1_000,),
+    ),
+    "default": Size(
+        runs=3,
+        import_runs=10,
+        calls=2_000,
+        one_by_one=4,
+        bulk={0.3: 320, 1.0: 320, 5.0: 64},
+        memory=(1_000, 10_000),
+    ),
+    "full": Size(
+        runs=3,
+        import_runs=10,
+        calls=2_000,
+        one_by_one=10,
+        bulk={0.3: 1_000, 1.0: 1_000, 5.0: 1_000},
+        memory=(1_000, 10_000),
+    ),
+}
+SECTIONS = ("import", "call", "one", "bulk", "memory", "behaviour")
+
+
+# --- running things ------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One child process: its wall time, peak RSS and what it reported.
+
+    ``rss_kib`` is what the child read of itself (``VmHWM``); the ``wait4`` figure that
+    ``spawn`` fills in first also counts the pages of this process that the fork copied, so it
+    never reads under this process's own size.
+    """
+
+    wall: float
+    rss_kib: int
+    code: int
+    result: dict[str, Any] = field(default_factory=dict)
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def seconds(self) -> float:
+        """The work's own time when the worker measured it, else the process's wall time."""
+        return float(self.result.get("seconds", self.wall))
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOLOKA_")}
+    env.update(extra)
+    return env
+
+
+def spawn(
+    command: Sequence[str], *, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)
+) -> tuple[Run, str]:
+    """Run to the end; wall time, peak RSS (wait4) and its standard output."""
+    with tempfile.TemporaryFile("w+") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=errors, text=True, env=env or clean_env()
+        )
+        assert process.stdout is not None
+        output = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        process.stdout.close()
+        if process.returncode not in ok:
+            errors.seek(0)
+            tail = errors.read()[-2000:]
+            raise SystemExit(f"{' '.join(map(str, command[:4]))} ... failed:\n{tail}")
+    return Run(wall, usage.ru_maxrss, process.returncode), output
+
+
+def worker(python: Path | str, mode: str, url: str, tmp: Path, *options: str) -> Run:
+    result_path = tmp / "result.json"
+    result_path.unlink(missing_ok=True)
+    command = [str(python), str(WORKER), mode, "--url", url, "--key", API_KEY]
+    command += ["--token", API_KEY, "--result", str(result_path), *options]
+    run, _ = spawn(command)
+    run.result = json.loads(result_path.read_text(encoding="utf-8"))
+    run.rss_kib = run.result["peak_rss_kib"]
+    run.outcomes = Counter(run.result.get("outcomes", {}))
+    return run
+
+
+def command(url: str, ids_file: Path, tmp: Path, *, concurrency: int = CONCURRENCY) -> Run:
+    """Our command, timed as the whole process (the worker only adds the request counter)."""
+    result_path = tmp / "result.json"
+    result_path.unlink(missing_ok=True)
+    argv = [sys.executable, str(WORKER), "command", "--result", str(result_path), "--"]
+    argv += ["archive", "--from-file", str(ids_file), "--concurrency", str(concurrency)]
+    argv += ["--json", "--base-url", url]
+    # Exit status 1: some pool was not archived, which the outcomes show.
+    run, output = spawn(argv, env=clean_env(TOLOKA_API_KEY=API_KEY), ok=(0, 1))
+    run.result = json.loads(result_path.read_text(encoding="utf-8"))
+    run.rss_kib = run.result["peak_rss_kib"]
+    run.outcomes = Counter(json.loads(line)["outcome"] for line in output.splitlines())
+    return run
+
+
+def scenario(
+    *ranges: tuple[int, int, str, float], rate_limit: int | None = None, faults: str = ""
+) -> str:
+    """A fake Toloka with one requester and pool ranges of (first, count, status, seconds)."""
+    text = f"""
+[settings]
+seed = 0
+rate_limit = {"false" if rate_limit is None else rate_limit}
+
+[[requesters]]
+name = "bench"
+api_keys = ["{API_KEY}"]
+"""
+    for first, count, status, seconds in ranges:
+        text += f"""
+[[pool_ranges]]
+first = {first}
+count = {count}
+status = "{status}"
+archive_seconds = {seconds}
+"""
+    return text + faults
+
+
+@contextmanager
+def fake(tmp: Path, text: str) -> Iterator[str]:
+    path = tmp / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    with fake_process(path) as running:
+        yield running.url
+
+
+def ids_file(tmp: Path, count: int, first: int = 1) -> Path:
+    path = tmp / f"ids-{first}-{count}.txt"
+    path.write_text("".join(f"{i}\n" for i in range(first, first + count)), encoding="utf-8")
+    return path
+
+
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- statistics and formatting ------------------------------------------------------------
+
+
+def spread(values: Sequence[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def fmt(stats: dict[str, float], scale: float = 1.0, digits: int = 1, unit: str = "") -> str:
+    median, low, high = (stats[k] * scale for k in ("median", "min", "max"))
+    text = f"{median:,.{digits}f}{unit}"
+    if len({round(low, digits), round(high, digits)}) > 1:
+        text += f" ({low:,.{digits}f}-{high:,.{digits}f})"
+    return text
+
+
+def ratio(value: float, reference: float) -> str:
+    return f"{value / reference:.2f}x" if reference else "-"
+
+
+def outcomes_text(outcomes: Counter[str]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
+
+
+# --- the sections ---------------------------------------------------------------------------
+
+
+# Each import command then prints its own peak RSS (see Run): a few microseconds, alike for all.
+PRINT_PEAK = "\nprint(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')))"
+
+
+def measure_import(size: Size) -> dict[str, Any]:
+    peers = str(PEERS_PYTHON)
+    ours = str(OURS_PYTHON) if OURS_PYTHON.exists() else sys.executable
+    statements = {
+        "ours: python -c pass": (ours, "pass"),
+        "ours: from toloka_archive import TolokaClient": (
+            ours,
+            "from toloka_archive import TolokaClient",
+        ),
+        "toloka-kit: python -c pass": (peers, "pass"),
+        "toloka-kit: import toloka.client": (peers, "import toloka.client"),
+    }
+    commands = {
+        name: [python, "-c", code + PRINT_PEAK] for name, (python, code) in statements.items()
+    }
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    rss: dict[str, list[float]] = {name: [] for name in commands}
+    for argv in commands.values():
+        spawn(argv)  # warm the file cache
+    for _ in range(size.import_runs):
+        for name, argv in commands.items():  # interleaved, so drift hits all alike
+            run, output = spawn(argv)
+            walls[name].append(run.wall)
+            rss[name].append(int(output.split()[1]) / MIB)
+    return {
+        name: {"wall_s": spread(walls[name]), "rss_mib": spread(rss[name]), "raw": walls[name]}
+        for name in commands
+    }
+
+
+CALL_MODES = {
+    "bare httpx 0.28 (.venv)": (OURS, "call-raw"),
+    "bare httpx 0.27 (.bench-venv)": (KIT, "call-raw"),
+    "toloka-kit archive_pool_async": (KIT, "call-kit"),
+    "toloka-kit archive_pool": (KIT, "call-kit-archive-pool"),
+    "ours start_archive_pool": (OURS, "call-ours"),
+}
+
+
+def python_for(side: str) -> str:
+    return str(PEERS_PYTHON if side == KIT else sys.executable)
+
+
+def measure_calls(size: Size, tmp: Path) -> dict[str, Any]:
+    per_call: dict[str, list[float]] = {name: [] for name in CALL_MODES}
+    requests: dict[str, float] = {}
+    with fake(tmp, scenario((1, 1, "ARCHIVED", 1.0))) as url:
+        for _ in range(size.runs):
+            for name, (side, mode) in CALL_MODES.items():
+                options = ("--calls", str(size.calls), "--warmup", str(max(size.calls // 10, 20)))
+                run = worker(python_for(side), mode, url, tmp, *options)
+                per_call[name].append(run.result["seconds_per_call"] * 1e6)
+                requests[name] = run.result["requests_per_call"]
+    return {
+        name: {"us": spread(per_call[name]), "raw": per_call[name], "requests": requests[name]}
+        for name in CALL_MODES
+    }
+
+
+ONE_MODES = {
+    "ours TolokaClient.archive_pool": (OURS, "one-ours"),
+    "toloka-kit archive_pool_async + wait_operation": (KIT, "one-kit"),
+    "toloka-kit archive_pool": (KIT, "one-kit-archive-pool"),
+}
+BULK_MODES = {
+    "ours: command": (OURS, "command"),
+    "ours: AsyncTolokaClient.archive_pools": (OURS, "bulk-ours"),
+    "toloka-kit: 32 threads, shared TolokaClient": (KIT, "bulk-kit-threads"),
+    "toloka-kit: AsyncTolokaClient, 32 tasks": (KIT, "bulk-kit-async"),
+}
+
+
+def pool_run(side: str, mode: str, url: str, ids: Path, tmp: Path) -> Run:
+    if mode == "command":
+        return command(url, ids, tmp)
+    return worker(python_for(side), mode, url, tmp, "--ids", str(ids))
+
+
+def summarize(runs: list[Run], pools: int) -> dict[str, Any]:
+    outcomes: Counter[str] = Counter()
+    for run in runs:
+        outcomes.update(run.outcomes)
+    return {
+        "seconds": spread([run.seconds for run in runs]),
+        "wall": spread([run.wall for run in runs]),
+        "requests_per_pool": spread([run.result["requests"] / pools for run in runs]),
+        "rss_mib": spread([run.rss_kib / MIB for run in runs]),
+        "outcomes": dict(outcomes),
+        "raw": [
+            {
+                "seconds": r.seconds,
+                "wall": r.wall,
+                "requests": r.result["requests"],
+                "rss_kib": r.rss_kib,
+                "outcomes": dict(r.outcomes),
+            }
+            for r in runs
+        ],
+    }
+
+
+def measure_pools(
+    modes: dict[str, tuple[str, str]], pools: int, seconds: float, size: Size, tmp: Path, label: str
+) -> dict[str, Any]:
+    runs: dict[str, list[Run]] = {name: [] for name in modes}
+    ids = ids_file(tmp, pools)
+    for number in range(1, size.runs + 1):
+        for name, (side, mode) in modes.items():
+            progress(f"{label}: {name}, run {number}/{size.runs}")
+            with fake(tmp, scenario((1, pools, "CLOSED", seconds))) as url:
+                runs[name].append(pool_run(side, mode, url, ids, tmp))
+    return {name: summarize(runs[name], pools) for name in modes}
+
+
+def measure_one(size: Size, tmp: Path) -> dict[str, Any]:
+    pools = size.one_by_one
+    return {
+        "pools": pools,
+        "seconds": 1.0,
+        "ideal": pools * 1.0,
+        "clients": measure_pools(ONE_MODES, pools, 1.0, size, tmp, "one by one"),
+    }
+
+
+def measure_bulk(size: Size, tmp: Path) -> list[dict[str, Any]]:
+    rows = []
+    for seconds, pools in size.bulk.items():
+        clients = measure_pools(BULK_MODES, pools, seconds, size, tmp, f"bulk {seconds:g} s")
+        rows.append(
+            {
+                "seconds": seconds,
+                "pools": pools,
+                "ideal": pools / CONCURRENCY * seconds,
+                "clients": clients,
+            }
+        )
+    return rows
+
+
+# Ours: the command (the facade's bulk call runs the same engine); toloka-kit: both loops.
+MEMORY_MODES = BEHAVIOUR_MODES = {k: v for k, v in BULK_MODES.items() if "archive_pools" not in k}
+
+
+def measure_memory(size: Size, tmp: Path) -> list[dict[str, Any]]:
+    rows = []
+    for pools in size.memory:
+        runs: dict[str, list[Run]] = {name: [] for name in MEMORY_MODES}
+        ids = ids_file(tmp, pools)
+        with fake(tmp, scenario((1, pools, "ARCHIVED", 1.0))) as url:
+            for number in range(1, size.runs + 1):
+                for name, (side, mode) in MEMORY_MODES.items():
+                    progress(f"memory {pools:,}: {name}, run {number}/{size.runs}")
+                    runs[name].append(pool_run(side, mode, url, ids, tmp))
+        rows.append({"pools": pools, "clients": {n: summarize(runs[n], pools) for n in runs}})
+    return rows
+
+
+def measure_behaviour(tmp: Path) -> list[dict[str, Any]]:
+    """Two 429s, one run each: with Retry-After (a fault), and Toloka's own limit (without)."""
+    retry_after = """
+[[faults]]
+kind = "rate_limit"
+endpoint = "archive"
+first = 5
+retry_after = 1
+"""
+    cases = [
+        (
+            "429 with Retry-After: 1 on the first 5 archive requests; 10 pools, 1 s operations",
+            scenario((1, 10, "CLOSED", 1.0), faults=retry_after),
+            10,
+        ),
+        (
+            "Toloka's limit, 300 requests a second (429, no Retry-After); "
+            "1,000 already archived pools",
+            scenario((1, 1_000, "ARCHIVED", 1.0), rate_limit=300),
+            1_000,
+        ),
+    ]
+    rows = []
+    for title, text, pools in cases:
+        ids = ids_file(tmp, pools)
+        clients = {}
+        for name, (side, mode) in BEHAVIOUR_MODES.items():
+            progress(f"behaviour: {title[:40]}...: {name}")
+            with fake(tmp, text) as url:
+                clients[name] = summarize([pool_run(side, mode, url, ids, tmp)], pools)
+        rows.append({"case": title, "pools": pools, "clients": clients})
+    return rows
+
+
+# --- the machine ----------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    def first_line(path: str, key: str) -> str:
+        try:
+            for line in Path(path).read_text(encoding="utf-8").splitlines():
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return "unknown"
+
+    memory = first_line("/proc/meminfo", "MemTotal")
+    memory_gib = int(memory.split()[0]) / 1024 / 1024 if memory != "unknown" else 0.0
+    peers = subprocess.run(
+        [
+            str(PEERS_PYTHON),
+            "-c",
+            "import importlib.metadata as m; print(m.version('toloka-kit'), m.version('httpx'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    from importlib.metadata import version
+
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(),
+        "cpu": first_line("/proc/cpuinfo", "model name"),
+        "memory_gib": round(memory_gib, 1),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "toloka_archive": f"{version('toloka-archive')} ({commit or 'no git'})",
+        "httpx_ours": version("httpx"),
+        "toloka_kit": peers[0],
+        "httpx_kit": peers[1],
+    }
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+def report(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        f"# toloka-archive vs toloka-kit {m['toloka_kit']}, {m['date']}",
+        "",
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB of memory, "
+        f"{m['system']}, Python {m['python']}. toloka-archive {m['toloka_archive']} with "
+        f"httpx {m['httpx_ours']}; toloka-kit {m['toloka_kit']} with httpx {m['httpx_kit']}. "
+        f"The fake Toloka on loopback in a process of its own, each client in another. "
+        f"Medians of {results['runs']} runs (min-max); size: {results['size']}.",
+    ]
+    targets: list[tuple[str, str, bool]] = []
+    if "import" in results:
+        lines += import_table(results["import"], targets)
+    if "call" in results:
+        lines += call_table(results["call"])
+    if "one" in results:
+        lines += one_table(results["one"], targets)
+    if "bulk" in results:
+        lines += bulk_table(results["bulk"], targets)
+    if "memory" in results:
+        lines += memory_table(results["memory"], targets)
+    if "behaviour" in results:
+        lines += behaviour_table(results["behaviour"])
+    if targets:
+        lines += ["", "## Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
+        lines += [
+            f"| {what} | {value} | {'yes' if ok else '**no**'} |" for what, value, ok in targets
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def import_table(data: dict[str, Any], targets: list[tuple[str, str, bool]]) -> list[str]:
+    lines = [
+        "",
+        "## Import, in a fresh interpreter",
+        "",
+        "| what | wall time | net of `python -c pass` | peak RSS | net RSS |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    net: dict[str, tuple[float, float]] = {}
+    for side in ("ours", "toloka-kit"):
+        base = data[f"{side}: python -c pass"]
+        for name, row in data.items():
+            if not name.startswith(f"{side}:"):
+                continue
+            wall_net = (row["wall_s"]["median"] - base["wall_s"]["median"]) * 1000
+            rss_net = row["rss_mib"]["median"] - base["rss_mib"]["median"]
+            if "pass" not in name:
+                net[side] = (wall_net, rss_net)
+            lines.append(
+                f"| {name} | {fmt(row['wall_s'], 1000, 0, ' ms')} | {wall_net:,.0f} ms | "
+                f"{fmt(row['rss_mib'], 1, 1, ' MiB')} | {rss_net:,.1f} MiB |"
+            )
+    if len(net) == 2:
+        time_ratio = net["ours"][0] / net["toloka-kit"][0]
+        rss_ratio = net["ours"][1] / net["toloka-kit"][1]
+        lines.append(
+            f"| **ours / toloka-kit** | | **{time_ratio:.2f}x** | | **{rss_ratio:.2f}x** |"
+        )
+        targets.append(
+            ("import time, net, ours / toloka-kit <= 0.10", f"{time_ratio:.2f}", time_ratio <= 0.10)
+        )
+    return lines
+
+
+def call_table(data: dict[str, Any]) -> list[str]:
+    floor = data["bare httpx 0.28 (.venv)"]["us"]["median"]
+    kit = data["toloka-kit archive_pool_async"]["us"]["median"]
+    lines = [
+        "",
+        "## One archive call answering 204 (an already archived pool), one connection",
+        "",
+        "| client | us per call | requests per call | vs bare httpx 0.28 | vs toloka-kit "
+        "archive_pool_async |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, row in data.items():
+        us = row["us"]["median"]
+        lines.append(
+            f"| {name} | {fmt(row['us'], 1, 0)} | {row['requests']:g} | {ratio(us, floor)} | "
+            f"{ratio(us, kit)} |"
+        )
+    return lines
+
+
+def one_table(data: dict[str, Any], targets: list[tuple[str, str, bool]]) -> list[str]:
+    ideal = data["ideal"]
+    lines = [
+        "",
+        f"## Archive and wait, one by one: {data['pools']} pools, 1 s operations "
+        f"(ideal {ideal:g} s)",
+        "",
+        "| client | seconds | per pool | vs ideal | requests per pool | outcomes |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, row in data["clients"].items():
+        seconds = row["seconds"]["median"]
+        lines.append(
+            f"| {name} | {fmt(row['seconds'], 1, 2)} | {seconds / data['pools']:.2f} s | "
+            f"{ratio(seconds, ideal)} | {fmt(row['requests_per_pool'], 1, 2)} | "
+            f"{outcomes_text(Counter(row['outcomes']))} |"
+        )
+    ours = data["clients"]["ours TolokaClient.archive_pool"]["seconds"]["median"] / ideal
+    targets.append(
+        ("one by one, 1 s operations, ours <= 1.05x ideal", f"{ours:.2f}x", ours <= 1.05)
+    )
+    return lines
+
+
+def kit_best(clients: dict[str, Any], key: str = "seconds") -> float:
+    return min(row[key]["median"] for name, row in clients.items() if name.startswith(KIT))
+
+
+def bulk_table(rows: list[dict[str, Any]], targets: list[tuple[str, str, bool]]) -> list[str]:
+    lines = [
+        "",
+        f"## Bulk, concurrency {CONCURRENCY}: archive and wait",
+        "",
+        "| operation | pools | ideal | client | seconds | vs ideal | vs toloka-kit's best | "
+        "requests per pool | outcomes |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        ideal, clients = row["ideal"], row["clients"]
+        best = kit_best(clients)
+        best_requests = kit_best(clients, "requests_per_pool")
+        for name, data in clients.items():
+            seconds = data["seconds"]["median"]
+            lines.append(
+                f"| {row['seconds']:g} s | {row['pools']:,} | {ideal:.1f} s | {name} | "
+                f"{fmt(data['seconds'], 1, 1)} | {ratio(seconds, ideal)} | "
+                f"{ratio(seconds, best)} | "
+                f"{fmt(data['requests_per_pool'], 1, 2)} | "
+                f"{outcomes_text(Counter(data['outcomes']))} |"
+            )
+        limit = 1.5 if row["seconds"] < 1 else 1.10
+        for name in (n for n in clients if n.startswith(OURS)):
+            seconds = clients[name]["seconds"]["median"]
+            requests = clients[name]["requests_per_pool"]["median"]
+            label = f"bulk {row['seconds']:g} s, {name}"
+            targets.append(
+                (f"{label} <= {limit:.2f}x ideal", ratio(seconds, ideal), seconds / ideal <= limit)
+            )
+            targets.append(
+                (f"{label} faster than toloka-kit's best", ratio(seconds, best), seconds < best)
+            )
+            targets.append(
+                (
+                    f"{label} requests per pool <= toloka-kit's fewest",
+                    f"{requests:.2f} vs {best_requests:.2f}",
+                    requests <= best_requests,
+                )
+            )
+    return lines
+
+
+def memory_table(rows: list[dict[str, Any]], targets: list[tuple[str, str, bool]]) -> list[str]:
+    counts = [row["pools"] for row in rows]
+    lines = [
+        "",
+        f"## Already archived pools, concurrency {CONCURRENCY}: peak memory (RSS) of a whole "
+        "run, its time, requests",
+        "",
+        "| client | " + " | ".join(f"{count:,} pools" for count in counts) + " |",
+        "| --- |" + " --- |" * len(counts),
+    ]
+    for name in rows[0]["clients"]:
+        cells = []
+        for row in rows:
+            data = row["clients"][name]
+            cells.append(
+                f"{fmt(data['rss_mib'], 1, 1, ' MiB')}; {fmt(data['seconds'], 1, 1, ' s')}; "
+                f"{data['requests_per_pool']['median']:.2f} requests per pool"
+            )
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for row in rows:  # already archived: an operation of length zero
+        ours = row["clients"]["ours: command"]["seconds"]["median"]
+        best = kit_best(row["clients"])
+        targets.append(
+            (
+                f"(extra) {row['pools']:,} already archived pools, ours: command faster than "
+                f"toloka-kit's best",
+                ratio(ours, best),
+                ours < best,
+            )
+        )
+    return lines
+
+
+def behaviour_table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["", "## Behaviour (one run each)"]
+    for row in rows:
+        lines += [
+            "",
+            f"{row['case']}:",
+            "",
+            "| client | seconds | requests per pool | outcomes |",
+            "| --- | --- | --- | --- |",
+        ]
+        for name, data in row["clients"].items():
+            lines.append(
+                f"| {name} | {data['seconds']['median']:.1f} | "
+                f"{data['requests_per_pool']['median']:.2f} | "
+                f"{outcomes_text(Counter(data['outcomes']))} |"
+            )
+    return lines
+
+
+# --- the chart: a hand-written SVG, no plotting library ----------------------------------
+
+
+COLOURS = ("#08519c", "#6baed6", "#cb181d", "#fc9272")
+
+
+def chart(rows: list[dict[str, Any]], title: str) -> str:
+    """Two panels of grouped bars per operation length: time / ideal, and requests per pool."""
+    names = list(rows[0]["clients"])
+    panel_w, panel_h, left, top, bottom = 420, 300, 50, 60, 60
+    width, height = left + 2 * (panel_w + left) + 10, top + panel_h + bottom + 20 * len(names)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="15">{escape(title)}</text>',
+    ]
+    panels = [
+        ("bulk time / ideal (pools / 32 x operation)", "seconds", lambda r: r["ideal"], 1.0),
+        ("requests per pool", "requests_per_pool", lambda r: 1.0, None),
+    ]
+    for index, (label, key, norm, reference) in enumerate(panels):
+        x0 = left + index * (panel_w + left)
+        values = [
+            [row["clients"][n][key][k] / norm(row) for k in ("median", "min", "max")]
+            for row in rows
+            for n in names
+        ]
+        top_value = max(v[2] for v in values) * 1.15
+        scale = panel_h / top_value
+        y_base = top + panel_h
+        out.append(
+            f'<text x="{x0 + panel_w / 2}" y="{top - 12}" text-anchor="middle">{label}</text>'
+        )
+        out.append(
+            f'<line x1="{x0}" y1="{y_base}" x2="{x0 + panel_w}" y2="{y_base}" stroke="black"/>'
+        )
+        out.append(f'<line x1="{x0}" y1="{top}" x2="{x0}" y2="{y_base}" stroke="black"/>')
+        for tick in nice_ticks(top_value):
+            y = y_base - tick * scale
+            out.append(f'<line x1="{x0 - 4}" y1="{y:.1f}" x2="{x0}" y2="{y:.1f}" stroke="black"/>')
+            out.append(f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{tick:g}</text>')
+        group_w = panel_w / len(rows)
+        bar_w = group_w * 0.8 / len(names)
+        overlay = []  # drawn over the bars
+        if reference is not None:
+            y = y_base - reference * scale
+            overlay.append(
+                f'<line x1="{x0}" y1="{y:.1f}" x2="{x0 + panel_w}" y2="{y:.1f}" '
+                f'stroke="#333" stroke-dasharray="5,4"/>'
+            )
+            overlay.append(f'<text x="{x0 + 4}" y="{y - 4:.1f}">ideal</text>')
+        for g, row in enumerate(rows):
+            gx = x0 + g * group_w + group_w * 0.1
+            if key == "seconds":
+                limit = 1.5 if row["seconds"] < 1 else 1.10
+                y = y_base - limit * scale
+                overlay.append(
+                    f'<line x1="{gx:.1f}" y1="{y:.1f}" x2="{gx + group_w * 0.8:.1f}" y2="{y:.1f}" '
+                    f'stroke="#2ca02c" stroke-width="2.5"/>'
+                )
+            for b in range(len(names)):
+                median, low, high = values[g * len(names) + b]
+                bx = gx + b * bar_w
+                out.append(
+                    f'<rect x="{bx:.1f}" y="{y_base - median * scale:.1f}" width="{bar_w - 2:.1f}" '
+                    f'height="{median * scale:.1f}" fill="{COLOURS[b % len(COLOURS)]}"/>'
+                )
+                mid = bx + (bar_w - 2) / 2
+                out.append(
+                    f'<line x1="{mid:.1f}" y1="{y_base - high * scale:.1f}" x2="{mid:.1f}" '
+                    f'y2="{y_base - low * scale:.1f}" stroke="black"/>'
+                )
+                out.append(
+                    f'<text x="{mid:.1f}" y="{y_base - high * scale - 4:.1f}" text-anchor="middle" '
+                    f'font-size="9">{median:.2f}</text>'
+                )
+            out.append(
+                f'<text x="{gx + group_w * 0.4:.1f}" y="{y_base + 16}" text-anchor="middle">'
+                f"{row['seconds']:g} s x {row['pools']:,}</text>"
+            )
+        out += overlay
+    legend_y = top + panel_h + 40
+    for b, name in enumerate(names):
+        y = legend_y + 20 * b
+        out.append(
+            f'<rect x="{left}" y="{y - 10}" width="14" height="12" '
+            f'fill="{COLOURS[b % len(COLOURS)]}"/>'
+        )
+        out.append(f'<text x="{left + 20}" y="{y}">{escape(name)}</text>')
+    out.append(
+        f'<text x="{left + panel_w}" y="{legend_y}">green: the target (1.5x for 0.3 s, 1.1x '
+        f"otherwise); whiskers: min-max</text>"
+    )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def nice_ticks(top: float) -> Iterable[float]:
+    step = next(s for s in (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 50) if top / s <= 8)
+    value = 0.0
+    while value <= top:
+        yield round(value, 2)
+        value += step
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    preset = parser.add_mutually_exclusive_group()
+    preset.add_argument("--quick", action="store_true", help="a smoke run of a minute or two")
+    preset.add_argument("--full", action="store_true", help="1,000 pools at every length")
+    parser.add_argument("--runs", type=int, help="runs per measurement (default 3; quick 1)")
+    parser.add_argument(
+        "--only", help=f"comma-separated sections out of {','.join(SECTIONS)} (default: all)"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
+    args = parser.parse_args()
+    name = "quick" if args.quick else "full" if args.full else "default"
+    size = SIZES[name]
+    if args.runs is not None:
+        if args.runs < 1:
+            parser.error("--runs must be at least 1")
+        size = Size(**{**size.__dict__, "runs": args.runs})
+    sections = SECTIONS if not args.only else tuple(s.strip() for s in args.only.split(","))
+    if unknown := set(sections) - set(SECTIONS):
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    if not PEERS_PYTHON.exists():
+        raise SystemExit(f"{PEERS_PYTHON} is missing: run `make bench-venv` first")
+
+    started = time.perf_counter()
+    results: dict[str, Any] = {"machine": machine(), "size": name, "runs": size.runs}
+    results["sizes"] = {**size.__dict__, "bulk": {str(k): v for k, v in size.bulk.items()}}
+    with tempfile.TemporaryDirectory(prefix="toloka-compare-") as folder:
+        tmp = Path(folder)
+        if "import" in sections:
+            progress("import")
+            results["import"] = measure_import(size)
+        if "call" in sections:
+            progress("one call answering 204")
+            results["call"] = measure_calls(size, tmp)
+        if "one" in sections:
+            results["one"] = measure_one(size, tmp)
+        if "bulk" in sections:
+            results["bulk"] = measure_bulk(size, tmp)
+        if "memory" in sections:
+            results["memory"] = measure_memory(size, tmp)
+        if "behaviour" in sections:
+            results["behaviour"] = measure_behaviour(tmp)
+    results["elapsed_s"] = time.perf_counter() - started
+
+    text = report(results) + f"\nThis comparison took {results['elapsed_s'] / 60:.1f} minutes.\n"
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    written = [args.out / f"compare-{stamp}.md", args.out / f"compare-{stamp}.json"]
+    written[0].write_text(text, encoding="utf-8")
+    written[1].write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if "bulk" in results:
+        title = (
+            f"Bulk archiving at concurrency {CONCURRENCY}: toloka-archive vs toloka-kit "
+            f"{results['machine']['toloka_kit']} ({results['machine']['date']})"
+        )
+        written.append(args.out / f"compare-{stamp}.svg")
+        written[-1].write_text(chart(results["bulk"], title), encoding="utf-8")
+    for suffix in (".md", ".json", ".svg"):
+        (args.out / f"compare-latest{suffix}").unlink(missing_ok=True)
+    for path in written:
+        shutil.copyfile(path, args.out / f"compare-latest{path.suffix}")
+    print("written: " + ", ".join(map(str, written)), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
