@@ -21,7 +21,7 @@ from toloka_archive._async_client import AsyncTolokaClient
 from toloka_archive._cli_dates import DateError, parse_moment
 from toloka_archive._cli_input import UsageError
 from toloka_archive._cli_output import OUTPUT_LOST
-from toloka_archive._cli_run import check_credentials
+from toloka_archive._cli_selection import check_credentials
 from toloka_archive._cli_status import EXIT_NOT_ARCHIVED, EXIT_OK, EXIT_OUTPUT_CLOSED, PROG
 from toloka_archive._errors import InvalidIdError, NotFoundError, TolokaError
 from toloka_archive._ids import normalize_pool_id

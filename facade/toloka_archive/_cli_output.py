@@ -224,3 +224,10 @@ def summary(
         lines.append("Not archived:")
         lines += [f"  {plain_line(report)}" for report in problems]
     return lines
+
+
+def project_line(report: ProjectReport) -> str:
+    text = f"Project {report.project_id}: {report.detail}"
+    if report.operation_id and report.operation_id not in text:
+        text += f" (operation {report.operation_id})"
+    return text

@@ -23,7 +23,6 @@ from typing import TextIO
 from toloka_api.models import Operation
 
 from toloka_archive._async_client import AsyncTolokaClient
-from toloka_archive._cli_dates import DateError, format_moment, parse_duration, parse_moment
 from toloka_archive._cli_input import UsageError, read_operation_ids, read_pool_ids
 from toloka_archive._cli_output import (
     OUTPUT_LOST,
@@ -32,7 +31,14 @@ from toloka_archive._cli_output import (
     LinesView,
     LiveView,
     View,
+    project_line,
     summary,
+)
+from toloka_archive._cli_selection import (
+    check_credentials,
+    describe,
+    project_id,
+    selection_from,
 )
 from toloka_archive._cli_status import (
     EXIT_INTERRUPTED,
@@ -42,19 +48,16 @@ from toloka_archive._cli_status import (
     EXIT_USAGE,
     PROG,
 )
-from toloka_archive._environment import ENV_API_KEY, ENV_OAUTH_TOKEN
 from toloka_archive._errors import (
     AuthenticationError,
     ConfigurationError,
-    InvalidIdError,
     NotTolokaAPIError,
     RunEndingError,
     TolokaUnreachableError,
 )
-from toloka_archive._ids import normalize_project_id
 from toloka_archive._operation import DEFAULT_TIMEOUT, Timeout
 from toloka_archive._reports import Outcome, PoolReport, ProjectReport
-from toloka_archive._selection import ARCHIVABLE_STATUS, PoolSelection
+from toloka_archive._selection import PoolSelection
 from toloka_archive._snapshot import progress_of, status_name
 
 _SHOWN_IN_A_COMMAND = 20  # operation ids written out in a follow-up command line
@@ -147,7 +150,7 @@ class CommandRun:
             if selection is None or args.pool_ids or args.from_file is not None:
                 items = _unique(read_pool_ids(args.pool_ids, args.from_file, stdin))
         else:
-            args.project_id = _project_id(args.project_id)
+            args.project_id = project_id(args.project_id)
         check_credentials(environ)
         if out is None or out.closed:
             raise OutputClosedError("standard output is closed; nothing was done")
@@ -441,75 +444,3 @@ def _run_ending_line(error: RunEndingError, base_url: str) -> str:
     if isinstance(error, NotTolokaAPIError):
         return f"error: {base_url} is not Toloka's API (check --base-url): {error}"
     return f"error: {error}"
-
-
-def check_credentials(environ: Mapping[str, str]) -> None:
-    if not (environ.get(ENV_API_KEY) or environ.get(ENV_OAUTH_TOKEN)):
-        # The client's own message names api_key=..., which the command does not take.
-        raise UsageError(
-            f"no Toloka credentials: set {ENV_API_KEY} (or the legacy {ENV_OAUTH_TOKEN})"
-        )
-
-
-def _project_id(text: str) -> str:
-    try:
-        return normalize_project_id(text.strip())
-    except InvalidIdError:
-        raise UsageError(f"{text[:40]!r} is not a project id (ASCII digits only)") from None
-
-
-def selection_from(args: argparse.Namespace, now: datetime) -> PoolSelection | None:
-    """The ``--project``/``--status``/``--idle-for``/date options as a selection, checked."""
-    chosen = [args.project, args.idle_for, args.last_started_before, args.created_before]
-    if not any(option is not None for option in chosen):
-        if args.status is not None:
-            raise UsageError(
-                "--status chooses among the pools of --project or of an --idle-for, "
-                "--last-started-before or --created-before selection"
-            )
-        return None
-
-    def moment(option: str, value: str | None) -> datetime | None:
-        if value is None:
-            return None
-        try:
-            return parse_moment(value, now)
-        except DateError as error:
-            raise UsageError(f"{option}: {error}") from None
-
-    idle_since = None
-    if args.idle_for is not None:
-        try:
-            idle_since = now - parse_duration(args.idle_for)
-        except DateError as error:
-            raise UsageError(f"--idle-for: {error}") from None
-    status = args.status.strip().upper() if args.status else ARCHIVABLE_STATUS
-    return PoolSelection(
-        project_id=None if args.project is None else _project_id(args.project),
-        status=None if status == "ANY" else status,
-        created_before=moment("--created-before", args.created_before),
-        last_started_before=moment("--last-started-before", args.last_started_before),
-        idle_since=idle_since,
-    )
-
-
-def describe(selection: PoolSelection) -> str:
-    """The selection in words, for the run's first line."""
-    status = "every" if selection.status is None else f"the {selection.status}"
-    text = f"{status} pools"
-    if selection.project_id is not None:
-        text += f" of project {selection.project_id}"
-    if selection.idle_since is not None:
-        text += f" idle since {format_moment(selection.idle_since)}"
-    if selection.last_started_before is not None:
-        text += f" last started before {format_moment(selection.last_started_before)}"
-    if selection.created_before is not None:
-        text += f" created before {format_moment(selection.created_before)}"
-    return text
-
-
-def project_line(report: ProjectReport) -> str:
-    text = f"Project {report.project_id}: {report.detail}"
-    if report.operation_id and report.operation_id not in text:
-        text += f" (operation {report.operation_id})"
-    return text

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 from airflow.sdk import BaseOperator, Context
 from airflow.sdk.exceptions import AirflowException
 
-from toloka_archive._cli_run import describe
+from toloka_archive._cli_selection import describe
 from toloka_archive._client import TolokaClient
 from toloka_archive._client_core import DEFAULT_CONCURRENCY
 from toloka_archive._clock import utc_now
