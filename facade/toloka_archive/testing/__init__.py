@@ -36,6 +36,13 @@ In-process, with a clock you move by hand (no sockets, no sleeping)::
 generated client (``httpx_args={"transport": ...}``). Passing ``sleep=clock.sleep`` (or
 ``clock.async_sleep``) makes a ``slow`` fault advance the fake's clock instead of waiting.
 
+With this package's own clients, give them the same clock, so that their pauses move the fake's
+time and their budgets are measured on it (nothing waits in real time)::
+
+    client = TolokaClient(api_key="test-key", base_url="http://fake.toloka/api/v1",
+                          transport=fake.transport(), clock=clock)
+    client.archive_pool("21", timeout=60)      # 60 s of the fake's time at most
+
 Over real HTTP on loopback, e.g. for a client you do not control::
 
     with serve(fake, host="127.0.0.1", port=0) as server:
