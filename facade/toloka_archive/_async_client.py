@@ -18,33 +18,30 @@ from toloka_archive._client_core import (
     _ClientCore,
 )
 from toloka_archive._clock import Clock
-from toloka_archive._endpoints import OperationQuery, PoolQuery
 from toloka_archive._environment import Environment
 from toloka_archive._flow import Flow, Request, run_async
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id, normalize_project_id
-from toloka_archive._lookup import next_page, operations_query, page_flow, project_flow
+from toloka_archive._lookup import operations_listing, project_flow
 from toloka_archive._operation import (
     DEFAULT_TIMEOUT,
     ArchiveResult,
     AsyncArchiveOperation,
     Timeout,
 )
+from toloka_archive._paging import Listing
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._preflight import Archivability, preflight_flow
 from toloka_archive._project import PoolReported, archive_project
 from toloka_archive._reports import PoolReport, ProjectReport
 from toloka_archive._response import aread_capped
-from toloka_archive._selection import (
-    ARCHIVABLE_STATUS,
-    PoolSelection,
-    next_pools_page,
-    pools_page_flow,
-)
+from toloka_archive._selection import ARCHIVABLE_STATUS, PoolSelection, pools_listing
 from toloka_archive._snapshot import pool_id_of
 from toloka_archive._starting import start_flow, start_project_flow
 from toloka_archive._waiting import ProgressCallback, fetch_flow
 
 T = TypeVar("T")
+Q = TypeVar("Q")
+I = TypeVar("I")  # noqa: E741 - an item, as in Generic containers
 
 
 class AsyncTolokaClient(_ClientBase):
@@ -165,7 +162,7 @@ class AsyncTolokaClient(_ClientBase):
             self, operation_ids, concurrency=concurrency, timeout=timeout, on_progress=on_progress
         )
 
-    async def find_operations(
+    def find_operations(
         self,
         *,
         type: str | None = None,  # Toloka's name for the filter
@@ -179,22 +176,17 @@ class AsyncTolokaClient(_ClientBase):
         ``pool_id`` keeps the operations whose parameters name that pool (Toloka's list has no
         such filter; it is applied to each page). Times are UTC; naive ones are taken as UTC.
         """
-        query, wanted = operations_query(
-            type=type,
-            status=status,
-            pool_id=pool_id,
-            submitted_since=submitted_since,
-            submitted_until=submitted_until,
+        return self._list(
+            operations_listing(
+                type=type,
+                status=status,
+                pool_id=pool_id,
+                submitted_since=submitted_since,
+                submitted_until=submitted_until,
+            )
         )
-        next_query: OperationQuery | None = query
-        while next_query is not None:
-            page = await self._run(page_flow(next_query, self._core.context))
-            for operation in page.items:
-                if wanted(operation):
-                    yield operation
-            next_query = next_page(next_query, page)
 
-    async def find_pools(
+    def find_pools(
         self,
         *,
         project_id: str | int | None = None,
@@ -216,13 +208,7 @@ class AsyncTolokaClient(_ClientBase):
             last_started_before=last_started_before,
             idle_since=idle_since,
         )
-        query: PoolQuery | None = selection.first_query()
-        while query is not None:
-            page = await self._run(pools_page_flow(query, self._core.context))
-            for pool in page.items:
-                if selection.wants(pool):
-                    yield pool
-            query = next_pools_page(query, page)
+        return self._list(pools_listing(selection))
 
     async def get_project(self, project_id: str | int) -> Project:
         """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
@@ -263,6 +249,14 @@ class AsyncTolokaClient(_ClientBase):
             on_started=on_started,
             on_progress=on_progress,
         )
+
+    async def _list(self, listing: Listing[Q, I]) -> AsyncIterator[I]:
+        """Read ``listing`` a page at a time, yielding the items it keeps."""
+        query: Q | None = listing.first
+        while query is not None:
+            items, query = await self._run(listing.page(query, self._core.context))
+            for item in filter(listing.wants, items):
+                yield item
 
     def _handle(
         self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False

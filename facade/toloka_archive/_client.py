@@ -23,21 +23,16 @@ from toloka_archive._client_core import (
     _ClientCore,
 )
 from toloka_archive._clock import Clock
-from toloka_archive._endpoints import OperationQuery, PoolQuery
 from toloka_archive._environment import Environment
 from toloka_archive._flow import Flow, Request, run_sync
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id, normalize_project_id
-from toloka_archive._lookup import next_page, operations_query, page_flow, project_flow
+from toloka_archive._lookup import operations_listing, project_flow
 from toloka_archive._operation import DEFAULT_TIMEOUT, ArchiveOperation, ArchiveResult, Timeout
+from toloka_archive._paging import Listing
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._preflight import Archivability, preflight_flow
 from toloka_archive._response import read_capped
-from toloka_archive._selection import (
-    ARCHIVABLE_STATUS,
-    PoolSelection,
-    next_pools_page,
-    pools_page_flow,
-)
+from toloka_archive._selection import ARCHIVABLE_STATUS, PoolSelection, pools_listing
 from toloka_archive._snapshot import pool_id_of
 from toloka_archive._starting import start_flow, start_project_flow
 from toloka_archive._waiting import ProgressCallback, fetch_flow
@@ -48,6 +43,8 @@ if TYPE_CHECKING:
     from toloka_archive._reports import PoolReport, ProjectReport
 
 T = TypeVar("T")
+Q = TypeVar("Q")
+I = TypeVar("I")  # noqa: E741 - an item, as in Generic containers
 
 
 class TolokaClient(_ClientBase):
@@ -185,18 +182,15 @@ class TolokaClient(_ClientBase):
         ``pool_id`` keeps the operations whose parameters name that pool (Toloka's list has no
         such filter; it is applied to each page). Times are UTC; naive ones are taken as UTC.
         """
-        query, wanted = operations_query(
-            type=type,
-            status=status,
-            pool_id=pool_id,
-            submitted_since=submitted_since,
-            submitted_until=submitted_until,
+        return self._list(
+            operations_listing(
+                type=type,
+                status=status,
+                pool_id=pool_id,
+                submitted_since=submitted_since,
+                submitted_until=submitted_until,
+            )
         )
-        next_query: OperationQuery | None = query
-        while next_query is not None:
-            page = self._run(page_flow(next_query, self._core.context))
-            yield from filter(wanted, page.items)
-            next_query = next_page(next_query, page)
 
     def find_pools(
         self,
@@ -215,11 +209,7 @@ class TolokaClient(_ClientBase):
             last_started_before=last_started_before,
             idle_since=idle_since,
         )
-        query: PoolQuery | None = selection.first_query()
-        while query is not None:
-            page = self._run(pools_page_flow(query, self._core.context))
-            yield from filter(selection.wants, page.items)
-            query = next_pools_page(query, page)
+        return self._list(pools_listing(selection))
 
     def get_project(self, project_id: str | int) -> Project:
         """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
@@ -260,6 +250,13 @@ class TolokaClient(_ClientBase):
             ),
             twin.aclose,
         )
+
+    def _list(self, listing: Listing[Q, I]) -> Iterator[I]:
+        """Read ``listing`` a page at a time, yielding the items it keeps."""
+        query: Q | None = listing.first
+        while query is not None:
+            items, query = self._run(listing.page(query, self._core.context))
+            yield from filter(listing.wants, items)
 
     def _handle(
         self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False

@@ -9,7 +9,7 @@ itself (``GET /pools/{id}``, ``GET /projects/{id}``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -27,6 +27,7 @@ from toloka_archive._endpoints import MAX_PAGE_SIZE, OperationQuery
 from toloka_archive._errors import InvalidOperationIdError
 from toloka_archive._flow import Flow
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id
+from toloka_archive._paging import Listing
 from toloka_archive._response import read_model
 from toloka_archive._snapshot import Archive, pool_id_of, pool_status_of, same_id, timestamp
 
@@ -54,15 +55,15 @@ def next_page(query: OperationQuery, page: OperationPage) -> OperationQuery | No
     return replace(query, id_gt=page.items[-1].id, sort="id")
 
 
-def operations_query(
+def operations_listing(
     *,
     type: str | None,  # Toloka's name for the filter
     status: str | None,
     pool_id: str | int | None,
     submitted_since: datetime | None,
     submitted_until: datetime | None,
-) -> tuple[OperationQuery, Callable[[Operation], bool]]:
-    """The first page's query for ``find_operations``, and the test each item must pass.
+) -> Listing[OperationQuery, Operation]:
+    """What ``find_operations`` reads: the operations list in id order, filtered.
 
     Ids go through the same checks as everywhere (``pool_id`` digits); the pool is matched on
     each item, since Toloka's list cannot filter by it.
@@ -75,7 +76,14 @@ def operations_query(
     def wanted(operation: Operation) -> bool:
         return wanted_pool is None or same_id(pool_id_of(operation), wanted_pool)
 
-    return query, wanted
+    return Listing(query, _operations_page, wanted)
+
+
+def _operations_page(
+    query: OperationQuery, context: FlowContext
+) -> Flow[tuple[Sequence[Operation], OperationQuery | None]]:
+    page = yield from page_flow(query, context)
+    return page.items, next_page(query, page)
 
 
 def find_archive_flow(

@@ -1,14 +1,15 @@
 """Choosing pools by what they are: a project, a status, how long they have stood idle.
 
-``PoolSelection`` says which pools a user means; ``pools_page_flow`` reads one page of
-``GET /pools`` and ``next_pools_page`` says how to ask for the next (Toloka pages by id: sorted
-by id, ``id_gt`` the last id seen), so the clients can stream 100,000 pools a page at a time in
-constant memory. What Toloka's filters cannot say is checked on each pool (``wants``): a pool is
-idle since a moment when it was neither created, started nor stopped after it.
+``PoolSelection`` says which pools a user means; ``pools_listing`` reads them from ``GET /pools``
+a page at a time (Toloka pages by id: sorted by id, ``id_gt`` the last id seen; see
+``_paging``), so the clients can stream 100,000 pools in constant memory. What Toloka's filters
+cannot say is checked on each pool (``wants``): a pool is idle since a moment when it was
+neither created, started nor stopped after it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from toloka_archive._context import FlowContext
 from toloka_archive._endpoints import PoolQuery
 from toloka_archive._flow import Flow
 from toloka_archive._ids import normalize_pool_id
+from toloka_archive._paging import Listing
 from toloka_archive._response import read_model
 from toloka_archive._snapshot import timestamp
 
@@ -73,17 +75,21 @@ class PoolSelection:
         return cutoff is not None and all(m is None or m < cutoff for m in moments)
 
 
-def pools_page_flow(query: PoolQuery, context: FlowContext) -> Flow[PoolPage]:
-    """One page of ``GET /pools``."""
+def pools_listing(selection: PoolSelection) -> Listing[PoolQuery, Pool]:
+    """What ``find_pools`` reads: ``GET /pools`` in id order, kept by ``selection.wants``."""
+    return Listing(selection.first_query(), pools_page_flow, selection.wants)
+
+
+def pools_page_flow(
+    query: PoolQuery, context: FlowContext
+) -> Flow[tuple[Sequence[Pool], PoolQuery | None]]:
+    """One page of ``GET /pools``, and the query for the next one (by id, Toloka's way of
+    paging; None at the end)."""
     response = yield from _retrying.send(_endpoints.list_pools_request(query), context)
-    return read_model(response, PoolPage)
-
-
-def next_pools_page(query: PoolQuery, page: PoolPage) -> PoolQuery | None:
-    """The query for the page after ``page`` (by id, Toloka's way of paging), or None."""
+    page = read_model(response, PoolPage)
     if not page.has_more or not page.items:
-        return None
-    return replace(query, id_gt=page.items[-1].id)
+        return page.items, None
+    return page.items, replace(query, id_gt=page.items[-1].id)
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:
