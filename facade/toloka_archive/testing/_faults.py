@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, get_args
 
 from toloka_archive.testing import _validation as check
 from toloka_archive.testing._seeded import SeededSequence
@@ -62,20 +62,7 @@ FaultKind = Literal[
     "invalid_json_202",
     "locked_by_other",
 ]
-FAULT_KINDS: tuple[str, ...] = (
-    "operation_fail",
-    "rate_limit",
-    "internal_error",
-    "unavailable",
-    "bad_gateway",
-    "disconnect",
-    "slow",
-    "drop_after_commit",
-    "timeout_after_commit",
-    "truncated_202",
-    "invalid_json_202",
-    "locked_by_other",
-)
+FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)  # the one list of kinds is the type
 
 LOST_ANSWER_KINDS: tuple[str, ...] = (
     "drop_after_commit",
@@ -99,17 +86,7 @@ Endpoint = Literal[
     "project",
     "project_archive",
 ]
-ENDPOINTS: tuple[str, ...] = (
-    "archive",
-    "operation",
-    "log",
-    "operations",
-    "pool",
-    "assignments",
-    "pools",
-    "project",
-    "project_archive",
-)
+ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
 
 DEFAULT_RETRY_AFTER = 1
 DEFAULT_DELAY = 1.0
