@@ -38,6 +38,7 @@ from toloka_archive._starting import start_flow, start_project_flow
 from toloka_archive._waiting import ProgressCallback, fetch_flow
 
 if TYPE_CHECKING:
+    from toloka_archive._async_client import AsyncTolokaClient
     from toloka_archive._bulk import PoolProgress, PoolStarted
     from toloka_archive._project import PoolReported
     from toloka_archive._reports import PoolReport, ProjectReport
@@ -134,10 +135,9 @@ class TolokaClient(_ClientBase):
         client's settings, clock and rate-limit pause, so the callbacks are called from that
         thread.
         """
-        from toloka_archive._async_client import async_twin
-        from toloka_archive._sync_bridge import async_transport_for, iterate_in_background
+        from toloka_archive._sync_bridge import iterate_in_background
 
-        twin = async_twin(self._core, async_transport_for(self._transport))
+        twin = self._async_twin()
         reports = twin.archive_pools(
             pool_ids,
             concurrency=concurrency,
@@ -159,10 +159,9 @@ class TolokaClient(_ClientBase):
     ) -> Iterator[PoolReport]:
         """Follow archive operations started earlier; see ``AsyncTolokaClient.follow_operations``,
         which this runs on a background event loop."""
-        from toloka_archive._async_client import async_twin
-        from toloka_archive._sync_bridge import async_transport_for, iterate_in_background
+        from toloka_archive._sync_bridge import iterate_in_background
 
-        twin = async_twin(self._core, async_transport_for(self._transport))
+        twin = self._async_twin()
         reports = twin.follow_operations(
             operation_ids, concurrency=concurrency, timeout=timeout, on_progress=on_progress
         )
@@ -234,10 +233,9 @@ class TolokaClient(_ClientBase):
     ) -> ProjectReport:
         """Archive the project's pools, then the project; see
         ``AsyncTolokaClient.archive_project``, which this runs on a background event loop."""
-        from toloka_archive._async_client import async_twin
-        from toloka_archive._sync_bridge import async_transport_for, call_in_background
+        from toloka_archive._sync_bridge import call_in_background
 
-        twin = async_twin(self._core, async_transport_for(self._transport))
+        twin = self._async_twin()
         return call_in_background(
             twin.archive_project(
                 project_id,
@@ -250,6 +248,14 @@ class TolokaClient(_ClientBase):
             ),
             twin.aclose,
         )
+
+    def _async_twin(self) -> AsyncTolokaClient:
+        """An async client with this one's settings, clock and throttle, over its transport:
+        bulk work runs on the async engine, on a background loop (see ``_sync_bridge``)."""
+        from toloka_archive._async_client import async_twin  # asyncio only when needed
+        from toloka_archive._sync_bridge import async_transport_for
+
+        return async_twin(self._core, async_transport_for(self._transport))
 
     def _list(self, listing: Listing[Q, I]) -> Iterator[I]:
         """Read ``listing`` a page at a time, yielding the items it keeps."""
