@@ -17,9 +17,9 @@ tool's ``--help`` stay fast; ``from toloka_archive import TolokaClient`` loads w
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from toloka_archive._lazy import lazy_getattr
 from toloka_archive._version import __version__
 
 if TYPE_CHECKING:
@@ -161,13 +161,9 @@ __all__ = [  # noqa: RUF022 - grouped as the docs present them
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'toloka_archive' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"toloka_archive.{home}"), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+__getattr__ = lazy_getattr(
+    globals(), {name: (f"toloka_archive.{home}", name) for name, home in _HOMES.items()}
+)
 
 
 def __dir__() -> list[str]:

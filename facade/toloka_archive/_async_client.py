@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from datetime import datetime
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
-from toloka_api.models import Operation, Pool, Project
 
 from toloka_archive._bulk import PoolIds, PoolProgress, PoolStarted, archive_many, follow_many
 from toloka_archive._client_core import (
@@ -38,6 +37,9 @@ from toloka_archive._selection import ARCHIVABLE_STATUS, PoolSelection, pools_li
 from toloka_archive._snapshot import pool_id_of
 from toloka_archive._starting import start_flow, start_project_flow
 from toloka_archive._waiting import ProgressCallback, fetch_flow
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation, Pool, Project
 
 T = TypeVar("T")
 Q = TypeVar("Q")

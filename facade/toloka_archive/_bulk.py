@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-from toloka_api.models import KnownOperationType, Operation, Pool
-
+from toloka_archive import _generated as generated
 from toloka_archive._errors import (
     ArchiveNotStartedError,
     ConflictError,
@@ -40,9 +39,12 @@ from toloka_archive._reports import (
 )
 from toloka_archive._snapshot import pool_status_of
 
-PoolProgress = Callable[[str, Operation], object]
+if TYPE_CHECKING:
+    from toloka_api.models import Operation, Pool
+
+PoolProgress: TypeAlias = Callable[[str, "Operation"], object]
 PoolStarted = Callable[[str, str], object]
-PoolIds = Iterable[str | int | Pool] | AsyncIterable[str | int | Pool]
+PoolIds: TypeAlias = "Iterable[str | int | Pool] | AsyncIterable[str | int | Pool]"
 
 
 class ArchivePort(Protocol):
@@ -162,7 +164,7 @@ async def follow_one(
         return report_for_error("", error, operation_id)
     pool_id = handle.pool_id or ""
     snapshot = handle.operation
-    if snapshot is not None and snapshot.type_ is not KnownOperationType.POOL_ARCHIVE:
+    if snapshot is not None and snapshot.type_ is not generated.KnownOperationType.POOL_ARCHIVE:
         detail = f"not an archive operation ({snapshot.type_})"
         return PoolReport(pool_id, Outcome.INVALID_ID, detail, operation_id)
     try:
@@ -219,7 +221,7 @@ class _Deduplicated:
         A ``Pool`` (from ``find_pools``) is reported at once when its listed status already
         says how it ends: archived, or open (it is never closed for you); nothing is sent.
         """
-        listed = raw if isinstance(raw, Pool) else None
+        listed = raw if isinstance(raw, generated.Pool) else None
         try:
             pool_id = normalize_pool_id(raw if listed is None else listed.id)
         except InvalidPoolIdError as error:

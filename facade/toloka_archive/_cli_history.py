@@ -13,9 +13,7 @@ import asyncio
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TextIO
-
-from toloka_api.models import Operation
+from typing import TYPE_CHECKING, TextIO
 
 from toloka_archive._async_client import AsyncTolokaClient
 from toloka_archive._cli_dates import DateError, parse_moment
@@ -26,6 +24,9 @@ from toloka_archive._cli_status import EXIT_NOT_ARCHIVED, EXIT_OK, EXIT_OUTPUT_C
 from toloka_archive._errors import InvalidIdError, NotFoundError, TolokaError
 from toloka_archive._ids import normalize_pool_id
 from toloka_archive._snapshot import pool_id_of, progress_of, status_name, timestamp
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation
 
 _HEADER = f"{'pool':<12} {'operation':<26} {'status':<8} {'submitted':<23} {'finished':<23}"
 

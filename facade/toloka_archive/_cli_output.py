@@ -13,12 +13,13 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import TextIO
-
-from toloka_api.models import Operation
+from typing import TYPE_CHECKING, TextIO
 
 from toloka_archive._reports import Outcome, PoolReport, ProjectReport
 from toloka_archive._snapshot import progress_of, status_name
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation
 
 LABELS = {
     Outcome.ARCHIVED: "archived",

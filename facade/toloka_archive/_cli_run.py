@@ -18,9 +18,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
-from typing import TextIO
-
-from toloka_api.models import Operation
+from typing import TYPE_CHECKING, TextIO
 
 from toloka_archive._async_client import AsyncTolokaClient
 from toloka_archive._cli_input import UsageError, read_operation_ids, read_pool_ids
@@ -59,6 +57,9 @@ from toloka_archive._operation import DEFAULT_TIMEOUT, Timeout
 from toloka_archive._reports import Outcome, PoolReport, ProjectReport
 from toloka_archive._selection import PoolSelection
 from toloka_archive._snapshot import progress_of, status_name
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation
 
 _SHOWN_IN_A_COMMAND = 20  # operation ids written out in a follow-up command line
 # Reports whose operation may still be running: the run ends pointing to `wait` for them.

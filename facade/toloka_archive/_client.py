@@ -14,7 +14,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
-from toloka_api.models import Operation, Pool, Project
 
 from toloka_archive._client_core import (
     DEFAULT_CONCURRENCY,
@@ -38,6 +37,8 @@ from toloka_archive._starting import start_flow, start_project_flow
 from toloka_archive._waiting import ProgressCallback, fetch_flow
 
 if TYPE_CHECKING:
+    from toloka_api.models import Operation, Pool, Project
+
     from toloka_archive._async_client import AsyncTolokaClient
     from toloka_archive._bulk import PoolProgress, PoolStarted
     from toloka_archive._project import PoolReported

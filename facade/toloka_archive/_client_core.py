@@ -6,16 +6,19 @@ import copy
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from toloka_api import Client as RawClient
 
+from toloka_archive import _generated as generated
 from toloka_archive._clock import Clock, SystemClock
 from toloka_archive._context import FlowContext
 from toloka_archive._environment import Environment, resolve_credentials, resolve_target
 from toloka_archive._policies import PollPolicy, RetryPolicy
 from toloka_archive._version import __version__
+
+if TYPE_CHECKING:
+    from toloka_api import Client as RawClient
 
 USER_AGENT = f"toloka-archive/{__version__}"
 DEFAULT_HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -62,7 +65,7 @@ class _ClientCore:
 
     def _raw_client(self, httpx_args: dict[str, Any]) -> RawClient:
         # The key travels as an httpx.Auth, never in a headers dict that a repr would print.
-        return RawClient(
+        return generated.Client(
             base_url=self.base_url,
             headers={"User-Agent": USER_AGENT},
             timeout=self._timeout,

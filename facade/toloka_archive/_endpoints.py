@@ -14,12 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from toloka_api.api.assignment import get_assignments
-from toloka_api.api.operation import get_operation, get_operation_log, get_operations
-from toloka_api.api.pool import archive_pool, get_pool, get_pools
-from toloka_api.api.project import archive_project, get_project
-from toloka_api.types import UNSET
-
+from toloka_archive import _generated as generated
 from toloka_archive._flow import Request
 
 MAX_PAGE_SIZE = 500  # the most Toloka returns in one page of the operations list
@@ -32,25 +27,27 @@ def _request(kwargs: dict[str, Any]) -> Request:
 
 
 def archive_pool_request(pool_id: str) -> Request:
-    return _request(archive_pool._get_kwargs(pool_id))
+    return _request(generated.archive_pool._get_kwargs(pool_id))
 
 
 def get_operation_request(operation_id: str) -> Request:
-    return _request(get_operation._get_kwargs(operation_id))
+    return _request(generated.get_operation._get_kwargs(operation_id))
 
 
 def get_operation_log_request(operation_id: str) -> Request:
-    return _request(get_operation_log._get_kwargs(operation_id))
+    return _request(generated.get_operation_log._get_kwargs(operation_id))
 
 
 def get_pool_request(pool_id: str) -> Request:
-    return _request(get_pool._get_kwargs(pool_id))
+    return _request(generated.get_pool._get_kwargs(pool_id))
 
 
 def last_rejection_request(pool_id: str) -> Request:
     """The pool's most recent rejected assignment: all the 9-day rule needs to know."""
     return _request(
-        get_assignments._get_kwargs(pool_id=pool_id, status="REJECTED", sort="-rejected", limit=1)
+        generated.get_assignments._get_kwargs(
+            pool_id=pool_id, status="REJECTED", sort="-rejected", limit=1
+        )
     )
 
 
@@ -72,12 +69,12 @@ class OperationQuery:
 
 def list_operations_request(query: OperationQuery) -> Request:
     return _request(
-        get_operations._get_kwargs(
-            type_=UNSET if query.type is None else query.type,
-            status=UNSET if query.status is None else query.status,
+        generated.get_operations._get_kwargs(
+            type_=_given(query.type),
+            status=_given(query.status),
             sort=query.sort,
             limit=query.limit,
-            id_gt=UNSET if query.id_gt is None else query.id_gt,
+            id_gt=_given(query.id_gt),
             submitted_gte=_moment(query.submitted_gte),
             submitted_lte=_moment(query.submitted_lte),
         )
@@ -98,12 +95,12 @@ class PoolQuery:
 
 def list_pools_request(query: PoolQuery) -> Request:
     return _request(
-        get_pools._get_kwargs(
-            project_id=UNSET if query.project_id is None else query.project_id,
-            status=UNSET if query.status is None else query.status,
+        generated.get_pools._get_kwargs(
+            project_id=_given(query.project_id),
+            status=_given(query.status),
             created_lt=_moment(query.created_lt),
             last_started_lt=_moment(query.last_started_lt),
-            id_gt=UNSET if query.id_gt is None else query.id_gt,
+            id_gt=_given(query.id_gt),
             sort="id",
             limit=query.limit,
         )
@@ -111,15 +108,20 @@ def list_pools_request(query: PoolQuery) -> Request:
 
 
 def get_project_request(project_id: str) -> Request:
-    return _request(get_project._get_kwargs(project_id))
+    return _request(generated.get_project._get_kwargs(project_id))
 
 
 def archive_project_request(project_id: str) -> Request:
-    return _request(archive_project._get_kwargs(project_id))
+    return _request(generated.archive_project._get_kwargs(project_id))
+
+
+def _given(value: str | None) -> Any:
+    """A filter's value, or the generated client's "leave it out" marker for None."""
+    return generated.UNSET if value is None else value
 
 
 def _moment(value: datetime | None) -> Any:
     if value is None:
-        return UNSET
+        return generated.UNSET
     utc = value.astimezone(UTC) if value.tzinfo else value
     return utc.replace(tzinfo=None).isoformat(timespec="milliseconds")

@@ -12,16 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-
-from toloka_api.models import (
-    KnownProjectStatus,
-    Operation,
-    OperationPage,
-    Pool,
-    Project,
-)
+from typing import TYPE_CHECKING
 
 from toloka_archive import _endpoints, _retrying
+from toloka_archive import _generated as generated
 from toloka_archive._context import FlowContext
 from toloka_archive._endpoints import MAX_PAGE_SIZE, OperationQuery
 from toloka_archive._errors import InvalidOperationIdError
@@ -29,7 +23,17 @@ from toloka_archive._flow import Flow
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id
 from toloka_archive._paging import Listing
 from toloka_archive._response import read_model
-from toloka_archive._snapshot import Archive, pool_id_of, pool_status_of, same_id, timestamp
+from toloka_archive._snapshot import (
+    Archive,
+    pool_id_of,
+    pool_status_of,
+    project_status_of,
+    same_id,
+    timestamp,
+)
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation, OperationPage, Project
 
 ACTIVE_STATUSES = ("PENDING", "RUNNING")
 
@@ -45,7 +49,7 @@ for from this long before we sent it."""
 def page_flow(query: OperationQuery, context: FlowContext) -> Flow[OperationPage]:
     """One page of ``GET /operations``."""
     response = yield from _retrying.send(_endpoints.list_operations_request(query), context)
-    return read_model(response, OperationPage)
+    return read_model(response, generated.OperationPage)
 
 
 def next_page(query: OperationQuery, page: OperationPage) -> OperationQuery | None:
@@ -135,15 +139,14 @@ def status_flow(archive: Archive, context: FlowContext) -> Flow[str]:
         response = yield from _retrying.send(
             _endpoints.get_pool_request(archive.subject_id), context
         )
-        return pool_status_of(read_model(response, Pool))
-    status = (yield from project_flow(archive.subject_id, context)).status
-    return status.value if isinstance(status, KnownProjectStatus) else str(status)
+        return pool_status_of(read_model(response, generated.Pool))
+    return project_status_of((yield from project_flow(archive.subject_id, context)))
 
 
 def project_flow(project_id: str, context: FlowContext) -> Flow[Project]:
     """The project: ``GET /projects/{id}``."""
     response = yield from _retrying.send(_endpoints.get_project_request(project_id), context)
-    return read_model(response, Project)
+    return read_model(response, generated.Project)
 
 
 def is_the_archive(operation: Operation, archive: Archive) -> bool:

@@ -11,14 +11,15 @@ no request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
-
-from toloka_api.models import Operation
+from typing import TYPE_CHECKING, Final
 
 from toloka_archive._context import FlowContext
 from toloka_archive._flow import Flow, RunFlow, RunFlowAsync
 from toloka_archive._snapshot import Phase, phase_of, status_name, summary
 from toloka_archive._waiting import ProgressCallback, wait_flow
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation
 
 
 class _DefaultTimeout:

@@ -10,15 +10,18 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from toloka_api.models import AssignmentPage, KnownPoolStatus, Pool
+from typing import TYPE_CHECKING
 
 from toloka_archive import _endpoints, _retrying
+from toloka_archive import _generated as generated
 from toloka_archive._clock import as_utc, utc_now
 from toloka_archive._context import FlowContext
 from toloka_archive._flow import Flow
 from toloka_archive._response import read_model
 from toloka_archive._snapshot import pool_status_of, timestamp
+
+if TYPE_CHECKING:
+    from toloka_api.models import Pool
 
 APPEAL_WINDOW = timedelta(days=9)
 
@@ -73,9 +76,9 @@ def format_utc(moment: datetime) -> str:
 def judge(pool_id: str, pool: Pool, last_rejected: datetime | None, now: datetime) -> Archivability:
     """The pure decision, from what the two reads returned."""
     status = pool_status_of(pool)
-    if status == KnownPoolStatus.ARCHIVED.value:
+    if status == generated.KnownPoolStatus.ARCHIVED.value:
         return Archivability(pool_id, Verdict.ALREADY_ARCHIVED, status)
-    if status != KnownPoolStatus.CLOSED.value:
+    if status != generated.KnownPoolStatus.CLOSED.value:
         return Archivability(pool_id, Verdict.WRONG_STATUS, status)
     if last_rejected is not None:
         archivable_from = as_utc(last_rejected) + APPEAL_WINDOW
@@ -90,11 +93,11 @@ def judge(pool_id: str, pool: Pool, last_rejected: datetime | None, now: datetim
 def preflight_flow(pool_id: str, context: FlowContext) -> Flow[Archivability]:
     """Read the pool, and its last rejection when it is closed; judge by the client's clock."""
     response = yield from _retrying.send(_endpoints.get_pool_request(pool_id), context)
-    pool = read_model(response, Pool)
+    pool = read_model(response, generated.Pool)
     last_rejected: datetime | None = None
-    if pool.status is KnownPoolStatus.CLOSED:
+    if pool.status is generated.KnownPoolStatus.CLOSED:
         response = yield from _retrying.send(_endpoints.last_rejection_request(pool_id), context)
-        page = read_model(response, AssignmentPage)
+        page = read_model(response, generated.AssignmentPage)
         moments = [timestamp(item.rejected) for item in page.items]
         last_rejected = max((moment for moment in moments if moment is not None), default=None)
     return judge(pool_id, pool, last_rejected, utc_now(context.clock))

@@ -14,9 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Protocol
-
-from toloka_api.models import KnownProjectStatus, Pool, Project
+from typing import TYPE_CHECKING, Protocol
 
 from toloka_archive._bulk import ArchivePort, PoolProgress, PoolStarted, archive_many
 from toloka_archive._errors import (
@@ -30,6 +28,10 @@ from toloka_archive._errors import (
 from toloka_archive._operation import AsyncArchiveOperation, Timeout
 from toloka_archive._preflight import format_utc
 from toloka_archive._reports import Outcome, PoolReport, ProjectOutcome, ProjectReport
+from toloka_archive._snapshot import project_status_of
+
+if TYPE_CHECKING:
+    from toloka_api.models import Pool, Project
 
 MAX_BLOCKING = 1000  # pools kept in a report's ``blocking`` list; the count is always exact
 _DONE = frozenset({Outcome.ARCHIVED, Outcome.ALREADY_ARCHIVED})
@@ -47,11 +49,6 @@ class ProjectPort(ArchivePort, Protocol):
     ) -> AsyncIterator[Pool]: ...
 
     async def start_archive_project(self, project_id: str | int) -> AsyncArchiveOperation: ...
-
-
-def project_status_of(project: Project) -> str:
-    status = project.status
-    return status.value if isinstance(status, KnownProjectStatus) else str(status)
 
 
 async def archive_project(

@@ -22,11 +22,11 @@ import math
 from collections.abc import Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 import httpx
-from toloka_api.models import Operation
 
+from toloka_archive import _generated as generated
 from toloka_archive._errors import (
     APIConnectionError,
     APIError,
@@ -41,6 +41,9 @@ from toloka_archive._errors import (
 from toloka_archive._flow import Request
 from toloka_archive._ids import normalize_operation_id
 from toloka_archive._snapshot import Archive
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation
 
 MAX_BODY_BYTES = 1 << 20
 """Toloka's answers here are a few hundred bytes; a body past 1 MiB is refused unread."""
@@ -120,7 +123,7 @@ def read_operation(
     and the progress, when given, within 0-100. Anything else would turn a wrong answer into a
     false success, so it is an ``UnexpectedResponseError``.
     """
-    operation = read_model(response, Operation)
+    operation = read_model(response, generated.Operation)
     problem = _contradiction(operation, operation_id=operation_id, archive=archive)
     if problem is not None:
         raise UnexpectedResponseError(

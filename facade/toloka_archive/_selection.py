@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
-
-from toloka_api.models import KnownPoolStatus, Pool, PoolPage
+from typing import TYPE_CHECKING, Any
 
 from toloka_archive import _endpoints, _retrying
+from toloka_archive import _generated as generated
 from toloka_archive._context import FlowContext
 from toloka_archive._endpoints import PoolQuery
 from toloka_archive._flow import Flow
@@ -25,7 +24,10 @@ from toloka_archive._paging import Listing
 from toloka_archive._response import read_model
 from toloka_archive._snapshot import timestamp
 
-ARCHIVABLE_STATUS = KnownPoolStatus.CLOSED.value
+if TYPE_CHECKING:
+    from toloka_api.models import Pool
+
+ARCHIVABLE_STATUS = "CLOSED"  # KnownPoolStatus.CLOSED, the pools that can be archived
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def pools_page_flow(
     """One page of ``GET /pools``, and the query for the next one (by id, Toloka's way of
     paging; None at the end)."""
     response = yield from _retrying.send(_endpoints.list_pools_request(query), context)
-    page = read_model(response, PoolPage)
+    page = read_model(response, generated.PoolPage)
     if not page.has_more or not page.items:
         return page.items, None
     return page.items, replace(query, id_gt=page.items[-1].id)

@@ -11,15 +11,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from toloka_api.models import (
-    KnownOperationStatus,
-    KnownOperationType,
-    KnownPoolStatus,
-    Operation,
-    OperationParameters,
-    Pool,
-)
+from toloka_archive import _generated as generated
+
+if TYPE_CHECKING:
+    from toloka_api.models import KnownOperationType, Operation, Pool, Project
 
 
 class Phase(enum.Enum):
@@ -31,15 +28,15 @@ class Phase(enum.Enum):
 
 
 def phase_of(operation: Operation) -> Phase:
-    if operation.status is KnownOperationStatus.SUCCESS:
+    if operation.status is generated.KnownOperationStatus.SUCCESS:
         return Phase.SUCCEEDED
-    if operation.status is KnownOperationStatus.FAIL:
+    if operation.status is generated.KnownOperationStatus.FAIL:
         return Phase.FAILED
     return Phase.WAITING
 
 
 def is_known_status(operation: Operation) -> bool:
-    return isinstance(operation.status, KnownOperationStatus)
+    return isinstance(operation.status, generated.KnownOperationStatus)
 
 
 def status_name(operation: Operation | None) -> str:
@@ -47,7 +44,7 @@ def status_name(operation: Operation | None) -> str:
     if operation is None:
         return "unfinished"
     status = operation.status
-    return status.value if isinstance(status, KnownOperationStatus) else str(status)
+    return status.value if isinstance(status, generated.KnownOperationStatus) else str(status)
 
 
 def progress_of(operation: Operation) -> int | None:
@@ -71,20 +68,20 @@ class Archive:
 
     @classmethod
     def of_pool(cls, pool_id: str) -> Archive:
-        return cls(KnownOperationType.POOL_ARCHIVE, pool_id)
+        return cls(generated.KnownOperationType.POOL_ARCHIVE, pool_id)
 
     @classmethod
     def of_project(cls, project_id: str) -> Archive:
-        return cls(KnownOperationType.PROJECT_ARCHIVE, project_id)
+        return cls(generated.KnownOperationType.PROJECT_ARCHIVE, project_id)
 
     @property
     def noun(self) -> str:
-        return "pool" if self.kind is KnownOperationType.POOL_ARCHIVE else "project"
+        return "pool" if self.kind is generated.KnownOperationType.POOL_ARCHIVE else "project"
 
     def subject_of(self, operation: Operation) -> str | None:
         """The pool or project the operation's parameters name, if any."""
         parameters = operation.parameters
-        if not isinstance(parameters, OperationParameters):
+        if not isinstance(parameters, generated.OperationParameters):
             return None
         value = parameters.pool_id if self.noun == "pool" else parameters.project_id
         return value if isinstance(value, str) else None
@@ -97,9 +94,9 @@ class Archive:
 def pool_id_of(operation: Operation) -> str | None:
     """The pool an operation works on, from its parameters; None when they do not say."""
     parameters = operation.parameters
-    if isinstance(parameters, OperationParameters) and isinstance(parameters.pool_id, str):
-        return parameters.pool_id
-    return None
+    if not isinstance(parameters, generated.OperationParameters):
+        return None
+    return parameters.pool_id if isinstance(parameters.pool_id, str) else None
 
 
 def summary(operation: Operation) -> str:
@@ -112,7 +109,13 @@ def summary(operation: Operation) -> str:
 def pool_status_of(pool: Pool) -> str:
     """``CLOSED``, ``OPEN``, ... or whatever new status Toloka sent."""
     status = pool.status
-    return status.value if isinstance(status, KnownPoolStatus) else str(status)
+    return status.value if isinstance(status, generated.KnownPoolStatus) else str(status)
+
+
+def project_status_of(project: Project) -> str:
+    """``ACTIVE``, ``ARCHIVED``, ... or whatever new status Toloka sent."""
+    status = project.status
+    return status.value if isinstance(status, generated.KnownProjectStatus) else str(status)
 
 
 def timestamp(value: object) -> datetime | None:
@@ -134,7 +137,7 @@ def archive_duration(operation: Operation) -> float | None:
     Measured on Toloka's own clock, so it does not include our polling slack. None for other
     kinds of operation, unfinished ones, and timestamps that cannot be read.
     """
-    if operation.type_ is not KnownOperationType.POOL_ARCHIVE:
+    if operation.type_ is not generated.KnownOperationType.POOL_ARCHIVE:
         return None
     submitted, finished = timestamp(operation.submitted), timestamp(operation.finished)
     if submitted is None or finished is None or finished < submitted:

@@ -23,10 +23,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
-from toloka_api.models import Operation
 
 from toloka_archive import _endpoints, _retrying
 from toloka_archive._clock import utc_now
@@ -53,6 +52,9 @@ from toloka_archive._lookup import (
 from toloka_archive._response import read_operation
 from toloka_archive._snapshot import Archive
 from toloka_archive._waiting import fetch_flow, wait_flow
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation
 
 logger = logging.getLogger("toloka_archive")
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-
-from toloka_api.models import Operation, OperationLogItem
+from typing import TYPE_CHECKING, TypeAlias
 
 from toloka_archive import _endpoints, _retrying
+from toloka_archive import _generated as generated
 from toloka_archive._context import FlowContext
 from toloka_archive._errors import (
     APIConnectionError,
@@ -35,9 +35,12 @@ from toloka_archive._snapshot import (
     status_name,
 )
 
+if TYPE_CHECKING:
+    from toloka_api.models import Operation, OperationLogItem
+
 logger = logging.getLogger("toloka_archive")
 
-ProgressCallback = Callable[[Operation], object]
+ProgressCallback: TypeAlias = Callable[["Operation"], object]
 
 
 def fetch_flow(operation_id: str, context: FlowContext) -> Flow[Operation]:
@@ -194,7 +197,7 @@ def _best_effort_log(
         response = yield from _retrying.send(
             _endpoints.get_operation_log_request(operation_id), context
         )
-        return read_models(response, OperationLogItem)
+        return read_models(response, generated.OperationLogItem)
     except APIError as error:
         logger.debug("no log for failed operation %s: %s", operation_id, error)
         return None

@@ -37,3 +37,23 @@ def test_the_blocking_client_does_not_load_asyncio() -> None:
     loaded = loaded_after("from toloka_archive import TolokaClient")
     assert "httpx" in loaded
     assert "asyncio" not in loaded
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "from toloka_archive import TolokaClient, AsyncTolokaClient, PoolReport",
+        "import toloka_archive.cli",
+    ],
+)
+def test_importing_the_clients_leaves_the_generated_package_for_later(statement: str) -> None:
+    # toloka_api (and attrs, which its models are built with) load with the first client.
+    assert not {"toloka_api", "attr", "attrs"} & loaded_after(statement)
+
+
+def test_the_first_client_loads_the_generated_client_and_the_first_answer_its_models() -> None:
+    made = "from toloka_archive import TolokaClient; c = TolokaClient(api_key='fake-api-key-0001')"
+    assert "toloka_api" in loaded_after(made)
+    assert "toloka_api.models" not in loaded_after(made)
+    first_use = "; from toloka_archive._snapshot import Archive; Archive.of_pool('1')"
+    assert "toloka_api.models" in loaded_after(made + first_use)

@@ -13,14 +13,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-
-from toloka_api.models import Pool
+from typing import TYPE_CHECKING, Any
 
 from toloka_archive._async_client import AsyncTolokaClient
 from toloka_archive._client import TolokaClient
 from toloka_archive._clock import Clock
 from toloka_archive._reports import Outcome, PoolReport
+
+if TYPE_CHECKING:
+    from toloka_api.models import Pool
 
 Report = dict[str, Any]
 OnStarted = Callable[[str, str], object]
