@@ -107,7 +107,7 @@ SIZES = {
         runs=3,
         import_runs=10,
         calls=2_000,
-        one_by_one=4,
+        one_by_one=20,  # a fresh client learns from its first operation: 1 in 20 is unlearned
         bulk={0.3: 320, 1.0: 320, 5.0: 64},
         memory=(1_000, 10_000),
     ),
@@ -115,7 +115,7 @@ SIZES = {
         runs=3,
         import_runs=10,
         calls=2_000,
-        one_by_one=10,
+        one_by_one=20,
         bulk={0.3: 1_000, 1.0: 1_000, 5.0: 1_000},
         memory=(1_000, 10_000),
     ),
