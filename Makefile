@@ -65,7 +65,7 @@ test: lint check-generated validate-spec
 # The comparison with toloka-kit (scripts/bench_compare.py) writes a markdown table, the raw
 # numbers as JSON and an SVG chart to bench-results/.
 bench: $(STAMP) $(BENCH_STAMP) $(OURS_STAMP)
-	$(BIN)/python scripts/bench_startup.py
+	$(OURS_VENV)/bin/python scripts/bench_startup.py
 	$(BIN)/python scripts/bench_overhead.py
 	$(BIN)/python scripts/bench_fake.py --client raw
 	$(BIN)/python scripts/bench_bulk.py

@@ -1,6 +1,10 @@
 """How fast the package imports and the command starts: each in a fresh interpreter.
 
-    .venv/bin/python scripts/bench_startup.py [--runs 20]
+    .bench-venv-ours/bin/python scripts/bench_startup.py [--runs 20]
+
+``make bench`` runs it with the Python of ``.bench-venv-ours``, the project installed as users
+install it (bytecode compiled, no dev tools); the project's ``.venv`` would add the editable
+install's compiling and httpx's optional command line (rich, click).
 
 Prints the best and median wall time of each command over ``--runs`` runs, and the same for a
 bare ``python -c pass`` so the interpreter's own start can be subtracted.
