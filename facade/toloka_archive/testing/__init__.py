@@ -39,7 +39,7 @@ generated client (``httpx_args={"transport": ...}``). Passing ``sleep=clock.slee
 With this package's own clients, give them the same clock, so that their pauses move the fake's
 time and their budgets are measured on it (nothing waits in real time)::
 
-    client = TolokaClient(api_key="test-key", base_url="http://fake.toloka/api/v1",
+    client = TolokaClient(api_key="test-key", base_url="https://fake.toloka.invalid/api/v1",
                           transport=fake.transport(), clock=clock)
     client.archive_pool("21", timeout=60)      # 60 s of the fake's time at most
 
