@@ -1,4 +1,5 @@
-"""What every flow of one client shares: its policies, its clock, and its rate-limit pause."""
+"""What every flow of one client shares: its policies, its clock, its rate-limit pause, and
+what it has learned of Toloka (operations' durations, archives seen running)."""
 
 from __future__ import annotations
 
@@ -78,6 +79,36 @@ class DurationMemory:
         return (ordered[middle - 1] + ordered[middle]) / 2
 
 
+class RunningArchives:
+    """Archive operations this client has seen pending or running, by the archive they are.
+
+    A 409 "locked by another operation" that does not name the operation is looked up among
+    Toloka's running archives, newest first. After thousands of archives were started without
+    waiting, every locked pool would page through that same list again, so each page read notes
+    the archives on it and the next locked pool asks here first. A note is a hint, never the
+    answer: one poll of the operation confirms it, and a note found wrong is forgotten. Past
+    ``SIZE`` notes, the oldest make way.
+    """
+
+    SIZE = 50_000
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], str] = {}  # archive's key -> operation id
+
+    def note(self, key: tuple[str, str], operation_id: str) -> None:
+        self._ids.pop(key, None)  # a newer note goes to the back of the line
+        self._ids[key] = operation_id
+        if len(self._ids) > self.SIZE:
+            del self._ids[next(iter(self._ids))]
+
+    def get(self, key: tuple[str, str]) -> str | None:
+        return self._ids.get(key)
+
+    def forget(self, key: tuple[str, str], operation_id: str) -> None:
+        if self._ids.get(key) == operation_id:
+            del self._ids[key]
+
+
 class Contact:
     """Whether this client has had any HTTP answer at all yet.
 
@@ -101,3 +132,4 @@ class FlowContext:
     throttle: Throttle = field(default_factory=Throttle)
     contact: Contact = field(default_factory=Contact)
     durations: DurationMemory = field(default_factory=DurationMemory)
+    running: RunningArchives = field(default_factory=RunningArchives)

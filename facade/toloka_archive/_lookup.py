@@ -18,19 +18,22 @@ from toloka_archive import _endpoints, _retrying
 from toloka_archive import _generated as generated
 from toloka_archive._context import FlowContext
 from toloka_archive._endpoints import MAX_PAGE_SIZE, OperationQuery
-from toloka_archive._errors import InvalidOperationIdError
+from toloka_archive._errors import InvalidOperationIdError, NotFoundError, UnexpectedResponseError
 from toloka_archive._flow import Flow
 from toloka_archive._ids import normalize_operation_id, normalize_pool_id
 from toloka_archive._paging import Listing
 from toloka_archive._response import read_model
 from toloka_archive._snapshot import (
     Archive,
+    Phase,
+    phase_of,
     pool_id_of,
     pool_status_of,
     project_status_of,
     same_id,
     timestamp,
 )
+from toloka_archive._waiting import fetch_flow
 
 if TYPE_CHECKING:
     from toloka_api.models import Operation, OperationPage, Project
@@ -116,6 +119,7 @@ def find_archive_flow(
         while True:
             page = yield from page_flow(query, context)
             fresh = [item for item in page.items if item.id not in seen]
+            _note_running(fresh, context)
             for operation in fresh:
                 if is_the_archive(operation, archive):
                     return operation
@@ -128,6 +132,40 @@ def find_archive_flow(
             seen.update(item.id for item in fresh)
             query = replace(query, submitted_lte=oldest, limit=min(MAX_PAGE_SIZE, query.limit * 4))
     return None
+
+
+def _note_running(operations: Iterable[Operation], context: FlowContext) -> None:
+    """Note every pending or running archive on a page read, for the next look-up."""
+    for operation in operations:
+        archive = Archive.of(operation)
+        if archive is not None and phase_of(operation) is Phase.WAITING:
+            context.running.note(archive.key, operation.id)
+
+
+def running_archive_flow(archive: Archive, context: FlowContext) -> Flow[Operation | None]:
+    """The pending or running operation that is ``archive``, if Toloka has one.
+
+    The client's notes (``RunningArchives``) are asked first, and one poll of the operation they
+    name confirms it: still this archive, and not failed (one that has just succeeded is the
+    truth too). Otherwise, or when the note proves wrong, the running archives are read newest
+    first, and every page read adds to the notes.
+    """
+    noted = context.running.get(archive.key)
+    if noted is not None:
+        try:
+            operation: Operation | None = yield from fetch_flow(noted, context)
+        except (NotFoundError, UnexpectedResponseError, InvalidOperationIdError):
+            operation = None
+        if (
+            operation is not None
+            and is_the_archive(operation, archive)
+            and phase_of(operation) is not Phase.FAILED
+        ):
+            return operation
+        context.running.forget(archive.key, noted)
+    return (
+        yield from find_archive_flow(archive, since=None, statuses=ACTIVE_STATUSES, context=context)
+    )
 
 
 ARCHIVED = "ARCHIVED"  # the status both a pool and a project have once archived

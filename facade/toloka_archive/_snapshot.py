@@ -74,21 +74,48 @@ class Archive:
     def of_project(cls, project_id: str) -> Archive:
         return cls(generated.KnownOperationType.PROJECT_ARCHIVE, project_id)
 
+    @classmethod
+    def of(cls, operation: Operation) -> Archive | None:
+        """The archive ``operation`` is; None for another kind of operation, or when its
+        parameters do not say what it archives."""
+        kind, known = operation.type_, generated.KnownOperationType
+        if kind is not known.POOL_ARCHIVE and kind is not known.PROJECT_ARCHIVE:
+            return None
+        subject = _subject_named(operation, kind)
+        return None if subject is None else cls(kind, subject)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The same for the same archive, however its id is written (``"007"`` is 7)."""
+        subject = self.subject_id
+        if subject.isascii() and subject.isdigit():
+            subject = str(int(subject))
+        return (self.kind.value, subject)
+
     @property
     def noun(self) -> str:
         return "pool" if self.kind is generated.KnownOperationType.POOL_ARCHIVE else "project"
 
     def subject_of(self, operation: Operation) -> str | None:
         """The pool or project the operation's parameters name, if any."""
-        parameters = operation.parameters
-        if not isinstance(parameters, generated.OperationParameters):
-            return None
-        value = parameters.pool_id if self.noun == "pool" else parameters.project_id
-        return value if isinstance(value, str) else None
+        return _subject_named(operation, self.kind)
 
     def matches(self, operation: Operation) -> bool:
         """Whether ``operation`` is this very archive: the right kind, of the right subject."""
         return operation.type_ is self.kind and same_id(self.subject_of(operation), self.subject_id)
+
+
+def _subject_named(operation: Operation, kind: KnownOperationType) -> str | None:
+    """The pool (for a pool's archive) or project the operation's parameters name, if any."""
+    parameters = operation.parameters
+    if not isinstance(parameters, generated.OperationParameters):
+        return None
+    value = (
+        parameters.pool_id
+        if kind is generated.KnownOperationType.POOL_ARCHIVE
+        else parameters.project_id
+    )
+    return value if isinstance(value, str) else None
 
 
 def pool_id_of(operation: Operation) -> str | None:

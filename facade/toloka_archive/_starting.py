@@ -42,11 +42,11 @@ from toloka_archive._errors import (
 from toloka_archive._flow import Flow, Request, Sleep
 from toloka_archive._ids import normalize_operation_id
 from toloka_archive._lookup import (
-    ACTIVE_STATUSES,
     ARCHIVED,
     CLOCK_SKEW,
     find_archive_flow,
     is_the_archive,
+    running_archive_flow,
     status_flow,
 )
 from toloka_archive._response import read_operation
@@ -229,9 +229,7 @@ def _after_lock(
     if locker is not None and is_the_archive(locker, archive):
         return Started(archive.subject_id, locker, reconciled=True)
     if locker is None:
-        found = yield from find_archive_flow(
-            archive, since=None, statuses=ACTIVE_STATUSES, context=context
-        )
+        found = yield from running_archive_flow(archive, context)
         if found is not None:
             return Started(archive.subject_id, found, reconciled=True)
         if (yield from status_flow(archive, context)) == ARCHIVED:

@@ -233,6 +233,59 @@ def test_a_lock_held_by_another_kind_of_operation_is_waited_out_then_archived() 
     assert not trace.result.reconciled
 
 
+def start_in(flow_context: FlowContext, pool_id: str, replies: Sequence[Any]) -> Trace[Started]:
+    """Start pool ``pool_id`` in a context shared with other starts, as one client's are."""
+    clock = flow_context.clock
+    assert isinstance(clock, FakeClock)
+    return drive(start_flow(pool_id, flow_context), replies, clock)
+
+
+def archive_request(pool_id: str) -> str:
+    return f"POST /pools/{pool_id}/archive"
+
+
+def test_a_page_of_running_archives_read_for_one_lock_answers_the_next_ones() -> None:
+    # Three archives already running (started by a run that did not wait); the 409s name none.
+    shared = context(FakeClock())
+    running = [archive_op("RUNNING", op_id=f"op-{n}", pool_id=str(n)) for n in (23, 22, 21)]
+    first = start_in(shared, "21", [locked(), page(), page(*running)])
+    assert found(first) == "op-21"
+    second = start_in(
+        shared, "22", [locked(), httpx.Response(200, json=archive_op("RUNNING", "op-22", "22"))]
+    )
+    assert second.labels == [archive_request("22"), "GET /operations/op-22"]  # no list read
+    assert found(second) == "op-22"
+    assert second.result is not None
+    assert second.result.reconciled
+
+
+def test_a_note_that_proves_wrong_is_forgotten_and_the_list_is_read() -> None:
+    shared = context(FakeClock())
+    running = [archive_op("RUNNING", op_id=f"op-{n}", pool_id=str(n)) for n in (22, 21)]
+    assert found(start_in(shared, "21", [locked(), page(), page(*running)])) == "op-21"
+    failed = httpx.Response(200, json=archive_op("FAIL", op_id="op-22", pool_id="22"))
+    again = archive_op("RUNNING", op_id="op-30", pool_id="22")
+    trace = start_in(shared, "22", [locked(), failed, page(), page(again)])
+    assert trace.labels == [
+        archive_request("22"),
+        "GET /operations/op-22",  # the note: that archive failed, so it is not the lock
+        ACTIVE.format("PENDING"),
+        ACTIVE.format("RUNNING"),
+    ]
+    assert found(trace) == "op-30"
+    assert shared.running.get(("POOL.ARCHIVE", "22")) == "op-30"
+
+
+def test_a_note_whose_operation_is_gone_is_forgotten() -> None:
+    shared = context(FakeClock())
+    running = [archive_op("RUNNING", op_id=f"op-{n}", pool_id=str(n)) for n in (22, 21)]
+    assert found(start_in(shared, "21", [locked(), page(), page(*running)])) == "op-21"
+    gone = error(404, "DOES_NOT_EXIST")
+    trace = start_in(shared, "22", [locked(), gone, page(), page(), pool("ARCHIVED")])
+    assert trace.result == Started("22", None)
+    assert shared.running.get(("POOL.ARCHIVE", "22")) is None
+
+
 def test_a_lock_that_never_goes_away_is_the_conflict_in_the_end() -> None:
     trace = start([locked(), page(), page(), pool("CLOSED")] * ROUNDS)
     assert trace.raised(ConflictError).code == "POOL_LOCKED_BY_ANOTHER_OPERATION"
