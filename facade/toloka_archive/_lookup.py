@@ -135,10 +135,15 @@ def find_archive_flow(
 
 
 def _note_running(operations: Iterable[Operation], context: FlowContext) -> None:
-    """Note every pending or running archive on a page read, for the next look-up."""
+    """Note every pending or running archive on a page read (with an id that can be polled),
+    for the next look-up."""
     for operation in operations:
         archive = Archive.of(operation)
-        if archive is not None and phase_of(operation) is Phase.WAITING:
+        if (
+            archive is not None
+            and is_the_archive(operation, archive)
+            and phase_of(operation) is Phase.WAITING
+        ):
             context.running.note(archive.key, operation.id)
 
 
@@ -154,7 +159,7 @@ def running_archive_flow(archive: Archive, context: FlowContext) -> Flow[Operati
     if noted is not None:
         try:
             operation: Operation | None = yield from fetch_flow(noted, context)
-        except (NotFoundError, UnexpectedResponseError, InvalidOperationIdError):
+        except (NotFoundError, UnexpectedResponseError):
             operation = None
         if (
             operation is not None

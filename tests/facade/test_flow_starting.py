@@ -295,3 +295,12 @@ def test_other_conflicts_are_raised_at_once() -> None:
     trace = start([error(409, "INAPPROPRIATE_STATUS")])
     assert trace.raised(ConflictError).code == "INAPPROPRIATE_STATUS"
     assert trace.actions == [Send(ARCHIVE)]
+
+
+def test_an_archive_whose_id_cannot_be_polled_is_not_noted() -> None:
+    shared = context(FakeClock())
+    unsafe = archive_op("RUNNING", op_id="../op", pool_id="22")
+    ours = archive_op("RUNNING", op_id="op-21")
+    assert found(start_in(shared, "21", [locked(), page(), page(unsafe, ours)])) == "op-21"
+    assert shared.running.get(("POOL.ARCHIVE", "21")) == "op-21"
+    assert shared.running.get(("POOL.ARCHIVE", "22")) is None
