@@ -157,10 +157,7 @@ def running_archive_flow(archive: Archive, context: FlowContext) -> Flow[Operati
     """
     noted = context.running.get(archive.key)
     if noted is not None:
-        try:
-            operation: Operation | None = yield from fetch_flow(noted, context)
-        except (NotFoundError, UnexpectedResponseError):
-            operation = None
+        operation = yield from operation_if_there_flow(noted, context)
         if (
             operation is not None
             and is_the_archive(operation, archive)
@@ -171,6 +168,15 @@ def running_archive_flow(archive: Archive, context: FlowContext) -> Flow[Operati
     return (
         yield from find_archive_flow(archive, since=None, statuses=ACTIVE_STATUSES, context=context)
     )
+
+
+def operation_if_there_flow(operation_id: str, context: FlowContext) -> Flow[Operation | None]:
+    """The operation ``operation_id`` as Toloka shows it now; None when Toloka has none by that
+    id or answers with something unusable (a hint that proves wrong is no worse than none)."""
+    try:
+        return (yield from fetch_flow(operation_id, context))
+    except (NotFoundError, UnexpectedResponseError):
+        return None
 
 
 ARCHIVED = "ARCHIVED"  # the status both a pool and a project have once archived

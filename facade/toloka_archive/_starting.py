@@ -35,7 +35,6 @@ from toloka_archive._errors import (
     ArchiveNotStartedError,
     ConflictError,
     InvalidOperationIdError,
-    NotFoundError,
     OperationError,
     UnexpectedResponseError,
 )
@@ -46,12 +45,13 @@ from toloka_archive._lookup import (
     CLOCK_SKEW,
     find_archive_flow,
     is_the_archive,
+    operation_if_there_flow,
     running_archive_flow,
     status_flow,
 )
 from toloka_archive._response import read_operation
 from toloka_archive._snapshot import Archive
-from toloka_archive._waiting import fetch_flow, wait_flow
+from toloka_archive._waiting import wait_flow
 
 if TYPE_CHECKING:
     from toloka_api.models import Operation
@@ -256,10 +256,7 @@ def _named_locker(conflict: ConflictError, context: FlowContext) -> Flow[Operati
         checked = normalize_operation_id(operation_id)
     except InvalidOperationIdError:
         return None
-    try:
-        return (yield from fetch_flow(checked, context))
-    except (NotFoundError, UnexpectedResponseError):
-        return None  # a payload we cannot use is no worse than no payload
+    return (yield from operation_if_there_flow(checked, context))
 
 
 def _log_start(started: Started) -> None:
