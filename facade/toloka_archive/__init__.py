@@ -19,72 +19,72 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from toloka_archive._lazy import lazy_getattr
+from toloka_archive._core.lazy import lazy_getattr
 from toloka_archive._version import __version__
 
 if TYPE_CHECKING:
-    from toloka_archive._async_client import AsyncTolokaClient as AsyncTolokaClient
-    from toloka_archive._client import TolokaClient as TolokaClient
-    from toloka_archive._clock import Clock as Clock
-    from toloka_archive._environment import Environment as Environment
-    from toloka_archive._errors import APIConnectionError as APIConnectionError
-    from toloka_archive._errors import APIError as APIError
-    from toloka_archive._errors import APIStatusError as APIStatusError
-    from toloka_archive._errors import APITimeoutError as APITimeoutError
-    from toloka_archive._errors import ArchiveNotStartedError as ArchiveNotStartedError
-    from toloka_archive._errors import AuthenticationError as AuthenticationError
-    from toloka_archive._errors import BadRequestError as BadRequestError
-    from toloka_archive._errors import ConfigurationError as ConfigurationError
-    from toloka_archive._errors import ConflictError as ConflictError
-    from toloka_archive._errors import InternalServerError as InternalServerError
-    from toloka_archive._errors import InvalidIdError as InvalidIdError
-    from toloka_archive._errors import InvalidOperationIdError as InvalidOperationIdError
-    from toloka_archive._errors import InvalidPoolIdError as InvalidPoolIdError
-    from toloka_archive._errors import InvalidProjectIdError as InvalidProjectIdError
-    from toloka_archive._errors import NotFoundError as NotFoundError
-    from toloka_archive._errors import NotTolokaAPIError as NotTolokaAPIError
-    from toloka_archive._errors import OperationError as OperationError
-    from toloka_archive._errors import OperationFailedError as OperationFailedError
-    from toloka_archive._errors import OperationTimeoutError as OperationTimeoutError
-    from toloka_archive._errors import PermissionDeniedError as PermissionDeniedError
-    from toloka_archive._errors import RateLimitError as RateLimitError
-    from toloka_archive._errors import RunEndingError as RunEndingError
-    from toloka_archive._errors import TolokaError as TolokaError
-    from toloka_archive._errors import TolokaUnreachableError as TolokaUnreachableError
-    from toloka_archive._errors import UnexpectedResponseError as UnexpectedResponseError
-    from toloka_archive._operation import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
-    from toloka_archive._operation import ArchiveOperation as ArchiveOperation
-    from toloka_archive._operation import ArchiveResult as ArchiveResult
-    from toloka_archive._operation import AsyncArchiveOperation as AsyncArchiveOperation
-    from toloka_archive._policies import PollPolicy as PollPolicy
-    from toloka_archive._policies import RetryPolicy as RetryPolicy
-    from toloka_archive._preflight import Archivability as Archivability
-    from toloka_archive._preflight import Verdict as Verdict
-    from toloka_archive._reports import Outcome as Outcome
-    from toloka_archive._reports import PoolReport as PoolReport
-    from toloka_archive._reports import ProjectOutcome as ProjectOutcome
-    from toloka_archive._reports import ProjectReport as ProjectReport
+    from toloka_archive._clients.async_client import AsyncTolokaClient as AsyncTolokaClient
+    from toloka_archive._clients.sync_client import TolokaClient as TolokaClient
+    from toloka_archive._core.clock import Clock as Clock
+    from toloka_archive._core.environment import Environment as Environment
+    from toloka_archive._core.errors import APIConnectionError as APIConnectionError
+    from toloka_archive._core.errors import APIError as APIError
+    from toloka_archive._core.errors import APIStatusError as APIStatusError
+    from toloka_archive._core.errors import APITimeoutError as APITimeoutError
+    from toloka_archive._core.errors import ArchiveNotStartedError as ArchiveNotStartedError
+    from toloka_archive._core.errors import AuthenticationError as AuthenticationError
+    from toloka_archive._core.errors import BadRequestError as BadRequestError
+    from toloka_archive._core.errors import ConfigurationError as ConfigurationError
+    from toloka_archive._core.errors import ConflictError as ConflictError
+    from toloka_archive._core.errors import InternalServerError as InternalServerError
+    from toloka_archive._core.errors import InvalidIdError as InvalidIdError
+    from toloka_archive._core.errors import InvalidOperationIdError as InvalidOperationIdError
+    from toloka_archive._core.errors import InvalidPoolIdError as InvalidPoolIdError
+    from toloka_archive._core.errors import InvalidProjectIdError as InvalidProjectIdError
+    from toloka_archive._core.errors import NotFoundError as NotFoundError
+    from toloka_archive._core.errors import NotTolokaAPIError as NotTolokaAPIError
+    from toloka_archive._core.errors import OperationError as OperationError
+    from toloka_archive._core.errors import OperationFailedError as OperationFailedError
+    from toloka_archive._core.errors import OperationTimeoutError as OperationTimeoutError
+    from toloka_archive._core.errors import PermissionDeniedError as PermissionDeniedError
+    from toloka_archive._core.errors import RateLimitError as RateLimitError
+    from toloka_archive._core.errors import RunEndingError as RunEndingError
+    from toloka_archive._core.errors import TolokaError as TolokaError
+    from toloka_archive._core.errors import TolokaUnreachableError as TolokaUnreachableError
+    from toloka_archive._core.errors import UnexpectedResponseError as UnexpectedResponseError
+    from toloka_archive._core.policies import PollPolicy as PollPolicy
+    from toloka_archive._core.policies import RetryPolicy as RetryPolicy
+    from toloka_archive._engine.handles import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+    from toloka_archive._engine.handles import ArchiveOperation as ArchiveOperation
+    from toloka_archive._engine.handles import ArchiveResult as ArchiveResult
+    from toloka_archive._engine.handles import AsyncArchiveOperation as AsyncArchiveOperation
+    from toloka_archive._engine.reports import Outcome as Outcome
+    from toloka_archive._engine.reports import PoolReport as PoolReport
+    from toloka_archive._engine.reports import ProjectOutcome as ProjectOutcome
+    from toloka_archive._engine.reports import ProjectReport as ProjectReport
+    from toloka_archive._flows.preflight import Archivability as Archivability
+    from toloka_archive._flows.preflight import Verdict as Verdict
 
 # Where each public name lives; read by __getattr__ below.
 _HOMES = {
-    "AsyncTolokaClient": "_async_client",
-    "TolokaClient": "_client",
-    "Clock": "_clock",
-    "Environment": "_environment",
-    "DEFAULT_TIMEOUT": "_operation",
-    "ArchiveOperation": "_operation",
-    "ArchiveResult": "_operation",
-    "AsyncArchiveOperation": "_operation",
-    "PollPolicy": "_policies",
-    "RetryPolicy": "_policies",
-    "Archivability": "_preflight",
-    "Verdict": "_preflight",
-    "Outcome": "_reports",
-    "PoolReport": "_reports",
-    "ProjectOutcome": "_reports",
-    "ProjectReport": "_reports",
+    "AsyncTolokaClient": "_clients.async_client",
+    "TolokaClient": "_clients.sync_client",
+    "Clock": "_core.clock",
+    "Environment": "_core.environment",
+    "DEFAULT_TIMEOUT": "_engine.handles",
+    "ArchiveOperation": "_engine.handles",
+    "ArchiveResult": "_engine.handles",
+    "AsyncArchiveOperation": "_engine.handles",
+    "PollPolicy": "_core.policies",
+    "RetryPolicy": "_core.policies",
+    "Archivability": "_flows.preflight",
+    "Verdict": "_flows.preflight",
+    "Outcome": "_engine.reports",
+    "PoolReport": "_engine.reports",
+    "ProjectOutcome": "_engine.reports",
+    "ProjectReport": "_engine.reports",
     **{
-        name: "_errors"
+        name: "_core.errors"
         for name in (
             "APIConnectionError",
             "APIError",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from toloka_archive._cli_dates import DateError, format_moment, parse_duration, parse_moment
+from toloka_archive._core.dates import DateError, format_moment, parse_duration, parse_moment
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from toloka_archive import Outcome, PoolReport
-from toloka_archive._cli_input import UsageError, read_pool_ids
-from toloka_archive._cli_output import JsonView, LinesView, LiveView, summary
+from toloka_archive.cli.inputs import UsageError, read_pool_ids
+from toloka_archive.cli.views import JsonView, LinesView, LiveView, summary
 
 
 def test_ids_from_arguments_file_and_stdin(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import httpx
-from toloka_archive._flow import Action, Flow, Reply, Request, Send, Sleep
+from toloka_archive._core.flow import Action, Flow, Reply, Request, Send, Sleep
 
 from tests.facade.scripted import FakeClock
 

@@ -16,10 +16,10 @@ from toloka_archive import (
     PoolReport,
     RetryPolicy,
     TolokaClient,
-    _retrying,
 )
-from toloka_archive._context import FlowContext, Throttle
-from toloka_archive._flow import Request, Send, Sleep
+from toloka_archive._core.context import FlowContext, Throttle
+from toloka_archive._core.flow import Request, Send, Sleep
+from toloka_archive._flows import sending as _retrying
 
 from tests.facade.scripted import API_KEY, BASE_URL, FakeClock, VirtualTime, operation
 

@@ -29,11 +29,11 @@ from toloka_archive import (
     RetryPolicy,
     RunEndingError,
     TolokaUnreachableError,
-    _endpoints,
-    _retrying,
 )
-from toloka_archive._context import FlowContext, Throttle
-from toloka_archive._flow import Request, Send, Sleep
+from toloka_archive._core.context import FlowContext, Throttle
+from toloka_archive._core.flow import Request, Send, Sleep
+from toloka_archive._flows import sending as _retrying
+from toloka_archive._wire import endpoints as _endpoints
 
 from tests.facade.flowsteps import Trace, drive, finish, step
 from tests.facade.scripted import FakeClock, error

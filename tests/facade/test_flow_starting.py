@@ -25,10 +25,10 @@ from toloka_archive import (
     RetryPolicy,
     UnexpectedResponseError,
 )
-from toloka_archive._context import FlowContext
-from toloka_archive._endpoints import OperationQuery, list_operations_request
-from toloka_archive._flow import Request, Send, Sleep
-from toloka_archive._starting import Started, rounds, start_flow
+from toloka_archive._core.context import FlowContext
+from toloka_archive._core.flow import Request, Send, Sleep
+from toloka_archive._flows.starting import Started, rounds, start_flow
+from toloka_archive._wire.endpoints import OperationQuery, list_operations_request
 
 from tests.facade.flowsteps import Trace, drive
 from tests.facade.scripted import FakeClock, error, operation

@@ -23,12 +23,12 @@ from toloka_archive import (
     PollPolicy,
     RetryPolicy,
     UnexpectedResponseError,
-    _endpoints,
 )
-from toloka_archive._context import FlowContext
-from toloka_archive._flow import Request, Send, Sleep
-from toloka_archive._starting import Started, start_flow
-from toloka_archive._waiting import PollTimer, fetch_flow, wait_flow
+from toloka_archive._core.context import FlowContext
+from toloka_archive._core.flow import Request, Send, Sleep
+from toloka_archive._flows.starting import Started, start_flow
+from toloka_archive._flows.waiting import PollTimer, fetch_flow, wait_flow
+from toloka_archive._wire import endpoints as _endpoints
 
 from tests.facade.flowsteps import Trace, drive, finish
 from tests.facade.scripted import FakeClock, error, operation, polled

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import toloka_api.models
-from toloka_archive import _generated
-from toloka_archive._selection import ARCHIVABLE_STATUS
+from toloka_archive._wire import generated as _generated
+from toloka_archive._flows.selection import ARCHIVABLE_STATUS
 
 
 def typed_imports() -> dict[str, object]:

@@ -16,7 +16,7 @@ from toloka_archive import (
     RunEndingError,
     UnexpectedResponseError,
 )
-from toloka_archive._response import MAX_BODY_BYTES
+from toloka_archive._wire.response import MAX_BODY_BYTES
 
 from tests.facade.scripted import (
     API_KEY,

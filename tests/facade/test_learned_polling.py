@@ -8,11 +8,11 @@ import httpx
 import pytest
 from toloka_api.models import Operation
 from toloka_archive import PollPolicy, RetryPolicy, TolokaClient
-from toloka_archive._context import DurationMemory, FlowContext
-from toloka_archive._flow import Sleep
-from toloka_archive._policies import LEARNED_MARGIN
-from toloka_archive._snapshot import archive_duration
-from toloka_archive._waiting import wait_flow
+from toloka_archive._core.context import DurationMemory, FlowContext
+from toloka_archive._core.flow import Sleep
+from toloka_archive._core.policies import LEARNED_MARGIN
+from toloka_archive._flows.waiting import wait_flow
+from toloka_archive._wire.snapshot import archive_duration
 from toloka_archive.testing import FakeToloka, ManualClock
 
 from tests.facade.flowsteps import drive

@@ -4,8 +4,8 @@ which say what archive an operation is whatever way its id is written."""
 from __future__ import annotations
 
 from toloka_api.models import Operation
-from toloka_archive._context import RunningArchives
-from toloka_archive._snapshot import Archive
+from toloka_archive._core.context import RunningArchives
+from toloka_archive._wire.snapshot import Archive
 
 from tests.facade.scripted import operation
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from toloka_archive._async_client import AsyncTolokaClient
-from toloka_archive._client import TolokaClient
-from toloka_archive._clock import Clock
-from toloka_archive._reports import Outcome, PoolReport
+from toloka_archive._clients.async_client import AsyncTolokaClient
+from toloka_archive._clients.sync_client import TolokaClient
+from toloka_archive._core.clock import Clock
+from toloka_archive._engine.reports import Outcome, PoolReport
 
 if TYPE_CHECKING:
     from toloka_api.models import Pool

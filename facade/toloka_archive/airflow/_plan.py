@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from toloka_archive._cli_dates import DateError, parse_duration, parse_moment
-from toloka_archive._errors import InvalidIdError
-from toloka_archive._ids import normalize_pool_id, normalize_project_id
-from toloka_archive._reports import Outcome
-from toloka_archive._selection import ARCHIVABLE_STATUS, PoolSelection
+from toloka_archive._core.dates import DateError, parse_duration, parse_moment
+from toloka_archive._core.errors import InvalidIdError
+from toloka_archive._core.ids import normalize_pool_id, normalize_project_id
+from toloka_archive._engine.reports import Outcome
+from toloka_archive._flows.selection import ARCHIVABLE_STATUS, PoolSelection
 
 ANY_STATUS = "any"
 OUTCOMES = tuple(outcome.value for outcome in Outcome)

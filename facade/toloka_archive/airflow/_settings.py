@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from toloka_archive._errors import ConfigurationError
+from toloka_archive._core.errors import ConfigurationError
 
 CONN_TYPE = "toloka"
 DEFAULT_CONN_ID = "toloka_default"

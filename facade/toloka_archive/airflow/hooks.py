@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 
 from airflow.sdk import BaseHook
 
-from toloka_archive._async_client import AsyncTolokaClient
-from toloka_archive._client import TolokaClient
-from toloka_archive._clock import Clock, SystemClock
-from toloka_archive._errors import ConfigurationError, TolokaError
+from toloka_archive._clients.async_client import AsyncTolokaClient
+from toloka_archive._clients.sync_client import TolokaClient
+from toloka_archive._core.clock import Clock, SystemClock
+from toloka_archive._core.errors import ConfigurationError, TolokaError
 from toloka_archive.airflow._settings import (
     CONN_TYPE,
     DEFAULT_CONN_ID,

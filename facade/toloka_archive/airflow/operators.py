@@ -19,13 +19,12 @@ from typing import Any, NoReturn
 from airflow.sdk import BaseOperator, Context
 from airflow.sdk.exceptions import AirflowException
 
-from toloka_archive._cli_selection import describe
-from toloka_archive._client import TolokaClient
-from toloka_archive._client_core import DEFAULT_CONCURRENCY
-from toloka_archive._clock import utc_now
-from toloka_archive._errors import RunEndingError
-from toloka_archive._reports import Outcome, PoolReport
-from toloka_archive._selection import PoolSelection
+from toloka_archive._clients.core import DEFAULT_CONCURRENCY
+from toloka_archive._clients.sync_client import TolokaClient
+from toloka_archive._core.clock import utc_now
+from toloka_archive._core.errors import RunEndingError
+from toloka_archive._engine.reports import Outcome, PoolReport
+from toloka_archive._flows.selection import PoolSelection
 from toloka_archive.airflow._following import (
     Started,
     deadline_after,
@@ -45,6 +44,7 @@ from toloka_archive.airflow._plan import (
 from toloka_archive.airflow._settings import DEFAULT_CONN_ID
 from toloka_archive.airflow.hooks import TolokaHook
 from toloka_archive.airflow.triggers import TolokaArchiveTrigger
+from toloka_archive.cli.options import describe
 
 DEFAULT_TIMEOUT = 600.0  # seconds to follow the archives, as the command's --timeout
 DEFER_GRACE = 600.0  # Airflow's own defer timeout: the trigger's deadline, and this much more

@@ -1,0 +1,311 @@
+"""``AsyncTolokaClient``: the asyncio twin of ``TolokaClient``, and the home of bulk archiving."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Self, TypeVar
+
+import httpx
+
+from toloka_archive._clients.core import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_HTTP_TIMEOUT,
+    _ClientBase,
+    _ClientCore,
+)
+from toloka_archive._core.clock import Clock
+from toloka_archive._core.environment import Environment
+from toloka_archive._core.flow import Flow, Request, run_async
+from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id, normalize_project_id
+from toloka_archive._core.policies import PollPolicy, RetryPolicy
+from toloka_archive._engine.bulk import (
+    PoolIds,
+    PoolProgress,
+    PoolStarted,
+    archive_many,
+    follow_many,
+)
+from toloka_archive._engine.handles import (
+    DEFAULT_TIMEOUT,
+    ArchiveResult,
+    AsyncArchiveOperation,
+    Timeout,
+)
+from toloka_archive._engine.project import PoolReported, archive_project
+from toloka_archive._engine.reports import PoolReport, ProjectReport
+from toloka_archive._flows.lookup import operations_listing, project_flow
+from toloka_archive._flows.preflight import Archivability, preflight_flow
+from toloka_archive._flows.selection import ARCHIVABLE_STATUS, PoolSelection, pools_listing
+from toloka_archive._flows.starting import start_flow, start_project_flow
+from toloka_archive._flows.waiting import ProgressCallback, fetch_flow
+from toloka_archive._wire.paging import Listing
+from toloka_archive._wire.response import aread_capped
+from toloka_archive._wire.snapshot import pool_id_of
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation, Pool, Project
+
+T = TypeVar("T")
+Q = TypeVar("Q")
+I = TypeVar("I")  # noqa: E741 - an item, as in Generic containers
+
+
+class AsyncTolokaClient(_ClientBase):
+    """The asyncio twin of ``TolokaClient``: the same settings, the same behaviour."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        oauth_token: str | None = None,
+        environment: Environment | str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
+        poll: PollPolicy | None = None,
+        http_timeout: float | httpx.Timeout = DEFAULT_HTTP_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        env: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        self._attach(
+            _ClientCore(
+                api_key=api_key,
+                oauth_token=oauth_token,
+                environment=environment,
+                base_url=base_url,
+                retry=retry,
+                max_retries=max_retries,
+                poll=poll,
+                http_timeout=http_timeout,
+                env=env,
+                clock=clock,
+                random=random,
+                httpx_args={} if transport is None else {"transport": transport},
+            )
+        )
+
+    def _attach(self, core: _ClientCore) -> None:
+        self._core = core
+        self._http = core.raw.get_async_httpx_client()
+
+    async def start_archive_pool(self, pool_id: str | int) -> AsyncArchiveOperation:
+        """Ask Toloka to archive a pool: one request (plus retries), no waiting."""
+        pool = normalize_pool_id(pool_id)
+        started = await self._run(start_flow(pool, self._core.context))
+        return self._handle(pool, started.operation, reconciled=started.reconciled)
+
+    async def archive_pool(
+        self,
+        pool_id: str | int,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> ArchiveResult:
+        """Archive a pool and wait for the operation to end; see ``AsyncArchiveOperation.wait``."""
+        operation = await self.start_archive_pool(pool_id)
+        return await operation.wait(timeout, on_progress=on_progress)
+
+    async def get_operation(self, operation_id: str) -> AsyncArchiveOperation:
+        """A handle on an operation started earlier, with its current snapshot."""
+        operation_key = normalize_operation_id(operation_id)
+        operation = await self._run(fetch_flow(operation_key, self._core.context))
+        return self._handle(pool_id_of(operation), operation)
+
+    async def check_archivable(self, pool_id: str | int) -> Archivability:
+        """The pre-flight: can the pool be archived now, and if not, why and from when."""
+        pool = normalize_pool_id(pool_id)
+        return await self._run(preflight_flow(pool, self._core.context))
+
+    def archive_pools(
+        self,
+        pool_ids: PoolIds,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> AsyncIterator[PoolReport]:
+        """Archive many pools, ``concurrency`` at a time; yield a report as each one ends.
+
+        Ids (``str`` or ``int``, from a plain or an async iterable) are read lazily and each
+        distinct id is archived once. Every pool gets a report, whatever happened to it
+        (``PoolReport.outcome``); only a rejected key (``AuthenticationError``) ends the run
+        early. ``wait=False`` starts archiving and reports ``STARTED`` without waiting;
+        ``dry_run=True`` runs only the pre-flight. ``on_started(pool_id, operation_id)`` is
+        called as soon as an operation exists, and ``on_progress(pool_id, snapshot)`` with every
+        snapshot while waiting.
+        """
+        return archive_many(
+            self,
+            pool_ids,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            dry_run=dry_run,
+            on_started=on_started,
+            on_progress=on_progress,
+        )
+
+    def follow_operations(
+        self,
+        operation_ids: Iterable[str] | AsyncIterable[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: PoolProgress | None = None,
+    ) -> AsyncIterator[PoolReport]:
+        """Follow archive operations started earlier to their end; a report for each.
+
+        For the operations listed after Ctrl-C, a crash or ``wait=False``: each distinct id is
+        polled until its operation ends (``ARCHIVED``, ``FAILED``) or ``timeout`` passes
+        (``TIMED_OUT``), ``concurrency`` at a time. The report names the operation's pool.
+        """
+        return follow_many(
+            self, operation_ids, concurrency=concurrency, timeout=timeout, on_progress=on_progress
+        )
+
+    def find_operations(
+        self,
+        *,
+        type: str | None = None,  # Toloka's name for the filter
+        status: str | None = None,
+        pool_id: str | int | None = None,
+        submitted_since: datetime | None = None,
+        submitted_until: datetime | None = None,
+    ) -> AsyncIterator[Operation]:
+        """Toloka's operations matching the filters, oldest first, read a page at a time.
+
+        ``pool_id`` keeps the operations whose parameters name that pool (Toloka's list has no
+        such filter; it is applied to each page). Times are UTC; naive ones are taken as UTC.
+        """
+        return self._list(
+            operations_listing(
+                type=type,
+                status=status,
+                pool_id=pool_id,
+                submitted_since=submitted_since,
+                submitted_until=submitted_until,
+            )
+        )
+
+    def find_pools(
+        self,
+        *,
+        project_id: str | int | None = None,
+        status: str | None = ARCHIVABLE_STATUS,
+        created_before: datetime | None = None,
+        last_started_before: datetime | None = None,
+        idle_since: datetime | None = None,
+    ) -> AsyncIterator[Pool]:
+        """The pools matching every filter, in id order, read a page at a time.
+
+        ``status`` is ``CLOSED`` by default (the pools that can be archived); None means any.
+        ``idle_since``: pools neither created, started nor stopped since that moment. Times are
+        UTC; naive ones are taken as UTC. Hand the result to ``archive_pools`` as it is.
+        """
+        selection = PoolSelection(
+            project_id=project_id,
+            status=status,
+            created_before=created_before,
+            last_started_before=last_started_before,
+            idle_since=idle_since,
+        )
+        return self._list(pools_listing(selection))
+
+    async def get_project(self, project_id: str | int) -> Project:
+        """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
+        project = normalize_project_id(project_id)
+        return await self._run(project_flow(project, self._core.context))
+
+    async def start_archive_project(self, project_id: str | int) -> AsyncArchiveOperation:
+        """Ask Toloka to archive a project (all its pools must be archived); no waiting."""
+        project = normalize_project_id(project_id)
+        started = await self._run(start_project_flow(project, self._core.context))
+        return self._handle(None, started.operation, reconciled=started.reconciled)
+
+    async def archive_project(
+        self,
+        project_id: str | int,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        on_report: PoolReported | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> ProjectReport:
+        """Archive every pool of the project that is not archived yet, then the project.
+
+        Open pools are never closed, and pools in the 9-day rejection window are not forced:
+        they are reported (``on_report`` gets every pool's report as it ends), and the project
+        is then left as it is, its report saying what blocks it. ``dry_run`` archives nothing
+        and says whether the project could be archived now.
+        """
+        return await archive_project(
+            self,
+            normalize_project_id(project_id),
+            concurrency=concurrency,
+            timeout=timeout,
+            dry_run=dry_run,
+            on_report=on_report,
+            on_started=on_started,
+            on_progress=on_progress,
+        )
+
+    async def _list(self, listing: Listing[Q, I]) -> AsyncIterator[I]:
+        """Read ``listing`` a page at a time, yielding the items it keeps."""
+        query: Q | None = listing.first
+        while query is not None:
+            items, query = await self._run(listing.page(query, self._core.context))
+            for item in filter(listing.wants, items):
+                yield item
+
+    def _handle(
+        self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False
+    ) -> AsyncArchiveOperation:
+        return AsyncArchiveOperation(
+            pool_id, operation, context=self._core.context, run=self._run, reconciled=reconciled
+        )
+
+    async def _run(self, flow: Flow[T]) -> T:
+        return await run_async(flow, self._send, self._core.context.clock.async_sleep)
+
+    async def _send(self, request: Request) -> httpx.Response:
+        outgoing = self._http.build_request(
+            request.method, request.url, params=request.params or None
+        )
+        response = await self._http.send(outgoing, stream=True)
+        try:
+            return await aread_capped(response)
+        finally:
+            await response.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def async_twin(core: _ClientCore, transport: httpx.AsyncBaseTransport | None) -> AsyncTolokaClient:
+    """An async client with ``core``'s settings, clock and throttle over ``transport``.
+
+    This is how the blocking client runs bulk work on the async engine.
+    """
+    twin = AsyncTolokaClient.__new__(AsyncTolokaClient)
+    twin._attach(core.twin({} if transport is None else {"transport": transport}))
+    return twin

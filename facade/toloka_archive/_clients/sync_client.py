@@ -1,0 +1,301 @@
+"""``TolokaClient``: archive pools with blocking calls.
+
+The client is thin: ``_ClientCore`` holds the settings, the flows in ``_starting``,
+``_waiting`` and ``_preflight`` decide everything, and this class only drives them with blocking
+I/O. asyncio is imported only when bulk archiving needs it, so a plain blocking user never pays
+for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Self, TypeVar
+
+import httpx
+
+from toloka_archive._clients.core import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_HTTP_TIMEOUT,
+    _ClientBase,
+    _ClientCore,
+)
+from toloka_archive._core.clock import Clock
+from toloka_archive._core.environment import Environment
+from toloka_archive._core.flow import Flow, Request, run_sync
+from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id, normalize_project_id
+from toloka_archive._core.policies import PollPolicy, RetryPolicy
+from toloka_archive._engine.handles import DEFAULT_TIMEOUT, ArchiveOperation, ArchiveResult, Timeout
+from toloka_archive._flows.lookup import operations_listing, project_flow
+from toloka_archive._flows.preflight import Archivability, preflight_flow
+from toloka_archive._flows.selection import ARCHIVABLE_STATUS, PoolSelection, pools_listing
+from toloka_archive._flows.starting import start_flow, start_project_flow
+from toloka_archive._flows.waiting import ProgressCallback, fetch_flow
+from toloka_archive._wire.paging import Listing
+from toloka_archive._wire.response import read_capped
+from toloka_archive._wire.snapshot import pool_id_of
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation, Pool, Project
+
+    from toloka_archive._clients.async_client import AsyncTolokaClient
+    from toloka_archive._engine.bulk import PoolProgress, PoolStarted
+    from toloka_archive._engine.project import PoolReported
+    from toloka_archive._engine.reports import PoolReport, ProjectReport
+
+T = TypeVar("T")
+Q = TypeVar("Q")
+I = TypeVar("I")  # noqa: E741 - an item, as in Generic containers
+
+
+class TolokaClient(_ClientBase):
+    """Archive Toloka pools with blocking calls.
+
+    ``environment`` is ``"sandbox"`` (the default) or ``"production"``; ``base_url`` points
+    anywhere else (a proxy, the fake Toloka). Credentials come from ``api_key`` /
+    ``oauth_token`` or ``TOLOKA_API_KEY`` / ``TOLOKA_OAUTH_TOKEN``. ``transport`` plugs in any
+    httpx transport, such as the fake's. ``clock`` is where pauses, deadlines and dates come
+    from (the fake's ``ManualClock`` makes waiting instant in tests); ``random`` draws the jitter.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        oauth_token: str | None = None,
+        environment: Environment | str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        max_retries: int | None = None,
+        poll: PollPolicy | None = None,
+        http_timeout: float | httpx.Timeout = DEFAULT_HTTP_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        env: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        self._core = _ClientCore(
+            api_key=api_key,
+            oauth_token=oauth_token,
+            environment=environment,
+            base_url=base_url,
+            retry=retry,
+            max_retries=max_retries,
+            poll=poll,
+            http_timeout=http_timeout,
+            env=env,
+            clock=clock,
+            random=random,
+            httpx_args={} if transport is None else {"transport": transport},
+        )
+        self._transport = transport
+        self._http = self._core.raw.get_httpx_client()
+
+    def start_archive_pool(self, pool_id: str | int) -> ArchiveOperation:
+        """Ask Toloka to archive a pool: one request (plus retries), no waiting."""
+        pool = normalize_pool_id(pool_id)
+        started = self._run(start_flow(pool, self._core.context))
+        return self._handle(pool, started.operation, reconciled=started.reconciled)
+
+    def archive_pool(
+        self,
+        pool_id: str | int,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> ArchiveResult:
+        """Archive a pool and wait for the operation to end; see ``ArchiveOperation.wait``."""
+        return self.start_archive_pool(pool_id).wait(timeout, on_progress=on_progress)
+
+    def get_operation(self, operation_id: str) -> ArchiveOperation:
+        """A handle on an operation started earlier, with its current snapshot."""
+        operation_key = normalize_operation_id(operation_id)
+        operation = self._run(fetch_flow(operation_key, self._core.context))
+        return self._handle(pool_id_of(operation), operation)
+
+    def check_archivable(self, pool_id: str | int) -> Archivability:
+        """The pre-flight: can the pool be archived now, and if not, why and from when."""
+        pool = normalize_pool_id(pool_id)
+        return self._run(preflight_flow(pool, self._core.context))
+
+    def archive_pools(
+        self,
+        pool_ids: Iterable[str | int | Pool],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> Iterator[PoolReport]:
+        """Archive many pools; see ``AsyncTolokaClient.archive_pools``, which this runs.
+
+        The async engine runs on a private event loop in a background thread, with this
+        client's settings, clock and rate-limit pause, so the callbacks are called from that
+        thread.
+        """
+        from toloka_archive._clients.bridge import iterate_in_background
+
+        twin = self._async_twin()
+        reports = twin.archive_pools(
+            pool_ids,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            dry_run=dry_run,
+            on_started=on_started,
+            on_progress=on_progress,
+        )
+        return iterate_in_background(reports, twin.aclose)
+
+    def follow_operations(
+        self,
+        operation_ids: Iterable[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: PoolProgress | None = None,
+    ) -> Iterator[PoolReport]:
+        """Follow archive operations started earlier; see ``AsyncTolokaClient.follow_operations``,
+        which this runs on a background event loop."""
+        from toloka_archive._clients.bridge import iterate_in_background
+
+        twin = self._async_twin()
+        reports = twin.follow_operations(
+            operation_ids, concurrency=concurrency, timeout=timeout, on_progress=on_progress
+        )
+        return iterate_in_background(reports, twin.aclose)
+
+    def find_operations(
+        self,
+        *,
+        type: str | None = None,  # Toloka's name for the filter
+        status: str | None = None,
+        pool_id: str | int | None = None,
+        submitted_since: datetime | None = None,
+        submitted_until: datetime | None = None,
+    ) -> Iterator[Operation]:
+        """Toloka's operations matching the filters, oldest first, read a page at a time.
+
+        ``pool_id`` keeps the operations whose parameters name that pool (Toloka's list has no
+        such filter; it is applied to each page). Times are UTC; naive ones are taken as UTC.
+        """
+        return self._list(
+            operations_listing(
+                type=type,
+                status=status,
+                pool_id=pool_id,
+                submitted_since=submitted_since,
+                submitted_until=submitted_until,
+            )
+        )
+
+    def find_pools(
+        self,
+        *,
+        project_id: str | int | None = None,
+        status: str | None = ARCHIVABLE_STATUS,
+        created_before: datetime | None = None,
+        last_started_before: datetime | None = None,
+        idle_since: datetime | None = None,
+    ) -> Iterator[Pool]:
+        """The pools matching every filter; see ``AsyncTolokaClient.find_pools``."""
+        selection = PoolSelection(
+            project_id=project_id,
+            status=status,
+            created_before=created_before,
+            last_started_before=last_started_before,
+            idle_since=idle_since,
+        )
+        return self._list(pools_listing(selection))
+
+    def get_project(self, project_id: str | int) -> Project:
+        """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
+        return self._run(project_flow(normalize_project_id(project_id), self._core.context))
+
+    def start_archive_project(self, project_id: str | int) -> ArchiveOperation:
+        """Ask Toloka to archive a project (all its pools must be archived); no waiting."""
+        project = normalize_project_id(project_id)
+        started = self._run(start_project_flow(project, self._core.context))
+        return self._handle(None, started.operation, reconciled=started.reconciled)
+
+    def archive_project(
+        self,
+        project_id: str | int,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        on_report: PoolReported | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> ProjectReport:
+        """Archive the project's pools, then the project; see
+        ``AsyncTolokaClient.archive_project``, which this runs on a background event loop."""
+        from toloka_archive._clients.bridge import call_in_background
+
+        twin = self._async_twin()
+        return call_in_background(
+            twin.archive_project(
+                project_id,
+                concurrency=concurrency,
+                timeout=timeout,
+                dry_run=dry_run,
+                on_report=on_report,
+                on_started=on_started,
+                on_progress=on_progress,
+            ),
+            twin.aclose,
+        )
+
+    def _async_twin(self) -> AsyncTolokaClient:
+        """An async client with this one's settings, clock and throttle, over its transport:
+        bulk work runs on the async engine, on a background loop (see ``_sync_bridge``)."""
+        from toloka_archive._clients.async_client import async_twin  # asyncio only when needed
+        from toloka_archive._clients.bridge import async_transport_for
+
+        return async_twin(self._core, async_transport_for(self._transport))
+
+    def _list(self, listing: Listing[Q, I]) -> Iterator[I]:
+        """Read ``listing`` a page at a time, yielding the items it keeps."""
+        query: Q | None = listing.first
+        while query is not None:
+            items, query = self._run(listing.page(query, self._core.context))
+            yield from filter(listing.wants, items)
+
+    def _handle(
+        self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False
+    ) -> ArchiveOperation:
+        return ArchiveOperation(
+            pool_id, operation, context=self._core.context, run=self._run, reconciled=reconciled
+        )
+
+    def _run(self, flow: Flow[T]) -> T:
+        return run_sync(flow, self._send, self._core.context.clock.sleep)
+
+    def _send(self, request: Request) -> httpx.Response:
+        # params=None, not (): an empty tuple still makes httpx rebuild the URL.
+        outgoing = self._http.build_request(
+            request.method, request.url, params=request.params or None
+        )
+        response = self._http.send(outgoing, stream=True)
+        try:
+            return read_capped(response)
+        finally:
+            response.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,69 @@
+"""Checking ids before they go anywhere near a URL."""
+
+from __future__ import annotations
+
+import re
+
+from toloka_archive._core.errors import (
+    InvalidOperationIdError,
+    InvalidPoolIdError,
+    InvalidProjectIdError,
+)
+
+_MAX_SHOWN = 40
+_OPERATION_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+_MAX_POOL_ID_DIGITS = 20  # 2**64 has 20 digits; anything longer is no pool id
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an int of {value.bit_length()} bits"  # repr may refuse one of 5,000 digits
+    text = repr(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+def normalize_pool_id(value: object) -> str:
+    """A pool id as Toloka's path wants it: ASCII digits, from a str or a non-negative int.
+
+    Everything else is refused before any request, so no input can change the request path
+    (``"1/../../projects/5"``, ``"1?x=1"``), and look-alikes such as ``"١٢"`` (Arabic-Indic
+    digits, which ``str.isdigit`` accepts) or ``True`` (an int to Python) never pass.
+    """
+    if isinstance(value, bool):
+        raise InvalidPoolIdError(f"pool id must be digits or an int, not a bool: {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise InvalidPoolIdError(f"pool id must not be negative: {_shown(value)}")
+        if value.bit_length() > 64:
+            raise InvalidPoolIdError(f"pool id is too large to be one: {_shown(value)}")
+        return str(value)
+    if isinstance(value, str) and value and value.isascii() and value.isdigit():
+        if len(value) > _MAX_POOL_ID_DIGITS:
+            raise InvalidPoolIdError(f"pool id is too long to be one: {_shown(value)}")
+        return value
+    raise InvalidPoolIdError(
+        f"pool id must be a string of ASCII digits or a non-negative int, got {_shown(value)}"
+    )
+
+
+def normalize_project_id(value: object) -> str:
+    """A project id: ASCII digits, from a str or a non-negative int, like a pool id."""
+    try:
+        return normalize_pool_id(value)
+    except InvalidPoolIdError as error:
+        raise InvalidProjectIdError(str(error).replace("pool id", "project id")) from None
+
+
+def normalize_operation_id(value: object) -> str:
+    """An operation id is opaque to us, but it goes into a URL path, so it must be safe there.
+
+    Toloka's ids are hex strings or UUIDs. Accepted: 1 to 128 of the characters a URL path
+    carries as they are (letters, digits, ``-``, ``.``, ``_``, ``~``), but not ``.`` or ``..``,
+    which httpx would resolve as path segments and send somewhere else. The same check applies
+    to ids that come from Toloka's answers before they are polled.
+    """
+    if isinstance(value, str) and _OPERATION_ID.fullmatch(value) and value not in (".", ".."):
+        return value
+    raise InvalidOperationIdError(
+        f"operation id must be 1 to 128 letters, digits, '-', '.', '_' or '~', got {_shown(value)}"
+    )

@@ -1,0 +1,211 @@
+"""Asking Toloka what happened: an archive operation, and a pool's or project's status.
+
+When the answer to an archive request is lost (a read timeout, a dropped connection, a 202
+that cannot be read), the request may still have started an archive, and Toloka is the only
+one who knows. These flows ask it: the operations list (``GET /operations``, archives of that
+kind only, newest first) for an operation of this pool or project, and the pool or project
+itself (``GET /pools/{id}``, ``GET /projects/{id}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from toloka_archive._core.context import FlowContext
+from toloka_archive._core.errors import (
+    InvalidOperationIdError,
+    NotFoundError,
+    UnexpectedResponseError,
+)
+from toloka_archive._core.flow import Flow
+from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id
+from toloka_archive._flows import sending
+from toloka_archive._flows.waiting import fetch_flow
+from toloka_archive._wire import endpoints, generated
+from toloka_archive._wire.endpoints import MAX_PAGE_SIZE, OperationQuery
+from toloka_archive._wire.paging import Listing
+from toloka_archive._wire.response import read_model
+from toloka_archive._wire.snapshot import (
+    Archive,
+    Phase,
+    phase_of,
+    pool_id_of,
+    pool_status_of,
+    project_status_of,
+    same_id,
+    timestamp,
+)
+
+if TYPE_CHECKING:
+    from toloka_api.models import Operation, OperationPage, Project
+
+ACTIVE_STATUSES = ("PENDING", "RUNNING")
+
+FIRST_LOOKUP_PAGE = 50
+"""The operation looked for is among the newest, so the look-up starts with a small page (a
+page of 500 costs both sides far more than the few items needed) and grows it 4x a page."""
+
+CLOCK_SKEW = timedelta(minutes=2)
+"""How far Toloka's clock and ours may disagree: an operation our request started is looked
+for from this long before we sent it."""
+
+
+def page_flow(query: OperationQuery, context: FlowContext) -> Flow[OperationPage]:
+    """One page of ``GET /operations``."""
+    response = yield from sending.send(endpoints.list_operations_request(query), context)
+    return read_model(response, generated.OperationPage)
+
+
+def next_page(query: OperationQuery, page: OperationPage) -> OperationQuery | None:
+    """The query for the page after ``page`` in id order (Toloka's way of paging), or None."""
+    if not page.has_more or not page.items:
+        return None
+    return replace(query, id_gt=page.items[-1].id, sort="id")
+
+
+def operations_listing(
+    *,
+    type: str | None,  # Toloka's name for the filter
+    status: str | None,
+    pool_id: str | int | None,
+    submitted_since: datetime | None,
+    submitted_until: datetime | None,
+) -> Listing[OperationQuery, Operation]:
+    """What ``find_operations`` reads: the operations list in id order, filtered.
+
+    Ids go through the same checks as everywhere (``pool_id`` digits); the pool is matched on
+    each item, since Toloka's list cannot filter by it.
+    """
+    wanted_pool = None if pool_id is None else normalize_pool_id(pool_id)
+    query = OperationQuery(
+        type=type, status=status, submitted_gte=submitted_since, submitted_lte=submitted_until
+    )
+
+    def wanted(operation: Operation) -> bool:
+        return wanted_pool is None or same_id(pool_id_of(operation), wanted_pool)
+
+    return Listing(query, _operations_page, wanted)
+
+
+def _operations_page(
+    query: OperationQuery, context: FlowContext
+) -> Flow[tuple[Sequence[Operation], OperationQuery | None]]:
+    page = yield from page_flow(query, context)
+    return page.items, next_page(query, page)
+
+
+def find_archive_flow(
+    archive: Archive,
+    *,
+    since: datetime | None,
+    statuses: Iterable[str | None],
+    context: FlowContext,
+) -> Flow[Operation | None]:
+    """The newest operation that is ``archive`` (e.g. pool 21's ``POOL.ARCHIVE``), submitted at
+    or after ``since``.
+
+    For each status in ``statuses`` (None: any), the list is read newest first, a page at a
+    time, until the operation turns up or the list ends. An operation whose id could not be
+    polled safely is passed over, as any answer that cannot be trusted.
+    """
+    for status in statuses:
+        query = OperationQuery(
+            type=archive.kind.value,
+            status=status,
+            submitted_gte=since,
+            sort="-submitted",
+            limit=FIRST_LOOKUP_PAGE,
+        )
+        seen: set[str] = set()
+        while True:
+            page = yield from page_flow(query, context)
+            fresh = [item for item in page.items if item.id not in seen]
+            _note_running(fresh, context)
+            for operation in fresh:
+                if is_the_archive(operation, archive):
+                    return operation
+            moments = [timestamp(item.submitted) for item in fresh]
+            oldest = min((moment for moment in moments if moment is not None), default=None)
+            if not page.has_more or oldest is None:
+                break
+            # Newest first, so the next page is at or before the oldest seen; ties are skipped
+            # by id, as paging by time alone could repeat or lose them.
+            seen.update(item.id for item in fresh)
+            query = replace(query, submitted_lte=oldest, limit=min(MAX_PAGE_SIZE, query.limit * 4))
+    return None
+
+
+def _note_running(operations: Iterable[Operation], context: FlowContext) -> None:
+    """Note every pending or running archive on a page read (with an id that can be polled),
+    for the next look-up."""
+    for operation in operations:
+        archive = Archive.of(operation)
+        if (
+            archive is not None
+            and is_the_archive(operation, archive)
+            and phase_of(operation) is Phase.WAITING
+        ):
+            context.running.note(archive.key, operation.id)
+
+
+def running_archive_flow(archive: Archive, context: FlowContext) -> Flow[Operation | None]:
+    """The pending or running operation that is ``archive``, if Toloka has one.
+
+    The client's notes (``RunningArchives``) are asked first, and one poll of the operation they
+    name confirms it: still this archive, and not failed (one that has just succeeded is the
+    truth too). Otherwise, or when the note proves wrong, the running archives are read newest
+    first, and every page read adds to the notes.
+    """
+    noted = context.running.get(archive.key)
+    if noted is not None:
+        operation = yield from operation_if_there_flow(noted, context)
+        if (
+            operation is not None
+            and is_the_archive(operation, archive)
+            and phase_of(operation) is not Phase.FAILED
+        ):
+            return operation
+        context.running.forget(archive.key, noted)
+    return (
+        yield from find_archive_flow(archive, since=None, statuses=ACTIVE_STATUSES, context=context)
+    )
+
+
+def operation_if_there_flow(operation_id: str, context: FlowContext) -> Flow[Operation | None]:
+    """The operation ``operation_id`` as Toloka shows it now; None when Toloka has none by that
+    id or answers with something unusable (a hint that proves wrong is no worse than none)."""
+    try:
+        return (yield from fetch_flow(operation_id, context))
+    except (NotFoundError, UnexpectedResponseError):
+        return None
+
+
+ARCHIVED = "ARCHIVED"  # the status both a pool and a project have once archived
+
+
+def status_flow(archive: Archive, context: FlowContext) -> Flow[str]:
+    """The status of the pool or project as Toloka reports it now: ``ARCHIVED``, ..."""
+    if archive.noun == "pool":
+        response = yield from sending.send(endpoints.get_pool_request(archive.subject_id), context)
+        return pool_status_of(read_model(response, generated.Pool))
+    return project_status_of((yield from project_flow(archive.subject_id, context)))
+
+
+def project_flow(project_id: str, context: FlowContext) -> Flow[Project]:
+    """The project: ``GET /projects/{id}``."""
+    response = yield from sending.send(endpoints.get_project_request(project_id), context)
+    return read_model(response, generated.Project)
+
+
+def is_the_archive(operation: Operation, archive: Archive) -> bool:
+    """``archive.matches``, and an id that can be polled safely."""
+    if not archive.matches(operation):
+        return False
+    try:
+        normalize_operation_id(operation.id)
+    except InvalidOperationIdError:
+        return False
+    return True
