@@ -12,7 +12,7 @@ import pytest
 from toloka_api import AuthenticatedClient
 from toloka_api.api.assignment import get_assignments
 from toloka_api.api.operation import get_operation, get_operation_log, get_operations
-from toloka_api.api.pool import archive_pool, get_pool, get_pools
+from toloka_api.api.pool import archive_pool, close_pool, get_pool, get_pools
 from toloka_api.api.project import archive_project, get_project
 from toloka_api.models import (
     Error,
@@ -191,6 +191,7 @@ def test_operation_log_is_a_list_of_items() -> None:
     "module",
     [
         archive_pool,
+        close_pool,
         get_operation,
         get_operation_log,
         get_operations,
@@ -382,6 +383,51 @@ def test_archive_project_202_204_and_409(spec: dict[str, Any]) -> None:
     )
     assert isinstance(refused.parsed, Error)
     assert refused.parsed.code == "UNARCHIVED_POOLS_CONFLICT"
+
+
+def test_close_pool_202_204_and_409(spec: dict[str, Any]) -> None:
+    examples = spec["components"]["examples"]
+    example = examples["CloseOperationSuccess"]["value"]
+    seen: list[httpx.Request] = []
+
+    def accepted(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(202, json=example)
+
+    response = close_pool.sync_detailed("21", client=client_answering(accepted))
+    (request,) = seen
+    assert (request.method, request.url.path) == ("POST", "/api/v1/pools/21/close")
+    assert request.content == b""
+    assert request.headers["Authorization"] == "ApiKey test-key"
+    assert isinstance(response.parsed, Operation)
+    assert response.parsed.type_ is KnownOperationType.POOL_CLOSE
+    assert response.parsed.parameters
+    assert response.parsed.parameters.pool_id == "21"
+    assert response.parsed.to_dict() == example
+
+    closed = close_pool.sync_detailed("21", client=client_answering(lambda _: httpx.Response(204)))
+    assert (closed.status_code, closed.parsed, closed.content) == (204, None, b"")
+
+    for name, code in (
+        ("PoolLockedByAnotherOperation", "POOL_LOCKED_BY_ANOTHER_OPERATION"),
+        ("CloseInappropriateStatus", "INAPPROPRIATE_STATUS"),
+    ):
+        body = examples[name]["value"]
+        refused = close_pool.sync_detailed(
+            "21", client=client_answering(lambda _, body=body: httpx.Response(409, json=body))
+        )
+        assert isinstance(refused.parsed, Error)
+        assert refused.parsed.code == code
+        assert refused.parsed.to_dict() == body
+
+    quoted: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        quoted.append(request.url.raw_path.decode())
+        return httpx.Response(204)
+
+    close_pool.sync_detailed("1/../../projects/5", client=client_answering(handler))
+    assert quoted == ["/api/v1/pools/1%2F..%2F..%2Fprojects%2F5/close"]
 
 
 def test_project_path_parameter_is_quoted() -> None:

@@ -148,6 +148,7 @@ def test_security_is_the_authorization_header_in_both_forms(spec: dict[str, Any]
     ("path", "method", "operation_id", "success"),
     [
         ("/pools/{id}/archive", "post", "archivePool", {"202", "204"}),
+        ("/pools/{id}/close", "post", "closePool", {"202", "204"}),
         ("/operations/{id}", "get", "getOperation", {"200"}),
         ("/operations/{id}/log", "get", "getOperationLog", {"200"}),
         ("/pools/{id}", "get", "getPool", {"200"}),
@@ -197,6 +198,40 @@ def test_project_archive_is_documented_and_its_assumptions_are_marked(
     assert get["tags"] == ["project"]  # so: toloka_api.api.project.get_project
     assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": schema_ref("Project")
+    }
+
+
+def test_close_is_documented_and_its_assumptions_are_marked(spec: dict[str, Any]) -> None:
+    close = spec["paths"]["/pools/{id}/close"]["post"]
+    assert close["tags"] == ["pool"]  # so: toloka_api.api.pool.close_pool
+    assert "requestBody" not in close
+    assert "content" not in close["responses"]["204"]
+    accepted = close["responses"]["202"]["content"]["application/json"]
+    assert accepted["schema"] == {"$ref": schema_ref("Operation")}
+    # Toloka documents the 202 and the 204; the 409s are ours, and say so.
+    assert "POOL.CLOSE" in close["description"]
+    assert "assumption" in close["description"]
+    conflict = close["responses"]["409"]
+    for code in ("POOL_LOCKED_BY_ANOTHER_OPERATION", "INAPPROPRIATE_STATUS"):
+        assert code in conflict["description"]
+        assert code in close["description"]
+    assert conflict["content"]["application/json"]["schema"] == {"$ref": schema_ref("Error")}
+    # Closing stops the pool's work: the contract says it is done only when the user asks.
+    assert "only when" in spec["info"]["description"]
+
+
+def test_close_example_is_tolokas(spec: dict[str, Any]) -> None:
+    # Copied from Toloka's docs (responses/api/pool-close-operation.yaml).
+    example = spec["components"]["examples"]["CloseOperationSuccess"]["value"]
+    assert example == {
+        "id": "019587fd-b536-49f8-b6dc-01ffc25f8594",
+        "type": "POOL.CLOSE",
+        "status": "SUCCESS",
+        "submitted": "2022-04-07T16:06:15.902",
+        "started": "2022-04-07T16:06:15.902",
+        "finished": "2022-04-07T16:06:15.902",
+        "progress": 100,
+        "parameters": {"pool_id": "21"},
     }
 
 
@@ -372,7 +407,10 @@ def test_error_schema(spec: dict[str, Any]) -> None:
 
 EXAMPLE_SCHEMAS = {
     "ArchiveOperationSuccess": "/components/schemas/Operation",
+    "CloseOperationSuccess": "/components/schemas/Operation",
+    "CloseInappropriateStatus": "/components/schemas/Error",
     "InappropriateStatus": "/components/schemas/Error",
+    "PoolLockedByAnotherOperation": "/components/schemas/Error",
     "ProjectArchiveOperationSuccess": "/components/schemas/Operation",
     "UnarchivedPools": "/components/schemas/Error",
 }
@@ -573,6 +611,7 @@ def test_the_pool_list_filters_by_any_status(spec: dict[str, Any]) -> None:
 # Every pool or project id the client sends, in a path or a query: (path, method, parameter).
 DIGIT_IDS = {
     ("/pools/{id}/archive", "post", "id"),
+    ("/pools/{id}/close", "post", "id"),
     ("/pools/{id}", "get", "id"),
     ("/projects/{id}", "get", "id"),
     ("/projects/{id}/archive", "post", "id"),
@@ -694,7 +733,7 @@ def test_every_link_leads_to_an_operation_and_its_parameters(spec: dict[str, Any
             assert expression.startswith(("$response.body#/", "$request.path.")), expression
 
 
-@pytest.mark.parametrize("source", ["archivePool", "archiveProject"])
+@pytest.mark.parametrize("source", ["archivePool", "archiveProject", "closePool"])
 def test_an_archive_links_to_its_operation_and_log(spec: dict[str, Any], source: str) -> None:
     """The stateful run of schemathesis follows these from a real `202` (test_schemathesis)."""
     targets = {

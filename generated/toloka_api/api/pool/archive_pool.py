@@ -111,6 +111,11 @@ def sync_detailed(
     whose progress is then read with `GET /operations/{id}`. A pool that is already archived
     answers `204` with no content.
 
+    While an operation runs on the pool (an archive, or a close), the request answers `409`
+    `POOL_LOCKED_BY_ANOTHER_OPERATION`. Toloka documents no payload for that code; the fake
+    Toloka names the running operation in `payload.operation_id` (our assumption), and a
+    client should be ready for a lock that names none.
+
     Args:
         id (str):
 
@@ -150,6 +155,11 @@ def sync(
     whose progress is then read with `GET /operations/{id}`. A pool that is already archived
     answers `204` with no content.
 
+    While an operation runs on the pool (an archive, or a close), the request answers `409`
+    `POOL_LOCKED_BY_ANOTHER_OPERATION`. Toloka documents no payload for that code; the fake
+    Toloka names the running operation in `payload.operation_id` (our assumption), and a
+    client should be ready for a lock that names none.
+
     Args:
         id (str):
 
@@ -183,6 +193,11 @@ async def asyncio_detailed(
     Archiving runs as an asynchronous operation: the answer is `202` with the Operation,
     whose progress is then read with `GET /operations/{id}`. A pool that is already archived
     answers `204` with no content.
+
+    While an operation runs on the pool (an archive, or a close), the request answers `409`
+    `POOL_LOCKED_BY_ANOTHER_OPERATION`. Toloka documents no payload for that code; the fake
+    Toloka names the running operation in `payload.operation_id` (our assumption), and a
+    client should be ready for a lock that names none.
 
     Args:
         id (str):
@@ -220,6 +235,11 @@ async def asyncio(
     Archiving runs as an asynchronous operation: the answer is `202` with the Operation,
     whose progress is then read with `GET /operations/{id}`. A pool that is already archived
     answers `204` with no content.
+
+    While an operation runs on the pool (an archive, or a close), the request answers `409`
+    `POOL_LOCKED_BY_ANOTHER_OPERATION`. Toloka documents no payload for that code; the fake
+    Toloka names the running operation in `payload.operation_id` (our assumption), and a
+    client should be ready for a lock that names none.
 
     Args:
         id (str):
