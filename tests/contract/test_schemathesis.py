@@ -9,11 +9,14 @@ never accepted, a missing or wrong key answered 401, an undeclared method 405 wi
 - `test_every_operation_conforms`: each operation on its own (explicit examples, the coverage
   phase's boundary values and missing parameters, then a few generated cases).
 - `test_every_link_conforms`: the stateful phase, which chains calls along the spec's OpenAPI
-  ``links`` (an archive's ``202`` to ``GET /operations/{id}`` and its log, the pool list and a
-  pool to archiving, a project to its pools and its archive), checking every answer on the way.
+  ``links`` (an archive's or a close's ``202`` to ``GET /operations/{id}`` and its log, the
+  pool list and a pool to archiving, a pool to closing, a project to its pools and its
+  archive), checking every answer on the way.
 - `test_links_follow_real_operations`: the same over the calls of archiving a pool only, so
   that a few scenarios are enough to prove the links work: a real ``202``, its operation polled
   to ``SUCCESS``, its log read.
+- `test_close_links_follow_real_operations`: likewise for closing a pool, on a fake whose
+  example pool is ``OPEN``.
 
 The run is short and repeatable: generation is derandomized, Hypothesis keeps no example
 database (and its caches go to the temporary folder, see conftest.py), and the fake runs on a
@@ -34,6 +37,7 @@ The fake here is the default scenario with two changes, both on purpose:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
@@ -104,16 +108,18 @@ def base_scenario() -> Scenario:
 
 
 class World:
-    """The fake behind the loopback server, replaced by a fresh one on `reset`."""
+    """The fake behind the loopback server, replaced by a fresh one on `reset`. The example
+    pool is ``CLOSED`` (archivable) unless ``example_status`` says otherwise."""
 
-    def __init__(self) -> None:
+    def __init__(self, example_status: str = "CLOSED") -> None:
+        self.example_status = example_status
         self.clock = ManualClock(start=START)
         self.fake = self._build()
 
     def _build(self) -> FakeToloka:
         fake = FakeToloka.from_scenario(base_scenario(), clock=self.clock)
         fake.add_project(EXAMPLE_PROJECT, owner=OWNER, public_name="The spec's example project")
-        fake.add_pool(EXAMPLE_POOL, project_id=EXAMPLE_PROJECT)
+        fake.add_pool(EXAMPLE_POOL, project_id=EXAMPLE_PROJECT, status=self.example_status)
         return fake
 
     def reset(self) -> None:
@@ -132,11 +138,16 @@ class Loopback:
     url: str
 
 
-@pytest.fixture
-def loopback() -> Iterator[Loopback]:
-    world = World()
+@contextlib.contextmanager
+def serving(world: World) -> Iterator[Loopback]:
     with FakeServer(world.handle, "127.0.0.1", 0) as server:
         yield Loopback(world, server.url)
+
+
+@pytest.fixture
+def loopback() -> Iterator[Loopback]:
+    with serving(World()) as served:
+        yield served
 
 
 schema = load_schema()
@@ -204,3 +215,19 @@ def test_links_follow_real_operations(loopback: Loopback) -> None:
         body for call, status, body in calls if (call, status) == ("GET /operations/{id}", 200)
     ]
     assert {(body["type"], body["status"]) for body in polled} >= {("POOL.ARCHIVE", "SUCCESS")}
+
+
+def test_close_links_follow_real_operations() -> None:
+    """Closing an open pool, then the links of its ``202``: the close is followed to its end."""
+    api = load_schema().include(
+        operation_id=["closePool", "getOperation", "getOperationLog", "getPool"]
+    )
+    with serving(World(example_status="OPEN")) as served:
+        calls = run_stateful(served, api, FOCUSED_SCENARIOS)
+    statuses = Counter((call, status) for call, status, _ in calls)
+    assert statuses[("POST /pools/{id}/close", 202)], statuses
+    assert statuses[("GET /operations/{id}/log", 200)], statuses
+    polled = [
+        body for call, status, body in calls if (call, status) == ("GET /operations/{id}", 200)
+    ]
+    assert {(body["type"], body["status"]) for body in polled} >= {("POOL.CLOSE", "SUCCESS")}

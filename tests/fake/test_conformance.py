@@ -160,7 +160,51 @@ def collect_answers() -> dict[str, httpx.Response]:
     ) as client:
         client.get("/pools/100")
         answers["429 rate limit"] = client.get("/pools/100")
+    _collect_closing(scenario, answers)
     return answers
+
+
+def _collect_closing(scenario: Scenario, answers: dict[str, httpx.Response]) -> None:
+    """Closing a pool, in every answer it has, on a fake of its own (so that nothing above
+    changes): pools 102 and 303 of the default scenario are ``OPEN``."""
+    clock = ManualClock()
+    fake = FakeToloka.from_scenario(scenario, clock=clock)
+    fake.add_fault(Fault("internal_error", pool="303", endpoint="close", first=1))
+    fake.add_fault(Fault("rate_limit", pool="303", endpoint="close", first=1, retry_after=2))
+    fake.add_fault(Fault("unavailable", pool="303", endpoint="close", first=1))
+    fake.add_fault(Fault("operation_fail", pool="303", endpoint="close", first=1))
+    with httpx.Client(
+        transport=fake.transport(sleep=clock.sleep),
+        base_url="http://fake.toloka/api/v1",
+        headers={"Authorization": "ApiKey fake-api-key-0001"},
+    ) as client:
+        answers["202 close"] = client.post("/pools/102/close")
+        operation = f"/operations/{answers['202 close'].json()['id']}"
+        answers["200 close operation PENDING"] = client.get(operation)
+        answers["409 close locked"] = client.post("/pools/102/close")
+        answers["409 archive locked by a close"] = client.post("/pools/102/archive")
+        clock.advance(3.0)
+        answers["200 close operation SUCCESS"] = client.get(operation)
+        answers["200 close log empty"] = client.get(f"{operation}/log")
+        answers["200 pool CLOSED by a close"] = client.get("/pools/102")
+        answers["204 close"] = client.post("/pools/102/close")
+        answers["200 operations POOL.CLOSE"] = client.get(
+            "/operations", params={"type": "POOL.CLOSE"}
+        )
+        answers["409 close INAPPROPRIATE_STATUS, ARCHIVED"] = client.post("/pools/101/close")
+        answers["409 close INAPPROPRIATE_STATUS, LOCKED"] = client.post("/pools/306/close")
+        answers["500 close (fault)"] = client.post("/pools/303/close")
+        answers["429 close (fault, Retry-After)"] = client.post("/pools/303/close")
+        answers["503 close (fault)"] = client.post("/pools/303/close")
+        failing = f"/operations/{client.post('/pools/303/close').json()['id']}"
+        clock.advance(3.0)
+        answers["200 close operation FAIL"] = client.get(failing)
+        answers["200 close log failed"] = client.get(f"{failing}/log")
+        answers["400 close"] = client.post("/pools/abc/close")
+        answers["401 close"] = client.post("/pools/102/close", headers={"Authorization": ""})
+        answers["403 close"] = client.post("/pools/200/close")
+        answers["404 close"] = client.post("/pools/999/close")
+        answers["405 close"] = client.get("/pools/102/close")
 
 
 def _collect_projects(
@@ -219,7 +263,7 @@ def _collect_projects(
 
 
 ANSWERS = collect_answers()
-UNDECLARED = {"502 (fault)", "405", "405 project", "404 unknown path"}
+UNDECLARED = {"502 (fault)", "405", "405 project", "405 close", "404 unknown path"}
 DECLARED = sorted(set(ANSWERS) - UNDECLARED)
 
 
@@ -299,6 +343,37 @@ def test_the_new_calls_are_all_collected() -> None:
     assert ANSWERS["200 project ARCHIVED"].json()["status"] == "ARCHIVED"
     page = ANSWERS["200 pools page, has_more"].json()
     assert ([item["id"] for item in page["items"]], page["has_more"]) == (["301", "302"], True)
+
+
+def test_every_answer_of_closing_is_collected() -> None:
+    """Closing a pool: each of its answers is among those checked against the spec above."""
+    closing = {
+        name: response
+        for name, response in ANSWERS.items()
+        if response.request.url.path.endswith("/close")
+    }
+    assert {response.status_code for response in closing.values()} == {
+        202,
+        204,
+        400,
+        401,
+        403,
+        404,
+        405,
+        409,
+        429,
+        500,
+        503,
+    }
+    done = ANSWERS["200 close operation SUCCESS"].json()
+    assert (done["type"], done["parameters"]) == ("POOL.CLOSE", {"pool_id": "102"})
+    listed = ANSWERS["200 operations POOL.CLOSE"].json()["items"]
+    assert [item["id"] for item in listed] == [done["id"]]
+    assert ANSWERS["200 pool CLOSED by a close"].json()["status"] == "CLOSED"
+    failed = ANSWERS["200 close operation FAIL"].json()
+    assert (failed["type"], failed["status"]) == ("POOL.CLOSE", "FAIL")
+    (step,) = ANSWERS["200 close log failed"].json()
+    assert (step["type"], step["success"]) == ("POOL_CLOSE", False)
 
 
 @pytest.mark.parametrize("name", ["200 pools", "200 project ACTIVE", "200 pool ARCHIVED, dates"])

@@ -1,15 +1,16 @@
 """A fake Toloka: a stateful emulator of the pool-archiving API, for tests with no network.
 
-It answers ``POST /api/v1/pools/{id}/archive``, ``GET /api/v1/operations/{id}``,
-``GET /api/v1/operations/{id}/log`` and ``GET /api/v1/operations`` (and the pre-flight reads
-``GET /api/v1/pools/{id}`` and ``GET /api/v1/assignments``, which lists a pool's last
-rejection), and for archiving by project ``GET /api/v1/pools`` (the requester's pools),
-``GET /api/v1/projects/{id}`` and ``POST /api/v1/projects/{id}/archive``, the way Toloka
-documents them:
+It answers ``POST /api/v1/pools/{id}/archive``, ``POST /api/v1/pools/{id}/close`` (closing,
+for a user who asked for it), ``GET /api/v1/operations/{id}``, ``GET /api/v1/operations/{id}/log``
+and ``GET /api/v1/operations`` (and the pre-flight reads ``GET /api/v1/pools/{id}`` and
+``GET /api/v1/assignments``, which lists a pool's last rejection), and for archiving by project
+``GET /api/v1/pools`` (the requester's pools), ``GET /api/v1/projects/{id}`` and
+``POST /api/v1/projects/{id}/archive``, the way Toloka documents them:
 202 with an operation that moves ``PENDING`` -> ``RUNNING`` -> ``SUCCESS``, 204 for an archived
-pool, 409s with Toloka's codes and payloads, 400/401/403/404, the 300-a-second rate limit, all
-with Toloka's error body ``{"request_id", "code", "message", "payload"?}``. It can also misbehave
-on purpose (`Fault`). Other clients can use it too, toloka-kit included (see the keys below).
+pool (a closed one, to a close), 409s with Toloka's codes and payloads, 400/401/403/404, the
+300-a-second rate limit, all with Toloka's error body ``{"request_id", "code", "message",
+"payload"?}``. It can also misbehave on purpose (`Fault`). Other clients can use it too,
+toloka-kit included (see the keys below).
 
 Using it in your own service's tests
 ------------------------------------
@@ -68,9 +69,32 @@ descending; ties by ascending id; default ascending id), ``limit`` (1..500, defa
 ``has_more``. A bad ``limit``, ``sort`` key or date answers 400 ``VALIDATION_ERROR``. Operation
 ids are opaque, 24 hex digits, and sort in the order the operations were made, so
 ``sort=id&id_gt=<last id>`` reads the next page. In a test, ``fake.operations(pool_id)`` gives
-the same records directly::
+the same records directly (``type=`` keeps one type), and ``fake.operation_counts(pool_id)``
+counts them by type (a `collections.Counter`)::
 
     assert len(fake.operations("21")) == 1    # exactly one archive, however many retries
+    assert fake.operation_counts("21")["POOL.CLOSE"] == 0
+
+Closing pools
+-------------
+
+``POST /pools/{id}/close`` on an ``OPEN`` pool answers 202 with a ``POOL.CLOSE`` operation that
+runs like an archive (over the pool's ``close_seconds``, default 3.0); when it succeeds the pool
+is ``CLOSED``, with ``last_stopped`` the moment it ended and ``last_close_reason`` ``MANUAL``. A
+``CLOSED`` pool answers 204, as Toloka documents. The rest is assumed (openapi.yaml says so):
+while any operation runs on the pool, a close or an archive, both requests answer 409
+``POOL_LOCKED_BY_ANOTHER_OPERATION`` with ``payload.operation_id`` (for a close, before the 204:
+a pool being archived is ``CLOSED`` but locked); an ``ARCHIVED`` or ``LOCKED`` pool answers 409
+``INAPPROPRIATE_STATUS`` with ``payload.appropriate_statuses`` ``["OPEN"]``. The faults below
+apply to it as to an archive; e.g. pool 500, whose close and whose archive both lose their 202
+after the operation was made::
+
+    fake.add_pool("500", status="OPEN", close_seconds=2.0, archive_seconds=4.0)
+    fake.add_fault(Fault("drop_after_commit", pool="500", endpoint="close", first=1))
+    fake.add_fault(Fault("drop_after_commit", pool="500", endpoint="archive", first=1))
+    ...                                       # close, retry, archive, retry, as the code does
+    counts = fake.operation_counts("500")
+    assert (counts["POOL.CLOSE"], counts["POOL.ARCHIVE"]) == (1, 1)
 
 Projects and the pool list
 --------------------------
@@ -81,7 +105,7 @@ public_name="Signs")``, then ``fake.add_pool("21", project_id="7", ...)``; a poo
 before projects existed works unchanged. A pool also has ``private_name``, ``created``,
 ``last_started``, ``last_stopped`` and ``last_close_reason`` (what ``GET /pools/{id}`` and the
 list show), and a status among ``OPEN``, ``CLOSED``, ``ARCHIVED`` and ``LOCKED`` (a locked pool
-cannot be archived: 409 ``INAPPROPRIATE_STATUS``).
+can be neither archived nor closed: 409 ``INAPPROPRIATE_STATUS``).
 
 ``GET /pools`` lists the requester's pools like Toloka: filters ``status``, ``project_id``,
 ``id_gt``/``_gte``/``_lt``/``_lte`` (ids compare as numbers), ``created_*`` and
@@ -105,9 +129,11 @@ first two archive requests for pool 21 with a 500. Kinds: ``operation_fail``, ``
 (502, HTML), ``disconnect`` (no answer at all), ``slow`` (a late answer). They are seeded: the
 same scenario, seed and requests give the same answers, run after run.
 
-Toloka did the work but the answer was lost: these apply to archive requests only, and are
-decided, like ``operation_fail``, when the request is about to start an archive (so ``first=N``
-counts those requests, and the archive is always started):
+Toloka did the work but the answer was lost: these apply to the requests that start an
+operation on a pool, archive and close requests alike (``endpoint="archive"`` or ``"close"``
+for one of them; no endpoint for both), and are decided, like ``operation_fail``, when the
+request is about to start its operation (so ``first=N`` counts those requests, and the
+operation is always started):
 
 - ``drop_after_commit``: started, then the connection closes without an answer
   (in-process `httpx.RemoteProtocolError`; on a socket, closed without a byte);
@@ -117,12 +143,13 @@ counts those requests, and the archive is always started):
 - ``truncated_202``: started, and a 202 whose JSON body is cut short (with a
   ``Content-Length`` that matches the bytes sent);
 - ``invalid_json_202``: started, and a 202 whose body, labelled JSON, is not JSON;
-- ``locked_by_other``: the fake itself starts the archive a moment before the request does
-  (as another client of the same requester would), so the request meets the usual 409
+- ``locked_by_other``: the fake itself starts the same operation a moment before the request
+  does (as another client of the same requester would), so the request meets the usual 409
   ``POOL_LOCKED_BY_ANOTHER_OPERATION`` naming that operation.
 
-``fake.requests`` records, for each request, its status (``None`` when nothing was answered)
-and the fault that decided the answer.
+``fake.requests`` records, for each request, its status (``None`` when nothing was answered),
+the fault that decided the answer, its ``endpoint`` (e.g. ``"close"``) and the id in its path
+(``ident``).
 
 Scenarios
 ---------
@@ -144,9 +171,9 @@ more):
   there is one), ``status`` (``OPEN``/``CLOSED``/``ARCHIVED``/``LOCKED``, default ``CLOSED``),
   ``private_name``, ``created``, ``last_started``, ``last_stopped`` and ``last_rejected`` (UTC
   date-times, or each as ``<name>_days_ago``), ``last_close_reason``, ``archive_seconds``
-  (default 3.0), ``fail`` (bool);
+  (default 3.0), ``close_seconds`` (default 3.0), ``fail`` (bool; archives only);
 - ``[[pool_ranges]]``: ``first``, ``count`` and any pool field but ``id``: many pools at once;
-- ``[[faults]]``: ``kind``, ``pool``, ``endpoint`` (``archive``/``operation``/``log``/
+- ``[[faults]]``: ``kind``, ``pool``, ``endpoint`` (``archive``/``close``/``operation``/``log``/
   ``operations``/``pool``/``assignments``/``pools``/``project``/``project_archive``),
   ``first``, ``probability``, ``retry_after``, ``retry_after_ms``, ``delay`` (``slow``: how
   late; ``timeout_after_commit``: how long the server stays silent).

@@ -1,6 +1,7 @@
 """The request-handling core: one request in, one `Reply` out, for every way of reaching the fake.
 
-Endpoints (under ``/api/v1``): ``POST /pools/{id}/archive``, ``GET /operations/{id}``,
+Endpoints (under ``/api/v1``): ``POST /pools/{id}/archive``, ``POST /pools/{id}/close``,
+``GET /operations/{id}``,
 ``GET /operations/{id}/log``, ``GET /operations`` (the requester's operations, filtered,
 sorted and paged; see `_listing`), the two reads of the facade's pre-flight check,
 ``GET /pools/{id}`` and ``GET /assignments?pool_id=&status=&sort=&limit=``, and archiving by
@@ -20,10 +21,19 @@ A request goes through the layers a real request to Toloka meets, in this order:
 3. the rate limit;
 4. authentication (401), then the endpoint: validation (400), existence (404), ownership (403),
    and the pool's or project's state (204, 409 or 202);
-5. for an archive about to start, the faults decided at that moment (`_faults.START_KINDS`):
-   another client starting it first (``locked_by_other``), the operation failing
-   (``operation_fail``), and the answer lost or spoiled after the start (``drop_after_commit``,
-   ``timeout_after_commit``, ``truncated_202``, ``invalid_json_202``).
+5. for an archive or a close about to start, the faults decided at that moment
+   (`_faults.START_KINDS`): another client starting it first (``locked_by_other``), the
+   operation failing (``operation_fail``), and the answer lost or spoiled after the start
+   (``drop_after_commit``, ``timeout_after_commit``, ``truncated_202``, ``invalid_json_202``).
+
+Closing a pool: Toloka documents the 202 (a ``POOL.CLOSE`` operation) and the 204 for a pool
+already ``CLOSED``; the rest is assumed, as openapi.yaml says. While any operation runs on the
+pool (an archive or a close) the request answers 409 ``POOL_LOCKED_BY_ANOTHER_OPERATION`` with
+``payload.operation_id``, as archiving does, and before the 204 (a pool being archived is still
+``CLOSED``: it is locked, not idle); an ``ARCHIVED`` or ``LOCKED`` pool answers 409
+``INAPPROPRIATE_STATUS`` with ``payload.appropriate_statuses`` ``["OPEN"]``, the one status a
+close starts from (archiving likewise lists only ``CLOSED``, not the ``ARCHIVED`` of its 204).
+While a close runs, archiving the pool meets the same lock 409.
 """
 
 from __future__ import annotations
@@ -38,11 +48,11 @@ from urllib.parse import parse_qs, unquote
 
 from toloka_archive.testing._auth import Requesters
 from toloka_archive.testing._clock import Clock
-from toloka_archive.testing._faults import Fault, FaultBook
+from toloka_archive.testing._faults import Fault, FaultBook, StartEndpoint
 from toloka_archive.testing._listing import Invalid, OperationQuery, PoolQuery, sort_keys
 from toloka_archive.testing._ratelimit import RateLimiter
 from toloka_archive.testing._seeded import SeededSequence
-from toloka_archive.testing._state import ArchiveState, OperationState, PoolState, ProjectState
+from toloka_archive.testing._state import OperationState, PoolState, ProjectState, WorldState
 from toloka_archive.testing._validation import is_digits
 from toloka_archive.testing._wire import (
     DISCONNECT,
@@ -79,6 +89,8 @@ class RecordedRequest:
     status: int | None  # None: no answer (the connection was dropped, or left silent)
     fault: str | None  # the kind of the injected fault that decided the answer, if any
     delay: float  # seconds the answer was held back by ``slow`` faults
+    endpoint: str | None = None  # one of _faults.ENDPOINTS, e.g. "close"; None: no known one
+    ident: str | None = None  # the pool, project or operation id in the path, if any
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -101,6 +113,8 @@ def _route(method: str, path: str, query: str) -> _Route:
     ident = parts[1] if len(parts) > 1 else ""
     if len(parts) == 3 and parts[0] == "pools" and parts[2] == "archive":
         endpoint, expected = "archive", "POST"
+    elif len(parts) == 3 and parts[0] == "pools" and parts[2] == "close":
+        endpoint, expected = "close", "POST"
     elif len(parts) == 2 and parts[0] == "pools":
         endpoint, expected = "pool", "GET"
     elif parts == ["pools"]:
@@ -137,12 +151,12 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 class TolokaApp:
-    """Toloka's archive API over an `ArchiveState`. Thread-safe: one lock around each request."""
+    """Toloka's API over a `WorldState`. Thread-safe: one lock around each request."""
 
     def __init__(self, clock: Clock, seed: int, rate_limit: int | None) -> None:
         self.clock = clock
         self.seed = seed
-        self.state = ArchiveState(clock)
+        self.state = WorldState(clock)
         self.requesters = Requesters()
         self.faults = FaultBook(seed)
         self.limiter = RateLimiter(rate_limit)
@@ -151,7 +165,7 @@ class TolokaApp:
         self.log: collections.deque[RecordedRequest] = collections.deque(maxlen=REQUEST_LOG_SIZE)
         self._request_ids = SeededSequence(seed, "request-id")
         self._operation_ids = SeededSequence(seed, "operation-id")
-        # The kind of a fault decided while the endpoint ran (an archive about to start), if any.
+        # The kind of a fault decided while the endpoint ran (an operation about to start), if any.
         self._decided_by: str | None = None
 
     def handle(self, method: str, path: str, query: str, headers: Mapping[str, str]) -> Reply:
@@ -176,13 +190,15 @@ class TolokaApp:
                     status=reply.status if reply.answered else None,
                     fault=self._decided_by,
                     delay=reply.delay,
+                    endpoint=route.endpoint,
+                    ident=route.ident or None,
                 )
             )
             return reply
 
     def _pool_of(self, route: _Route) -> str | None:
         """The pool a request is about, for matching per-pool faults."""
-        if route.endpoint in ("archive", "pool"):
+        if route.endpoint in ("archive", "close", "pool"):
             return route.ident
         if route.endpoint == "assignments":
             values = route.query.get("pool_id")
@@ -241,6 +257,8 @@ class TolokaApp:
             )
         if route.endpoint == "archive":
             return self._archive(requester, route.ident)
+        if route.endpoint == "close":
+            return self._close(requester, route.ident)
         if route.endpoint == "pool":
             return self._read_pool(requester, route.ident)
         if route.endpoint == "assignments":
@@ -379,25 +397,32 @@ class TolokaApp:
         }
 
     def _archive(self, requester: str, pool_id: str) -> Reply:
+        return self._start_on_pool(requester, pool_id, "archive")
+
+    def _close(self, requester: str, pool_id: str) -> Reply:
+        return self._start_on_pool(requester, pool_id, "close")
+
+    def _start_on_pool(self, requester: str, pool_id: str, endpoint: StartEndpoint) -> Reply:
+        """``POST /pools/{id}/archive`` or ``/close``: the same steps, the pool's own rules."""
         pool = self._own_pool(requester, pool_id)
         if isinstance(pool, Reply):
             return pool
-        refused = self._archive_refusal(pool)
+        refused = self._refusal(pool, endpoint)
         if refused is not None:
             return refused
-        # The archive would start now: this is where the start faults are decided.
-        if self.faults.locked_by_other(pool_id):
-            self._start_archive(pool_id)  # another client's request, a moment earlier
+        # The operation would start now: this is where the start faults are decided.
+        if self.faults.locked_by_other(pool_id, endpoint):
+            self._start(pool_id, endpoint)  # another client's request, a moment earlier
             # Now the request meets exactly what any request meets after that one.
             now = self.state.pool(pool_id)
             assert now is not None
-            refused = self._archive_refusal(now)
+            refused = self._refusal(now, endpoint)
             if refused is not None:
                 self._decided_by = "locked_by_other"
                 return refused
-        operation = self._start_archive(pool_id)
+        operation = self._start(pool_id, endpoint)
         reply = json_reply(202, operation.to_json())
-        lost = self.faults.lost_answer(pool_id)
+        lost = self.faults.lost_answer(pool_id, endpoint)
         if lost is None:
             return reply
         self._decided_by = lost.kind
@@ -409,33 +434,61 @@ class TolokaApp:
             return truncated(reply)
         return not_json(reply)
 
-    def _start_archive(self, pool_id: str) -> OperationState:
-        return self.state.start_archive(
+    def _start(self, pool_id: str, endpoint: StartEndpoint) -> OperationState:
+        start = self.state.start_archive if endpoint == "archive" else self.state.start_close
+        return start(
             pool_id,
             self._operation_ids.next_ordered_id(),
-            fails=self.faults.operation_fails(pool_id),
+            fails=self.faults.operation_fails(pool_id, endpoint),
         )
+
+    def _refusal(self, pool: PoolState, endpoint: StartEndpoint) -> Reply | None:
+        if endpoint == "archive":
+            return self._archive_refusal(pool)
+        return self._close_refusal(pool)
 
     def _archive_refusal(self, pool: PoolState) -> Reply | None:
         """Why the pool cannot be archived now (204 included), or None if it can."""
         if pool.status == "ARCHIVED":
             return no_content()
-        active = self.state.active_operation(pool.id)
-        if active is not None:
-            return self._error(
-                409,
-                "POOL_LOCKED_BY_ANOTHER_OPERATION",
-                "The pool is locked by another operation",
-                {"operation_id": active},
-            )
+        locked = self._lock(pool)
+        if locked is not None:
+            return locked
         if pool.status != "CLOSED":
-            return self._error(
-                409,
-                "INAPPROPRIATE_STATUS",
-                INAPPROPRIATE_STATUS_MESSAGE,
-                {"appropriate_statuses": ["CLOSED"]},
-            )
+            return self._inappropriate_status("CLOSED")
         return self._rejection_block(pool)
+
+    def _close_refusal(self, pool: PoolState) -> Reply | None:
+        """Why the pool cannot be closed now (204 included), or None if it can. Only the 204
+        is Toloka's; the order and the 409s are assumed (see the module's docstring)."""
+        locked = self._lock(pool)
+        if locked is not None:
+            return locked
+        if pool.status == "CLOSED":
+            return no_content()
+        if pool.status != "OPEN":
+            return self._inappropriate_status("OPEN")
+        return None
+
+    def _lock(self, pool: PoolState) -> Reply | None:
+        """The 409 of a pool an operation (an archive or a close) is running on, if one is."""
+        active = self.state.active_operation(pool.id)
+        if active is None:
+            return None
+        return self._error(
+            409,
+            "POOL_LOCKED_BY_ANOTHER_OPERATION",
+            "The pool is locked by another operation",
+            {"operation_id": active},
+        )
+
+    def _inappropriate_status(self, *appropriate: str) -> Reply:
+        return self._error(
+            409,
+            "INAPPROPRIATE_STATUS",
+            INAPPROPRIATE_STATUS_MESSAGE,
+            {"appropriate_statuses": list(appropriate)},
+        )
 
     def _rejection_block(self, pool: PoolState) -> Reply | None:
         archivable_from = pool.archivable_from

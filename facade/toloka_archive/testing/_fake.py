@@ -6,6 +6,7 @@ the declaring methods here, so the dependency runs one way (scenarios on top of 
 
 from __future__ import annotations
 
+import collections
 import datetime
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Protocol
@@ -16,11 +17,15 @@ from toloka_archive.testing._clock import Clock, SystemClock
 from toloka_archive.testing._faults import Fault
 from toloka_archive.testing._ratelimit import DEFAULT_RATE_LIMIT
 from toloka_archive.testing._server import DEFAULT_IDLE_TIMEOUT, FakeServer
-from toloka_archive.testing._state import OperationState, PoolState, ProjectState
+from toloka_archive.testing._state import (
+    DEFAULT_ARCHIVE_SECONDS,
+    DEFAULT_CLOSE_SECONDS,
+    OperationState,
+    PoolState,
+    ProjectState,
+)
 from toloka_archive.testing._transport import AsyncFakeTransport, FakeTransport
 from toloka_archive.testing._wire import Reply
-
-DEFAULT_ARCHIVE_SECONDS = 3.0
 
 
 class Blueprint(Protocol):
@@ -30,7 +35,7 @@ class Blueprint(Protocol):
 
 
 class FakeToloka:
-    """A stateful emulator of Toloka's pool- and project-archiving API.
+    """A stateful emulator of Toloka's API for closing and archiving pools and projects.
 
     Declare requesters, projects, pools and faults (or load a `Scenario`), then reach the fake
     through `transport` / `async_transport` (no sockets) or `serve` (loopback HTTP). All of them go
@@ -124,6 +129,7 @@ class FakeToloka:
         last_started: datetime.datetime | None = None,
         last_stopped: datetime.datetime | None = None,
         last_close_reason: str | None = None,
+        close_seconds: float = DEFAULT_CLOSE_SECONDS,
     ) -> PoolState:
         """A pool of a project.
 
@@ -132,11 +138,15 @@ class FakeToloka:
         out when the project is given (the project's owner) or when there is exactly one
         requester; a pool's owner is always its project's. An archived project holds only
         ``ARCHIVED`` pools. ``status``: ``OPEN``, ``CLOSED`` (the default), ``ARCHIVED`` or
-        ``LOCKED`` (no action possible: archiving answers 409 ``INAPPROPRIATE_STATUS``).
+        ``LOCKED`` (no action possible: archiving and closing answer 409
+        ``INAPPROPRIATE_STATUS``).
 
         ``last_rejected`` (UTC) is the last rejected assignment: archiving is refused until
         9 days after it. ``archive_seconds`` is how long an archive operation takes; with
-        ``fail=True`` every archive operation of this pool ends ``FAIL``.
+        ``fail=True`` every archive operation of this pool ends ``FAIL``. ``close_seconds`` is
+        how long a close operation takes (``POST /pools/{id}/close`` on an ``OPEN`` pool; when
+        it succeeds the pool is ``CLOSED``, ``last_stopped`` is its end and
+        ``last_close_reason`` ``MANUAL``); make one fail with an ``operation_fail`` fault.
 
         What ``GET /pools`` shows: ``private_name`` (default ``Fake pool <id>``), ``created``
         (UTC; default: the clock's now), ``last_started`` (default: none, or ``created`` for an
@@ -198,6 +208,7 @@ class FakeToloka:
                 last_rejected=self._moment(where, "last_rejected", last_rejected),
                 archive_seconds=check.number(where, "archive_seconds", archive_seconds),
                 fail=check.boolean(where, "fail", fail),
+                close_seconds=check.number(where, "close_seconds", close_seconds),
             )
             pool = state.pool(pool_id)
         assert pool is not None
@@ -276,16 +287,23 @@ class FakeToloka:
         return state
 
     def operations(
-        self, pool_id: str | None = None, *, project_id: str | None = None
+        self,
+        pool_id: str | None = None,
+        *,
+        project_id: str | None = None,
+        type: str | None = None,
     ) -> tuple[OperationState, ...]:
-        """Every operation the fake has started (for ``pool_id``, for ``project_id`` (its
-        ``PROJECT.ARCHIVE`` operations), or all of them), oldest first, as each is now on the
-        fake's clock: finished ones too, and those started by a ``locked_by_other`` fault or
-        whose answer a fault lost. `KeyError` for an unknown pool or project.
+        """Every operation the fake has started (for ``pool_id`` (its archives and closes), for
+        ``project_id`` (its ``PROJECT.ARCHIVE`` operations), or all of them), oldest first, as
+        each is now on the fake's clock: finished ones too, and those started by a
+        ``locked_by_other`` fault or whose answer a fault lost. ``type`` keeps only those of
+        one type (``POOL.ARCHIVE``, ``POOL.CLOSE`` or ``PROJECT.ARCHIVE``), as the ``type``
+        filter of ``GET /operations`` does. `KeyError` for an unknown pool or project.
 
         For assertions such as "exactly one archive operation per pool"::
 
             assert [op.type for op in fake.operations("21")] == ["POOL.ARCHIVE"]
+            assert len(fake.operations("21", type="POOL.CLOSE")) == 1
         """
         if pool_id is not None and project_id is not None:
             raise ValueError("operations: give pool_id or project_id, not both")
@@ -294,11 +312,30 @@ class FakeToloka:
                 raise KeyError(pool_id)
             if project_id is not None and not self._app.state.has_project(project_id):
                 raise KeyError(project_id)
-            return tuple(self._app.state.operations(pool_id=pool_id, project_id=project_id))
+            return tuple(
+                self._app.state.operations(pool_id=pool_id, project_id=project_id, type_=type)
+            )
+
+    def operation_counts(
+        self, pool_id: str | None = None, *, project_id: str | None = None
+    ) -> collections.Counter[str]:
+        """How many operations of each type the fake has started (for ``pool_id``, for
+        ``project_id``, or in all), whatever became of them: a `collections.Counter`, so a
+        type never started counts 0. `KeyError` for an unknown pool or project::
+
+            counts = fake.operation_counts("21")
+            assert (counts["POOL.CLOSE"], counts["POOL.ARCHIVE"]) == (1, 1)
+        """
+        found = self.operations(pool_id, project_id=project_id)
+        return collections.Counter(operation.type for operation in found)
 
     @property
     def requests(self) -> tuple[RecordedRequest, ...]:
-        """The most recent requests answered (up to 10,000), oldest first; no credentials."""
+        """The most recent requests answered (up to 10,000), oldest first; no credentials.
+        Each names its ``endpoint`` (e.g. ``"close"``) and the id in its path (``ident``)::
+
+            closes = [r for r in fake.requests if (r.endpoint, r.ident) == ("close", "21")]
+        """
         with self._app.lock:
             return tuple(self._app.log)
 

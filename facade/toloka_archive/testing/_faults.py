@@ -7,8 +7,9 @@ give the same faults run after run.
 
 Kinds:
 
-- ``operation_fail``: the archive operation started by a matching request ends ``FAIL``
-  (the request itself answers 202 as usual; the pool stays ``CLOSED``; the log says why);
+- ``operation_fail``: the operation (an archive or a close) started by a matching request ends
+  ``FAIL`` (the request itself answers 202 as usual; the pool keeps its status, ``CLOSED`` or
+  ``OPEN``; the log says why);
 - ``rate_limit``: 429 ``TOO_MANY_REQUESTS`` with ``Retry-After: <retry_after>`` (default 1;
   an int is seconds, a string is sent as is, e.g. an HTTP date) and, if ``retry_after_ms`` is
   set, ``retry-after-ms``;
@@ -18,10 +19,14 @@ Kinds:
 - ``disconnect``: the connection is closed with no response at all;
 - ``slow``: the answer (whatever it is) comes ``delay`` seconds late (default 1.0).
 
-Kinds where Toloka did the work but the answer was lost (`START_KINDS`, archive requests only).
-Like ``operation_fail``, they are decided when a request is about to start an archive operation
-(the pool is the requester's, ``CLOSED``, not locked and past the 9-day rule), so ``first=N``
-counts those requests only, and a fault that fires always finds an archive to start:
+Kinds where Toloka did the work but the answer was lost (`START_KINDS`). They apply to the
+requests that start an operation on a pool, `START_ENDPOINTS`: archive requests
+(``POST /pools/{id}/archive``) and close requests (``POST /pools/{id}/close``), the two alike; a
+fault with no ``endpoint`` applies to both, ``endpoint="archive"`` or ``"close"`` to one. Like
+``operation_fail``, they are decided when a request is about to start its operation (the pool
+is the requester's and not locked; for an archive, ``CLOSED`` and past the 9-day rule; for a
+close, ``OPEN``), so ``first=N`` counts those requests only, and a fault that fires always finds
+an operation to start:
 
 - ``drop_after_commit``: the operation is started, then the connection is closed without an
   answer (in-process: `httpx.RemoteProtocolError`; on a socket: closed without a byte);
@@ -32,11 +37,12 @@ counts those requests only, and a fault that fires always finds an archive to st
   its end, with a ``Content-Length`` that matches the bytes sent (a readable HTTP response
   whose body cannot be parsed);
 - ``invalid_json_202``: the operation is started, and the 202's body (labelled JSON) is not JSON;
-- ``locked_by_other``: just before this request starts its archive, the fake starts one for the
-  same pool itself (as another client of the same requester would have, a moment earlier), so
-  the request meets the 409 ``POOL_LOCKED_BY_ANOTHER_OPERATION`` any request meets while an
-  archive of the pool is in progress. The operation it starts is an ordinary one: an
-  ``operation_fail`` fault can make it fail (and counts it).
+- ``locked_by_other``: just before this request starts its operation, the fake starts the same
+  one (an archive for an archive request, a close for a close request) for the same pool itself
+  (as another client of the same requester would have, a moment earlier), so the request meets
+  the 409 ``POOL_LOCKED_BY_ANOTHER_OPERATION`` any request meets while an operation runs on the
+  pool. The operation it starts is an ordinary one: an ``operation_fail`` fault can make it
+  fail (and counts it).
 """
 
 from __future__ import annotations
@@ -70,13 +76,14 @@ LOST_ANSWER_KINDS: tuple[str, ...] = (
     "truncated_202",
     "invalid_json_202",
 )
-"""The archive is started, and then its answer is lost or spoiled on the way back."""
+"""The operation is started, and then its answer is lost or spoiled on the way back."""
 
 START_KINDS: tuple[str, ...] = ("operation_fail", *LOST_ANSWER_KINDS, "locked_by_other")
-"""Decided when an archive operation is about to start, not when the request arrives."""
+"""Decided when an operation on a pool is about to start, not when the request arrives."""
 
 Endpoint = Literal[
     "archive",
+    "close",
     "operation",
     "log",
     "operations",
@@ -87,6 +94,10 @@ Endpoint = Literal[
     "project_archive",
 ]
 ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
+
+StartEndpoint = Literal["archive", "close"]
+START_ENDPOINTS: tuple[str, ...] = get_args(StartEndpoint)
+"""The endpoints whose requests start an operation on a pool: where `START_KINDS` apply."""
 
 DEFAULT_RETRY_AFTER = 1
 DEFAULT_DELAY = 1.0
@@ -101,19 +112,20 @@ class Fault:
     ``pool``: ``None`` for every pool, or a pool id (requests about its operations match too;
     requests about projects and the two lists never do).
     ``endpoint``: ``None`` for every request, or one of `ENDPOINTS`: ``"archive"``
-    (``POST /pools/{id}/archive``), ``"operation"``, ``"log"``, ``"operations"`` (the list,
-    ``GET /operations``, which is about no one pool), ``"pool"`` (``GET /pools/{id}``),
-    ``"assignments"`` (``GET /assignments``, matched to a pool by its ``pool_id``),
-    ``"pools"`` (the list, ``GET /pools``), ``"project"`` (``GET /projects/{id}``) or
-    ``"project_archive"`` (``POST /projects/{id}/archive``).
+    (``POST /pools/{id}/archive``), ``"close"`` (``POST /pools/{id}/close``), ``"operation"``,
+    ``"log"``, ``"operations"`` (the list, ``GET /operations``, which is about no one pool),
+    ``"pool"`` (``GET /pools/{id}``), ``"assignments"`` (``GET /assignments``, matched to a
+    pool by its ``pool_id``), ``"pools"`` (the list, ``GET /pools``), ``"project"``
+    (``GET /projects/{id}``) or ``"project_archive"`` (``POST /projects/{id}/archive``).
     ``first``: apply to the first N matching requests only (``None``: to all); counting matching
     requests, so ``first=2`` then succeeds from the third on, which is how a retry is tested.
     ``probability``: the chance (0..1) that a matching request is hit, drawn from the seeded
     generator. ``retry_after``/``retry_after_ms`` only for ``rate_limit``; ``delay`` only for
     ``slow`` (how late the answer comes) and ``timeout_after_commit`` (how long the loopback
-    server stays silent before it hangs up). The kinds in `START_KINDS` apply to archive
-    requests only: their ``endpoint`` is ``None`` or ``"archive"``. Anything else wrong raises
-    `ValueError` naming the field.
+    server stays silent before it hangs up). The kinds in `START_KINDS` apply to the requests
+    that start an operation on a pool only: their ``endpoint`` is ``None`` (archive and close
+    requests), ``"archive"`` or ``"close"``. Anything else wrong raises `ValueError` naming the
+    field.
     """
 
     kind: FaultKind
@@ -142,9 +154,14 @@ class Fault:
                 f"unknown endpoint {self.endpoint!r}; choose {check.choices(ENDPOINTS)} "
                 "(or leave it out for every request)",
             )
-        if self.kind in START_KINDS and self.endpoint not in (None, "archive"):
+        if self.kind in START_KINDS and not (
+            self.endpoint is None or self.endpoint in START_ENDPOINTS
+        ):
             raise check.FieldError(
-                owner, "endpoint", f"{self.kind} applies to archive requests only"
+                owner,
+                "endpoint",
+                f"{self.kind} applies to archive and close requests only "
+                f"(endpoint {check.choices(START_ENDPOINTS)}, or leave it out for both)",
             )
         if self.first is not None:
             check.integer(owner, "first", self.first, minimum=1)
@@ -243,27 +260,31 @@ class FaultBook:
                     chosen = fault
         return Verdict(delay=delay, fault=chosen)
 
-    def _any_fires(self, kind: str, pool: str) -> bool:
-        """Whether any fault of ``kind`` fires for an archive of ``pool`` (each one counts it)."""
+    def _any_fires(self, kind: str, pool: str, endpoint: StartEndpoint) -> bool:
+        """Whether any fault of ``kind`` fires for the operation of ``endpoint`` being started
+        for ``pool`` (each one counts it)."""
         fires = False
         for index, fault in enumerate(self._faults):
-            if fault.kind == kind and self._fires(index, fault, "archive", pool):
+            if fault.kind == kind and self._fires(index, fault, endpoint, pool):
                 fires = True
         return fires
 
-    def operation_fails(self, pool: str) -> bool:
-        """Whether the archive operation being started for ``pool`` is set to fail."""
-        return self._any_fires("operation_fail", pool)
+    def operation_fails(self, pool: str, endpoint: StartEndpoint = "archive") -> bool:
+        """Whether the operation (of an ``endpoint`` request) being started for ``pool`` is set
+        to fail."""
+        return self._any_fires("operation_fail", pool, endpoint)
 
-    def locked_by_other(self, pool: str) -> bool:
-        """Whether another client starts an archive of ``pool`` just before this request does."""
-        return self._any_fires("locked_by_other", pool)
+    def locked_by_other(self, pool: str, endpoint: StartEndpoint = "archive") -> bool:
+        """Whether another client starts the same operation on ``pool`` just before this
+        request (to ``endpoint``) does."""
+        return self._any_fires("locked_by_other", pool, endpoint)
 
-    def lost_answer(self, pool: str) -> Fault | None:
-        """The fault that loses or spoils the answer to an archive being started for ``pool``:
-        in the order declared, the first of `LOST_ANSWER_KINDS` that fires (the later ones do
-        not see the request, as in `for_request`)."""
+    def lost_answer(self, pool: str, endpoint: StartEndpoint = "archive") -> Fault | None:
+        """The fault that loses or spoils the answer to the operation (of an ``endpoint``
+        request) being started for ``pool``: in the order declared, the first of
+        `LOST_ANSWER_KINDS` that fires (the later ones do not see the request, as in
+        `for_request`)."""
         for index, fault in enumerate(self._faults):
-            if fault.kind in LOST_ANSWER_KINDS and self._fires(index, fault, "archive", pool):
+            if fault.kind in LOST_ANSWER_KINDS and self._fires(index, fault, endpoint, pool):
                 return fault
         return None

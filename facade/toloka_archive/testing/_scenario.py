@@ -24,6 +24,7 @@ from toloka_archive.testing._clock import Clock, SystemClock
 from toloka_archive.testing._fake import FakeToloka
 from toloka_archive.testing._faults import Fault
 from toloka_archive.testing._ratelimit import DEFAULT_RATE_LIMIT
+from toloka_archive.testing._state import DEFAULT_ARCHIVE_SECONDS, DEFAULT_CLOSE_SECONDS
 
 DEFAULT_SCENARIO = "scenarios/default.toml"
 MAX_RANGE_COUNT = 1_000_000
@@ -56,6 +57,7 @@ _POOL_COMMON = (
     "last_rejected",
     "last_rejected_days_ago",
     "archive_seconds",
+    "close_seconds",
     "fail",
 )
 _POOL = ("id", *_POOL_COMMON)
@@ -102,7 +104,7 @@ class ProjectSpec:
     public_name: str | None = None
     created: datetime.datetime | None = None
     created_days_ago: float | None = None
-    archive_seconds: float = 3.0
+    archive_seconds: float = DEFAULT_ARCHIVE_SECONDS
     fail: bool = False
 
 
@@ -115,7 +117,7 @@ class PoolSpec:
     status: str = "CLOSED"
     last_rejected: datetime.datetime | None = None
     last_rejected_days_ago: float | None = None
-    archive_seconds: float = 3.0
+    archive_seconds: float = DEFAULT_ARCHIVE_SECONDS
     fail: bool = False
     project_id: str | None = None
     private_name: str | None = None
@@ -126,6 +128,7 @@ class PoolSpec:
     last_stopped: datetime.datetime | None = None
     last_stopped_days_ago: float | None = None
     last_close_reason: str | None = None
+    close_seconds: float = DEFAULT_CLOSE_SECONDS
 
     def rejected_at(self, now: datetime.datetime) -> datetime.datetime | None:
         return _back(now, self.last_rejected, self.last_rejected_days_ago)
@@ -224,6 +227,7 @@ class Scenario:
                 last_started=_back(now, pool.last_started, pool.last_started_days_ago),
                 last_stopped=_back(now, pool.last_stopped, pool.last_stopped_days_ago),
                 last_close_reason=pool.last_close_reason,
+                close_seconds=pool.close_seconds,
             )
         for fault in self.faults:
             fake.add_fault(fault)
@@ -425,10 +429,9 @@ class _Reader:
                 path, "last_close_reason", table["last_close_reason"]
             )
         fields.update(self._moments(table, _MOMENTS))
-        if "archive_seconds" in table:
-            fields["archive_seconds"] = check.number(
-                path, "archive_seconds", table["archive_seconds"]
-            )
+        for name in ("archive_seconds", "close_seconds"):
+            if name in table:
+                fields[name] = check.number(path, name, table[name])
         if "fail" in table:
             fields["fail"] = check.boolean(path, "fail", table["fail"])
         return fields

@@ -1,18 +1,25 @@
-"""The fake's world: projects, their pools, and the operations that archive them, moved along by
-a clock.
+"""The fake's world: projects, their pools, and the operations that close and archive them,
+moved along by a clock.
 
 Nothing here knows about HTTP. Time is read, never waited for: an operation stores when it was
 submitted and how long it takes, and its status, progress and timestamps are computed from the
-clock whenever someone looks (`ArchiveState` settles it then). That is also when a pool (or a
-project) whose archive operation has succeeded becomes ``ARCHIVED``.
+clock whenever someone looks (`WorldState` settles it then). That is also when the pool (or
+project) of an operation that has succeeded takes its new status.
 
-An archive operation is ``PENDING`` for the first `RUNNING_AFTER` of its duration, then
-``RUNNING`` with progress growing linearly, and at the end ``SUCCESS`` (the pool or project is
-archived) or ``FAIL`` (it keeps its status and the log says why). Pools archive with
-``POOL.ARCHIVE`` operations, projects with ``PROJECT.ARCHIVE`` ones.
+An operation is ``PENDING`` for the first `RUNNING_AFTER` of its duration, then ``RUNNING``
+with progress growing linearly, and at the end ``SUCCESS`` or ``FAIL`` (the pool or project
+keeps its status and the log says why). Three types:
+
+- ``POOL.ARCHIVE`` (a pool's ``archive_seconds``): on success the pool is ``ARCHIVED``;
+- ``POOL.CLOSE`` (a pool's ``close_seconds``): on success the pool is ``CLOSED``, its
+  ``last_stopped`` is the moment the operation finished and its ``last_close_reason`` is
+  ``MANUAL`` (closed on request);
+- ``PROJECT.ARCHIVE`` (a project's ``archive_seconds``): on success the project is ``ARCHIVED``.
+
+A pool has at most one operation running (``active``): while it runs, the pool is locked.
 
 Every pool belongs to a project of the same owner. A pool declared without one is put in its
-owner's default project, made on first need (`ArchiveState.default_project`).
+owner's default project, made on first need (`WorldState.default_project`).
 """
 
 from __future__ import annotations
@@ -31,9 +38,15 @@ RUNNING_AFTER = 0.1
 """The share of an archive's duration it spends ``PENDING`` before it starts ``RUNNING``."""
 
 ARCHIVE_TYPE = "POOL.ARCHIVE"
+CLOSE_TYPE = "POOL.CLOSE"
 PROJECT_ARCHIVE_TYPE = "PROJECT.ARCHIVE"
+POOL_OPERATION_TYPES = (ARCHIVE_TYPE, CLOSE_TYPE)
 FAILURE_CODE = "POOL_ARCHIVE_FAILED"
 FAILURE_MESSAGE = "The pool could not be archived (a failure set up in the fake's scenario)"
+CLOSE_FAILURE_CODE = "POOL_CLOSE_FAILED"
+CLOSE_FAILURE_MESSAGE = "The pool could not be closed (a failure set up in the fake's scenario)"
+CLOSE_REASON = "MANUAL"
+"""Why a pool closed by ``POST /pools/{id}/close`` was closed: by hand, on request."""
 PROJECT_FAILURE_CODE = "PROJECT_ARCHIVE_FAILED"
 PROJECT_FAILURE_MESSAGE = (
     "The project could not be archived (a failure set up in the fake's scenario)"
@@ -45,16 +58,21 @@ POOL_TYPE = "REGULAR"
 DEFAULT_PROJECT_FIRST_ID = 900_000_001
 """Default projects take the first free id from here up: ``900000001``, ``900000002``, ..."""
 
+DEFAULT_ARCHIVE_SECONDS = 3.0
+DEFAULT_CLOSE_SECONDS = 3.0
+
 _Kind = Literal["pool", "project"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class PoolState:
-    """A pool as it is now. ``operations`` lists its archive operations, oldest first.
+    """A pool as it is now. ``operations`` lists the ids of its operations (archives and
+    closes), oldest first; ``active`` is the one running now, if any (the pool is locked).
 
     ``created``, ``last_started`` and ``last_stopped`` are naive datetimes meaning UTC;
     ``last_started``/``last_stopped`` are ``None`` for a pool never started/stopped, and
-    ``last_close_reason`` is ``None`` for a pool never closed.
+    ``last_close_reason`` is ``None`` for a pool never closed. ``archive_seconds`` and
+    ``close_seconds`` are how long its archive and close operations take.
     """
 
     id: str
@@ -70,6 +88,8 @@ class PoolState:
     last_started: datetime.datetime | None
     last_stopped: datetime.datetime | None
     last_close_reason: str | None
+    close_seconds: float = DEFAULT_CLOSE_SECONDS
+    active: str | None = None
 
     @property
     def archivable_from(self) -> datetime.datetime | None:
@@ -124,8 +144,8 @@ class ProjectState:
 class OperationState:
     """An operation as it is now, with its log. ``owner`` is the requester whose pool or
     project it works on: only that requester sees it (``GET /operations/{id}`` and
-    ``GET /operations``). A ``POOL.ARCHIVE`` has a ``pool_id``, a ``PROJECT.ARCHIVE`` a
-    ``project_id``; the other is ``None``."""
+    ``GET /operations``). A ``POOL.ARCHIVE`` or a ``POOL.CLOSE`` has a ``pool_id``, a
+    ``PROJECT.ARCHIVE`` a ``project_id``; the other is ``None``."""
 
     id: str
     type: str
@@ -191,15 +211,16 @@ class _Pool:
     last_close_reason: str | None
     last_rejected: datetime.datetime | None
     archive_seconds: float
+    close_seconds: float
     fail: bool
     operations: list[str]
-    active: str | None = None  # the archive operation still PENDING or RUNNING, if any
+    active: str | None = None  # the operation still PENDING or RUNNING (archive or close), if any
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Operation:
     id: str
-    kind: _Kind
+    type: str  # POOL.ARCHIVE, POOL.CLOSE or PROJECT.ARCHIVE
     target: str  # the pool id or the project id
     owner: str
     submitted: datetime.datetime  # wall time, for the timestamps it reports
@@ -207,9 +228,13 @@ class _Operation:
     duration: float
     fails: bool
 
+    @property
+    def kind(self) -> _Kind:
+        return "pool" if self.type in POOL_OPERATION_TYPES else "project"
 
-class ArchiveState:
-    """Projects, pools and archive operations. Not thread-safe: the fake calls it under its own
+
+class WorldState:
+    """Projects, pools and their operations. Not thread-safe: the fake calls it under its own
     lock. Callers check their arguments (owners exist, ids are free) before calling."""
 
     def __init__(self, clock: Clock) -> None:
@@ -316,7 +341,7 @@ class ArchiveState:
     ) -> OperationState:
         """Submit a project archive operation; the caller has checked that it may start."""
         record = self._projects[project_id]
-        operation = self._submit(operation_id, "project", project_id, record.owner)
+        operation = self._submit(operation_id, PROJECT_ARCHIVE_TYPE, project_id, record.owner)
         operation = dataclasses.replace(
             operation, duration=record.archive_seconds, fails=fails or record.fail
         )
@@ -343,6 +368,7 @@ class ArchiveState:
         last_rejected: datetime.datetime | None,
         archive_seconds: float,
         fail: bool,
+        close_seconds: float = DEFAULT_CLOSE_SECONDS,
     ) -> None:
         self._pools[pool_id] = _Pool(
             id=pool_id,
@@ -356,6 +382,7 @@ class ArchiveState:
             last_close_reason=last_close_reason,
             last_rejected=last_rejected,
             archive_seconds=archive_seconds,
+            close_seconds=close_seconds,
             fail=fail,
             operations=[],
         )
@@ -395,16 +422,29 @@ class ArchiveState:
         return operation.target
 
     def start_archive(self, pool_id: str, operation_id: str, *, fails: bool) -> OperationState:
-        """Submit an archive operation; the caller has checked that the pool may be archived."""
+        """Submit an archive operation; the caller has checked that the pool may be archived.
+        With the pool's ``fail``, it ends ``FAIL`` whatever ``fails`` says."""
         record = self._pools[pool_id]
-        operation = self._submit(operation_id, "pool", pool_id, record.owner)
-        operation = dataclasses.replace(
-            operation, duration=record.archive_seconds, fails=fails or record.fail
+        return self._start_pool_operation(
+            record, operation_id, ARCHIVE_TYPE, record.archive_seconds, fails or record.fail
         )
+
+    def start_close(self, pool_id: str, operation_id: str, *, fails: bool) -> OperationState:
+        """Submit a close operation; the caller has checked that the pool may be closed."""
+        record = self._pools[pool_id]
+        return self._start_pool_operation(
+            record, operation_id, CLOSE_TYPE, record.close_seconds, fails
+        )
+
+    def _start_pool_operation(
+        self, record: _Pool, operation_id: str, type_: str, duration: float, fails: bool
+    ) -> OperationState:
+        operation = self._submit(operation_id, type_, record.id, record.owner)
+        operation = dataclasses.replace(operation, duration=duration, fails=fails)
         self._operations[operation_id] = operation
         record.operations.append(operation_id)
         record.active = operation_id
-        self._settle_pool(record)  # a zero-second archive is over at once
+        self._settle_pool(record)  # a zero-second operation is over at once
         return self._snapshot(operation)
 
     # -- operations -------------------------------------------------------------------------
@@ -415,9 +455,10 @@ class ArchiveState:
         pool_id: str | None = None,
         project_id: str | None = None,
         owner: str | None = None,
+        type_: str | None = None,
     ) -> list[OperationState]:
         """Operations as they are now, oldest first: all, a pool's, a project's (its
-        ``PROJECT.ARCHIVE`` operations), or a requester's.
+        ``PROJECT.ARCHIVE`` operations), or a requester's; only those of ``type_`` if given.
 
         Every operation ever started is kept, finished or not. `KeyError` for an unknown pool
         or project.
@@ -431,6 +472,8 @@ class ArchiveState:
         chosen = [self._operations[operation_id] for operation_id in ids]
         if owner is not None:
             chosen = [operation for operation in chosen if operation.owner == owner]
+        if type_ is not None:
+            chosen = [operation for operation in chosen if operation.type == type_]
         for operation in chosen:
             self._settle_operation(operation)
         return [self._snapshot(operation) for operation in chosen]
@@ -444,11 +487,11 @@ class ArchiveState:
 
     # -- time -------------------------------------------------------------------------------
 
-    def _submit(self, operation_id: str, kind: _Kind, target: str, owner: str) -> _Operation:
+    def _submit(self, operation_id: str, type_: str, target: str, owner: str) -> _Operation:
         """An operation submitted now (its duration and outcome are filled in by the caller)."""
         return _Operation(
             id=operation_id,
-            kind=kind,
+            type=type_,
             target=target,
             owner=owner,
             submitted=self._clock.now(),
@@ -472,7 +515,15 @@ class ArchiveState:
         if operation is None:
             return
         record.active = None
-        if not operation.fails:
+        if operation.fails:
+            return
+        if operation.type == CLOSE_TYPE:
+            record.status = "CLOSED"
+            record.last_stopped = operation.submitted + datetime.timedelta(
+                seconds=operation.duration
+            )
+            record.last_close_reason = CLOSE_REASON
+        else:
             record.status = "ARCHIVED"
 
     def _settle_project(self, record: _Project) -> None:
@@ -505,6 +556,8 @@ class ArchiveState:
             last_started=record.last_started,
             last_stopped=record.last_stopped,
             last_close_reason=record.last_close_reason,
+            close_seconds=record.close_seconds,
+            active=record.active,
         )
 
     def _snapshot(self, operation: _Operation) -> OperationState:
@@ -533,7 +586,7 @@ class ArchiveState:
         is_pool = operation.kind == "pool"
         return OperationState(
             id=operation.id,
-            type=ARCHIVE_TYPE if is_pool else PROJECT_ARCHIVE_TYPE,
+            type=operation.type,
             pool_id=operation.target if is_pool else None,
             owner=operation.owner,
             status=status,
@@ -547,7 +600,14 @@ class ArchiveState:
 
     @staticmethod
     def _failure_log(operation: _Operation) -> dict[str, Any]:
-        if operation.kind == "pool":
+        if operation.type == CLOSE_TYPE:
+            return {
+                "type": "POOL_CLOSE",
+                "success": False,
+                "input": {"pool_id": operation.target},
+                "output": {"code": CLOSE_FAILURE_CODE, "message": CLOSE_FAILURE_MESSAGE},
+            }
+        if operation.type == ARCHIVE_TYPE:
             return {
                 "type": "POOL_ARCHIVE",
                 "success": False,
