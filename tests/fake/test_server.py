@@ -23,7 +23,7 @@ from toloka_archive.testing import (
     Scenario,
     serve,
 )
-from toloka_archive.testing._server import (
+from toloka_archive.testing._carriers.server import (
     DEFAULT_IDLE_TIMEOUT,
     MAX_HEADER_BYTES,
     LoopbackServer,

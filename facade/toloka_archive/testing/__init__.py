@@ -184,13 +184,22 @@ A mistake raises `ScenarioError` naming the file and the line or field path, e.g
 Time and formats: timestamps are UTC, ISO 8601, without an offset, with milliseconds
 (``2026-11-01T12:00:03.250``). State is computed from the clock when it is read, so there are
 no background threads; the fake never echoes the ``Authorization`` header anywhere.
+
+Layout (for those reading the code; the names above are the public API): from the bottom up,
+``_world`` is the simulated world with no HTTP (state, lists, clock, seeded values, checks,
+credentials, rate limit); ``_carriers`` takes requests in and answers out (the `Reply`, the
+in-process transports, the loopback server, the child process); ``_api`` is Toloka's API over
+the world (routing, faults, endpoints); on top, ``_fake`` (`FakeToloka`), ``_scenario`` and
+``__main__``. Each layer imports only those below it.
 """
 
-from toloka_archive.testing._app import BASE_PATH, RecordedRequest
-from toloka_archive.testing._clock import Clock, ManualClock, SystemClock
+from toloka_archive.testing._api.app import BASE_PATH, RecordedRequest
+from toloka_archive.testing._api.faults import FAULT_KINDS, Fault, FaultKind
+from toloka_archive.testing._carriers.process import FakeProcess, fake_process
+from toloka_archive.testing._carriers.server import FakeServer
+from toloka_archive.testing._carriers.transport import AsyncFakeTransport, FakeTransport
+from toloka_archive.testing._carriers.wire import Reply
 from toloka_archive.testing._fake import FakeToloka, serve
-from toloka_archive.testing._faults import FAULT_KINDS, Fault, FaultKind
-from toloka_archive.testing._process import FakeProcess, fake_process
 from toloka_archive.testing._scenario import (
     PoolSpec,
     ProjectSpec,
@@ -198,10 +207,8 @@ from toloka_archive.testing._scenario import (
     Scenario,
     ScenarioError,
 )
-from toloka_archive.testing._server import FakeServer
-from toloka_archive.testing._state import OperationState, PoolState, ProjectState
-from toloka_archive.testing._transport import AsyncFakeTransport, FakeTransport
-from toloka_archive.testing._wire import Reply
+from toloka_archive.testing._world.clock import Clock, ManualClock, SystemClock
+from toloka_archive.testing._world.state import OperationState, PoolState, ProjectState
 
 __all__ = [
     "BASE_PATH",

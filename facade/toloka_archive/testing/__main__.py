@@ -20,9 +20,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from toloka_archive.testing._carriers.server import DEFAULT_IDLE_TIMEOUT, LoopbackServer
 from toloka_archive.testing._fake import FakeToloka
 from toloka_archive.testing._scenario import Scenario, ScenarioError
-from toloka_archive.testing._server import DEFAULT_IDLE_TIMEOUT, LoopbackServer
 
 EXIT_OK = 0
 EXIT_CANNOT_LISTEN = 1

@@ -11,21 +11,21 @@ import datetime
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Protocol
 
-from toloka_archive.testing import _validation as check
-from toloka_archive.testing._app import RecordedRequest, TolokaApp
-from toloka_archive.testing._clock import Clock, SystemClock
-from toloka_archive.testing._faults import Fault
-from toloka_archive.testing._ratelimit import DEFAULT_RATE_LIMIT
-from toloka_archive.testing._server import DEFAULT_IDLE_TIMEOUT, FakeServer
-from toloka_archive.testing._state import (
+from toloka_archive.testing._api.app import RecordedRequest, TolokaApp
+from toloka_archive.testing._api.faults import Fault
+from toloka_archive.testing._carriers.server import DEFAULT_IDLE_TIMEOUT, FakeServer
+from toloka_archive.testing._carriers.transport import AsyncFakeTransport, FakeTransport
+from toloka_archive.testing._carriers.wire import Reply
+from toloka_archive.testing._world import validation as check
+from toloka_archive.testing._world.clock import Clock, SystemClock
+from toloka_archive.testing._world.ratelimit import DEFAULT_RATE_LIMIT
+from toloka_archive.testing._world.state import (
     DEFAULT_ARCHIVE_SECONDS,
     DEFAULT_CLOSE_SECONDS,
     OperationState,
     PoolState,
     ProjectState,
 )
-from toloka_archive.testing._transport import AsyncFakeTransport, FakeTransport
-from toloka_archive.testing._wire import Reply
 
 
 class Blueprint(Protocol):

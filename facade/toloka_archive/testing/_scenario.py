@@ -19,12 +19,12 @@ from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import Any, cast
 
-from toloka_archive.testing import _validation as check
-from toloka_archive.testing._clock import Clock, SystemClock
+from toloka_archive.testing._api.faults import Fault
 from toloka_archive.testing._fake import FakeToloka
-from toloka_archive.testing._faults import Fault
-from toloka_archive.testing._ratelimit import DEFAULT_RATE_LIMIT
-from toloka_archive.testing._state import DEFAULT_ARCHIVE_SECONDS, DEFAULT_CLOSE_SECONDS
+from toloka_archive.testing._world import validation as check
+from toloka_archive.testing._world.clock import Clock, SystemClock
+from toloka_archive.testing._world.ratelimit import DEFAULT_RATE_LIMIT
+from toloka_archive.testing._world.state import DEFAULT_ARCHIVE_SECONDS, DEFAULT_CLOSE_SECONDS
 
 DEFAULT_SCENARIO = "scenarios/default.toml"
 MAX_RANGE_COUNT = 1_000_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from toloka_archive.testing import _validation as check
+from toloka_archive.testing._world import validation as check
 
 SCHEMES = {"apikey": "ApiKey", "oauth": "OAuth"}
 

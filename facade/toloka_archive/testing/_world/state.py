@@ -28,8 +28,7 @@ import dataclasses
 import datetime
 from typing import Any, Literal
 
-from toloka_archive.testing._clock import Clock
-from toloka_archive.testing._wire import timestamp
+from toloka_archive.testing._world.clock import Clock, timestamp
 
 REJECTION_WINDOW = datetime.timedelta(days=9)
 """Tolokers may appeal a rejection for 9 days; a pool cannot be archived until they are over."""

@@ -4,6 +4,7 @@ Everything in the fake that depends on time (an operation's progress, the 9-day 
 window, the rate limit) reads one of these, never ``time`` or ``datetime`` directly. Nothing
 runs in the background: state is computed from the clock when it is read, so a test that
 advances a `ManualClock` sees exactly the state that much later, with no sleeping.
+`timestamp` writes a moment as Toloka does.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ class Clock(Protocol):
     def monotonic(self) -> float:
         """Seconds from an arbitrary origin; never goes back. Durations are measured on it."""
         ...
+
+
+def timestamp(moment: datetime.datetime) -> str:
+    """A moment as Toloka writes it: UTC, ISO 8601, no offset, milliseconds
+    (``2026-11-01T12:00:03.250``)."""
+    return moment.isoformat(timespec="milliseconds")
 
 
 def _utc_now() -> datetime.datetime:

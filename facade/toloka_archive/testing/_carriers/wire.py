@@ -1,4 +1,5 @@
-"""What the fake sends: the reply type shared by every way of reaching it, and Toloka's formats.
+"""What the fake sends: the reply type shared by every way of reaching it, and its bodies
+(Toloka's JSON and error body, a proxy's HTML pages, and the spoiled ``202`` of lost answers).
 
 A `Reply` is plain data (status, headers, body) plus instructions that only the carrier can
 carry out: wait ``delay`` seconds before answering, ``disconnect`` without answering at all, or
@@ -12,7 +13,6 @@ it is reached.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -48,11 +48,6 @@ def silent(seconds: float) -> Reply:
 
 Handler = Callable[[str, str, str, Mapping[str, str]], Reply]
 """The core's signature: (method, raw path, raw query, lower-cased headers) -> Reply."""
-
-
-def timestamp(moment: datetime.datetime) -> str:
-    """Toloka's form: UTC, ISO 8601, no offset, milliseconds (``2026-11-01T12:00:03.250``)."""
-    return moment.isoformat(timespec="milliseconds")
 
 
 def json_reply(status: int, data: Any, extra_headers: tuple[tuple[str, str], ...] = ()) -> Reply:

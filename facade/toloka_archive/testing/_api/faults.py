@@ -2,8 +2,8 @@
 
 A `Fault` says *what* goes wrong (``kind``) and *where* (``pool``, ``endpoint``), *how often*
 (``first`` N matching requests, each with ``probability``). `FaultBook` keeps the counters and
-draws derived from the fake's seed (`_seeded`), so the same scenario, seed and request sequence
-give the same faults run after run.
+draws derived from the fake's seed (`_world.seeded`), so the same scenario, seed and request
+sequence give the same faults run after run.
 
 Kinds:
 
@@ -51,8 +51,8 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Literal, get_args
 
-from toloka_archive.testing import _validation as check
-from toloka_archive.testing._seeded import SeededSequence
+from toloka_archive.testing._world import validation as check
+from toloka_archive.testing._world.seeded import SeededSequence
 
 FaultKind = Literal[
     "operation_fail",

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from toloka_archive.testing._wire import Handler, Reply
+from toloka_archive.testing._carriers.wire import Handler, Reply
 
 DISCONNECTED_MESSAGE = "Server disconnected without sending a response."
 TIMED_OUT_MESSAGE = "timed out"  # what httpx says when a read times out on a real socket

@@ -43,8 +43,8 @@ import re
 from collections.abc import Mapping
 from typing import TypeVar
 
-from toloka_archive.testing._state import OperationState, PoolState
-from toloka_archive.testing._validation import is_digits
+from toloka_archive.testing._world.state import OperationState, PoolState
+from toloka_archive.testing._world.validation import is_digits
 
 SORT_KEYS = ("id", "submitted", "finished")
 DEFAULT_LIMIT = 50
@@ -114,7 +114,7 @@ def parse_moment(text: str) -> datetime.datetime | None:
 
 
 def _reported(moment: datetime.datetime) -> datetime.datetime:
-    """The moment as the fake writes it: to the millisecond (see `_wire.timestamp`)."""
+    """The moment as the fake writes it: to the millisecond (see `clock.timestamp`)."""
     return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
 
 

@@ -3,7 +3,7 @@
 Endpoints (under ``/api/v1``): ``POST /pools/{id}/archive``, ``POST /pools/{id}/close``,
 ``GET /operations/{id}``,
 ``GET /operations/{id}/log``, ``GET /operations`` (the requester's operations, filtered,
-sorted and paged; see `_listing`), the two reads of the facade's pre-flight check,
+sorted and paged; see `_world.listing`), the two reads of the facade's pre-flight check,
 ``GET /pools/{id}`` and ``GET /assignments?pool_id=&status=&sort=&limit=``, and archiving by
 project: ``GET /pools`` (the requester's pools, filtered, sorted and paged), ``GET
 /projects/{id}`` and ``POST /projects/{id}/archive``.
@@ -22,7 +22,7 @@ A request goes through the layers a real request to Toloka meets, in this order:
 4. authentication (401), then the endpoint: validation (400), existence (404), ownership (403),
    and the pool's or project's state (204, 409 or 202);
 5. for an archive or a close about to start, the faults decided at that moment
-   (`_faults.START_KINDS`): another client starting it first (``locked_by_other``), the
+   (`faults.START_KINDS`): another client starting it first (``locked_by_other``), the
    operation failing (``operation_fail``), and the answer lost or spoiled after the start
    (``drop_after_commit``, ``timeout_after_commit``, ``truncated_202``, ``invalid_json_202``).
 
@@ -46,15 +46,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from toloka_archive.testing._auth import Requesters
-from toloka_archive.testing._clock import Clock
-from toloka_archive.testing._faults import Fault, FaultBook, StartEndpoint
-from toloka_archive.testing._listing import Invalid, OperationQuery, PoolQuery, sort_keys
-from toloka_archive.testing._ratelimit import RateLimiter
-from toloka_archive.testing._seeded import SeededSequence
-from toloka_archive.testing._state import OperationState, PoolState, ProjectState, WorldState
-from toloka_archive.testing._validation import is_digits
-from toloka_archive.testing._wire import (
+from toloka_archive.testing._api.faults import Fault, FaultBook, StartEndpoint
+from toloka_archive.testing._carriers.wire import (
     DISCONNECT,
     Reply,
     bad_gateway,
@@ -64,9 +57,15 @@ from toloka_archive.testing._wire import (
     not_json,
     page_not_found,
     silent,
-    timestamp,
     truncated,
 )
+from toloka_archive.testing._world.auth import Requesters
+from toloka_archive.testing._world.clock import Clock, timestamp
+from toloka_archive.testing._world.listing import Invalid, OperationQuery, PoolQuery, sort_keys
+from toloka_archive.testing._world.ratelimit import RateLimiter
+from toloka_archive.testing._world.seeded import SeededSequence
+from toloka_archive.testing._world.state import OperationState, PoolState, ProjectState, WorldState
+from toloka_archive.testing._world.validation import is_digits
 
 BASE_PATH = "/api/v1"
 
@@ -89,13 +88,13 @@ class RecordedRequest:
     status: int | None  # None: no answer (the connection was dropped, or left silent)
     fault: str | None  # the kind of the injected fault that decided the answer, if any
     delay: float  # seconds the answer was held back by ``slow`` faults
-    endpoint: str | None = None  # one of _faults.ENDPOINTS, e.g. "close"; None: no known one
+    endpoint: str | None = None  # one of faults.ENDPOINTS, e.g. "close"; None: no known one
     ident: str | None = None  # the pool, project or operation id in the path, if any
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Route:
-    endpoint: str | None  # one of _faults.ENDPOINTS; None for no known endpoint
+    endpoint: str | None  # one of faults.ENDPOINTS; None for no known endpoint
     ident: str = ""  # the pool, project or operation id from the path, percent-decoded
     query: Mapping[str, list[str]] = dataclasses.field(default_factory=dict)
     allowed: str | None = None  # the method the path answers to, when the method was wrong
@@ -299,7 +298,7 @@ class TolokaApp:
         return json_reply(200, pool.to_json())
 
     def _list_pools(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
-        """``GET /pools``: the requester's pools, filtered, sorted and paged as `_listing`
+        """``GET /pools``: the requester's pools, filtered, sorted and paged as `_world.listing`
         describes; a bad parameter answers 400."""
         parsed = PoolQuery.parse(query)
         if isinstance(parsed, Invalid):
@@ -509,7 +508,7 @@ class TolokaApp:
 
     def _list_operations(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
         """``GET /operations``: the requester's operations (those on its pools), filtered,
-        sorted and paged as `_listing` describes; a bad parameter answers 400."""
+        sorted and paged as `_world.listing` describes; a bad parameter answers 400."""
         parsed = OperationQuery.parse(query)
         if isinstance(parsed, Invalid):
             return self._invalid(parsed.field, parsed.message)

@@ -36,8 +36,8 @@ from types import TracebackType
 
 import h11
 
-from toloka_archive.testing import _validation as check
-from toloka_archive.testing._wire import JSON_CONTENT_TYPE, Handler, Reply
+from toloka_archive.testing._carriers.wire import JSON_CONTENT_TYPE, Handler, Reply
+from toloka_archive.testing._world import validation as check
 
 logger = logging.getLogger("toloka_archive.testing")
 
