@@ -165,6 +165,7 @@ def test_the_report_is_the_commands_json(world: World, context: dict[str, Any]) 
         "pool_status": None,
         "archivable_from": None,
         "error": None,
+        "close_operation_id": None,
     }
 
 

@@ -58,8 +58,8 @@ def report(
 def test_lines_and_json_views() -> None:
     lines, jsons = io.StringIO(), io.StringIO()
     archived = report("21", Outcome.ARCHIVED, "archived", "op-1")
-    LinesView(lines).finished(archived)
-    JsonView(jsons).finished(archived)
+    LinesView(lines).finished("21", archived)
+    JsonView(jsons).finished("21", archived)
     assert lines.getvalue() == "pool 21: archived (operation op-1)\n"
     assert '"outcome": "archived"' in jsons.getvalue()
     assert jsons.getvalue().count("\n") == 1
@@ -71,7 +71,7 @@ def test_live_view_redraws_in_place_and_keeps_finished_lines() -> None:
     view = LiveView(out, total=2, clock=lambda: float(next(ticks)))
     view.begin("21")
     view.started("21", "op-1")
-    view.finished(report("21", Outcome.ARCHIVED, "archived", "op-1"))
+    view.finished("21", report("21", Outcome.ARCHIVED, "archived", "op-1"))
     view.close()
     text = out.getvalue()
     assert "[" + "-" * 30 + "] 0/2 done" in text

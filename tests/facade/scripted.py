@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
-from toloka_archive import AsyncTolokaClient, PollPolicy, RetryPolicy, TolokaClient
+from toloka_archive import AsyncTolokaClient, Operation, PollPolicy, RetryPolicy, TolokaClient
+from toloka_archive._wire import convert, generated
 
 T = TypeVar("T")
 
@@ -36,6 +37,12 @@ def operation(
     }
     body.update(extra)
     return body
+
+
+def snapshot(status: str = "PENDING", **extra: Any) -> Operation:
+    """An Operation as the facade hands it out, read from ``operation(status, **extra)`` (and not
+    checked: a test may want one that is wrong)."""
+    return convert.operation(generated.Operation.from_dict(operation(status, **extra)))
 
 
 def error(status: int, code: str, message: str = "m", **extra: Any) -> httpx.Response:

@@ -17,7 +17,7 @@ from toloka_archive import (
     RetryPolicy,
     TolokaClient,
 )
-from toloka_archive._core.context import FlowContext, Throttle
+from toloka_archive._core.context import FlowContext
 from toloka_archive._core.flow import Request, Send, Sleep
 from toloka_archive._flows import sending as _retrying
 
@@ -234,7 +234,7 @@ def test_a_rejected_key_ends_the_run() -> None:
 def test_a_429_pauses_every_flow_of_the_client() -> None:
     clock = YieldingClock()
     context = FlowContext(clock=clock)
-    for _ in range(Throttle.BURST - 1):  # the client is already meeting 429s
+    for _ in range(RetryPolicy().rate_limit_burst - 1):  # the client is already meeting 429s
         context.throttle.note(True)
     request = Request("POST", "/pools/1/archive")
     first, second = _retrying.send(request, context), _retrying.send(request, context)
@@ -277,7 +277,7 @@ def test_bulk_workers_hold_back_when_the_client_is_over_the_limit() -> None:
     # Four workers start together and all four are told to wait 5 s: the client is over
     # Toloka's limit. Without a shared pause the others would poll at +1 s; with it, nobody
     # sends anything before +5 s.
-    throttled_at, after = hold_back_run(throttled=Throttle.BURST)
+    throttled_at, after = hold_back_run(throttled=RetryPolicy().rate_limit_burst)
     assert after
     assert min(after) == throttled_at + 5.0
 

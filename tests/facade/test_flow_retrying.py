@@ -30,7 +30,7 @@ from toloka_archive import (
     RunEndingError,
     TolokaUnreachableError,
 )
-from toloka_archive._core.context import FlowContext, Throttle
+from toloka_archive._core.context import FlowContext
 from toloka_archive._core.flow import Request, Send, Sleep
 from toloka_archive._flows import sending as _retrying
 from toloka_archive._wire import endpoints as _endpoints
@@ -239,7 +239,7 @@ def test_a_long_hint_after_retries_gives_up_with_the_note() -> None:
 
 def over_the_limit(shared: FlowContext) -> FlowContext:
     """A context whose client has just met enough 429s to be over the account's limit."""
-    for _ in range(Throttle.BURST - 1):
+    for _ in range(shared.retry.rate_limit_burst - 1):
         shared.throttle.note(True)
     return shared
 
@@ -265,7 +265,7 @@ def test_a_429_moves_the_shared_throttle_for_every_flow_of_the_context() -> None
 def test_an_isolated_429_among_successes_pauses_only_its_own_flow() -> None:
     clock = FakeClock()
     shared = context(clock)
-    for _ in range(Throttle.WINDOW):
+    for _ in range(shared.retry.rate_limit_window):
         shared.throttle.note(False)  # the client's recent answers were fine
     first = _retrying.send(ARCHIVE, shared)
     next(first)
@@ -367,8 +367,11 @@ def test_a_server_hint_is_not_jittered() -> None:
 def test_retry_delay_stops_when_the_retries_are_spent() -> None:
     policy = RetryPolicy(max_retries=2, jitter=0.0)
     now = FakeClock().now()
+    ceilings = policy.ceilings()
     delays = [
-        _retrying.retry_delay(httpx.Response(500), done, policy, now=now, random=lambda: 0.0)
+        _retrying.retry_delay(
+            httpx.Response(500), done, next(ceilings), policy, now=now, random=lambda: 0.0
+        )
         for done in range(4)
     ]
     assert delays == [0.5, 1.0, None, None]
@@ -379,7 +382,9 @@ def test_retry_delay_gives_up_on_a_status_outside_the_policy() -> None:
     now = FakeClock().now()
 
     def delay(status: int) -> float | None:
-        return _retrying.retry_delay(httpx.Response(status), 0, policy, now=now, random=lambda: 0.0)
+        return _retrying.retry_delay(
+            httpx.Response(status), 0, 0.5, policy, now=now, random=lambda: 0.0
+        )
 
     assert (delay(503), delay(500)) == (0.5, None)
     trace, _ = run([httpx.Response(500)], retry_statuses=frozenset({503}))

@@ -27,8 +27,9 @@ from toloka_archive import (
 )
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.flow import Request, Send, Sleep
-from toloka_archive._flows.starting import Started, rounds, start_flow
+from toloka_archive._flows.starting import Started, start_flow
 from toloka_archive._wire.endpoints import OperationQuery, list_operations_request
+from toloka_archive._wire.kinds import POOL_ARCHIVE
 
 from tests.facade.flowsteps import Trace, drive
 from tests.facade.scripted import FakeClock, error, operation
@@ -50,12 +51,13 @@ def context(clock: FakeClock) -> FlowContext:
     )
 
 
-ROUNDS = rounds(context(FakeClock()))  # how often the request is sent, and Toloka asked, at most
+# How often the request is sent, and Toloka asked, at most:
+ROUNDS = context(FakeClock()).retry.start_rounds
 
 
 def start(replies: Sequence[httpx.Response | httpx.TransportError]) -> Trace[Started]:
     clock = FakeClock()
-    return drive(start_flow("21", context(clock)), replies, clock)
+    return drive(start_flow(POOL_ARCHIVE.on("21"), context(clock)), replies, clock)
 
 
 def page(*items: dict[str, Any], has_more: bool = False) -> httpx.Response:
@@ -135,7 +137,7 @@ def test_the_lookup_pages_back_in_time_without_repeating_ties() -> None:
 def test_nothing_found_and_the_pool_archived_means_already_archived() -> None:
     trace = start([LOST, page(), pool("ARCHIVED")])
     assert trace.labels == [POST, LOOKUP, POOL]
-    assert trace.result == Started("21", None)
+    assert trace.result == Started(POOL_ARCHIVE.on("21"), None)
 
 
 def test_nothing_found_and_the_pool_unchanged_means_send_again_after_a_pause() -> None:
@@ -213,7 +215,7 @@ def test_an_unnamed_lock_is_looked_up_among_running_archives() -> None:
 
 def test_an_unnamed_lock_that_has_just_finished_archiving_is_already_archived() -> None:
     trace = start([locked(), page(), page(), pool("ARCHIVED")])
-    assert trace.result == Started("21", None)
+    assert trace.result == Started(POOL_ARCHIVE.on("21"), None)
 
 
 def test_a_lock_held_by_another_kind_of_operation_is_waited_out_then_archived() -> None:
@@ -237,7 +239,7 @@ def start_in(flow_context: FlowContext, pool_id: str, replies: Sequence[Any]) ->
     """Start pool ``pool_id`` in a context shared with other starts, as one client's are."""
     clock = flow_context.clock
     assert isinstance(clock, FakeClock)
-    return drive(start_flow(pool_id, flow_context), replies, clock)
+    return drive(start_flow(POOL_ARCHIVE.on(pool_id), flow_context), replies, clock)
 
 
 def archive_request(pool_id: str) -> str:
@@ -282,7 +284,7 @@ def test_a_note_whose_operation_is_gone_is_forgotten() -> None:
     assert found(start_in(shared, "21", [locked(), page(), page(*running)])) == "op-21"
     gone = error(404, "DOES_NOT_EXIST")
     trace = start_in(shared, "22", [locked(), gone, page(), page(), pool("ARCHIVED")])
-    assert trace.result == Started("22", None)
+    assert trace.result == Started(POOL_ARCHIVE.on("22"), None)
     assert shared.running.get(("POOL.ARCHIVE", "22")) is None
 
 

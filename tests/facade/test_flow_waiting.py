@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import httpx
 import pytest
-from toloka_api.models import KnownOperationStatus, Operation
 from toloka_archive import (
     ConflictError,
     NotFoundError,
+    Operation,
     OperationError,
     OperationFailedError,
+    OperationStatus,
     OperationTimeoutError,
     PollPolicy,
     RetryPolicy,
@@ -29,9 +29,10 @@ from toloka_archive._core.flow import Request, Send, Sleep
 from toloka_archive._flows.starting import Started, start_flow
 from toloka_archive._flows.waiting import PollTimer, fetch_flow, wait_flow
 from toloka_archive._wire import endpoints as _endpoints
+from toloka_archive._wire.kinds import POOL_ARCHIVE
 
 from tests.facade.flowsteps import Trace, drive, finish
-from tests.facade.scripted import FakeClock, error, operation, polled
+from tests.facade.scripted import FakeClock, error, operation, polled, snapshot
 
 POLL = Request("GET", "/operations/op-1")
 LOG = Request("GET", "/operations/op-1/log")
@@ -39,10 +40,6 @@ ARCHIVE = Request("POST", "/pools/21/archive")
 
 FIXED = PollPolicy(jitter=0.0, follow_progress=False)
 FOLLOWING = PollPolicy(jitter=0.0)
-
-
-def snapshot(status: str, **extra: Any) -> Operation:
-    return Operation.from_dict(operation(status, **extra))
 
 
 def context(clock: FakeClock, poll: PollPolicy = FIXED) -> FlowContext:
@@ -95,7 +92,7 @@ def test_a_pending_operation_sleeps_then_polls_until_success() -> None:
     trace = wait(snapshot("PENDING"), [polled("SUCCESS")], clock=clock)
     assert trace.actions == [Sleep(1.0), Send(POLL)]
     assert trace.result is not None
-    assert trace.result.status is KnownOperationStatus.SUCCESS
+    assert trace.result.status is OperationStatus.SUCCESS
     assert trace.result.id == "op-1"
     assert clock.slept == [1.0]
 
@@ -119,7 +116,7 @@ def test_without_progress_the_pauses_grow_by_half_up_to_15_s(status: str) -> Non
 def test_without_a_progress_field_the_schedule_applies() -> None:
     body = operation("RUNNING")
     del body["progress"]
-    first = Operation.from_dict(body)
+    first = snapshot("RUNNING", progress=None)
     trace = wait(first, [httpx.Response(200, json=body)] * 3 + [polled("SUCCESS")], poll=FOLLOWING)
     assert trace.sleeps == [1.0, 1.5, 2.25, 3.375]
 
@@ -141,7 +138,7 @@ def test_a_fail_seen_by_a_poll_raises_with_that_snapshot() -> None:
     assert trace.actions == [Sleep(1.0), Send(POLL), Send(LOG)]
     failure = trace.raised(OperationFailedError)
     assert failure.operation is not None
-    assert failure.operation.status is KnownOperationStatus.FAIL
+    assert failure.operation.status is OperationStatus.FAIL
     assert "disk full" in str(failure)
 
 
@@ -199,7 +196,7 @@ def test_the_budget_cuts_the_last_pause_to_the_deadline_and_looks_once_more() ->
     assert timeout.operation_id == "op-1"
     assert timeout.waited == 5.0
     assert timeout.operation is not None
-    assert timeout.operation.status is KnownOperationStatus.RUNNING  # the last look's
+    assert timeout.operation.status is OperationStatus.RUNNING  # the last look's
     assert "client.get_operation('op-1').wait()" in str(timeout)
 
 
@@ -209,7 +206,7 @@ def test_the_last_look_at_the_deadline_can_still_succeed() -> None:
     assert trace.sleeps == [1.0, 1.5, 2.25, 0.25]
     assert trace.error is None
     assert trace.result is not None
-    assert trace.result.status is KnownOperationStatus.SUCCESS
+    assert trace.result.status is OperationStatus.SUCCESS
 
 
 @pytest.mark.parametrize("status", ["PENDING", "RUNNING", "PAUSED"])
@@ -229,7 +226,7 @@ def test_no_budget_never_raises_on_time() -> None:
     trace = wait(snapshot("RUNNING"), replies, timeout=None, poll=policy, clock=clock)
     assert trace.error is None
     assert trace.result is not None
-    assert trace.result.status is KnownOperationStatus.SUCCESS
+    assert trace.result.status is OperationStatus.SUCCESS
     assert clock.monotonic() - start > 600.0  # far past both the policy's and the default budget
     assert max(trace.sleeps) == 15.0
 
@@ -294,7 +291,7 @@ def test_an_unknown_status_is_not_finished_and_warns_once(
         Send(POLL),
     ]
     assert trace.result is not None
-    assert trace.result.status is KnownOperationStatus.SUCCESS
+    assert trace.result.status is OperationStatus.SUCCESS
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "'PAUSED'" in warnings[0].getMessage()
@@ -318,10 +315,10 @@ def test_on_progress_gets_every_snapshot_in_order() -> None:
     trace = wait(first, replies, on_progress=seen.append)
     assert seen[0] is first
     assert [(s.status, s.progress) for s in seen] == [
-        (KnownOperationStatus.PENDING, 0),
-        (KnownOperationStatus.RUNNING, 10),
-        (KnownOperationStatus.RUNNING, 10),
-        (KnownOperationStatus.SUCCESS, 100),
+        (OperationStatus.PENDING, 0),
+        (OperationStatus.RUNNING, 10),
+        (OperationStatus.RUNNING, 10),
+        (OperationStatus.SUCCESS, 100),
     ]
     assert seen[-1] is trace.result
 
@@ -362,7 +359,7 @@ def test_fetch_flow_reads_one_snapshot() -> None:
     flow = fetch_flow("op-1", context(FakeClock()))
     assert next(flow) == Send(POLL)
     result = finish(flow, polled("RUNNING", progress=40))
-    assert (result.id, result.status, result.progress) == ("op-1", KnownOperationStatus.RUNNING, 40)
+    assert (result.id, result.status, result.progress) == ("op-1", OperationStatus.RUNNING, 40)
 
 
 @pytest.mark.parametrize(
@@ -433,25 +430,25 @@ def test_the_timer_starts_its_budget_when_created() -> None:
 
 
 def test_a_204_means_already_archived() -> None:
-    flow = start_flow("21", context(FakeClock()))
+    flow = start_flow(POOL_ARCHIVE.on("21"), context(FakeClock()))
     assert next(flow) == Send(ARCHIVE)
     result = finish(flow, httpx.Response(204))
-    assert result == Started("21", None)
-    assert result.already_archived
+    assert result == Started(POOL_ARCHIVE.on("21"), None)
+    assert result.already_done
 
 
 def test_a_202_carries_the_operation_to_follow() -> None:
-    flow = start_flow("21", context(FakeClock()))
+    flow = start_flow(POOL_ARCHIVE.on("21"), context(FakeClock()))
     assert next(flow) == Send(ARCHIVE)
     result = finish(flow, httpx.Response(202, json=operation("PENDING", op_id="op-7")))
     assert result.subject_id == "21"
-    assert not result.already_archived
+    assert not result.already_done
     assert result.operation is not None
-    assert (result.operation.id, result.operation.status) == ("op-7", KnownOperationStatus.PENDING)
+    assert (result.operation.id, result.operation.status) == ("op-7", OperationStatus.PENDING)
 
 
 def test_start_flow_raises_a_conflict_at_once() -> None:
     answer = error(409, "INAPPROPRIATE_STATUS", payload={"appropriate_statuses": ["CLOSED"]})
-    trace = drive(start_flow("21", context(FakeClock())), [answer])
+    trace = drive(start_flow(POOL_ARCHIVE.on("21"), context(FakeClock())), [answer])
     assert trace.actions == [Send(ARCHIVE)]
     assert trace.raised(ConflictError).appropriate_statuses == ["CLOSED"]

@@ -6,58 +6,67 @@ from typing import Any
 
 import httpx
 import pytest
-from toloka_api.models import Operation
-from toloka_archive import PollPolicy, RetryPolicy, TolokaClient
-from toloka_archive._core.context import DurationMemory, FlowContext
+from toloka_archive import Operation, PollPolicy, RetryPolicy, TolokaClient
+from toloka_archive._core.context import FlowContext
 from toloka_archive._core.flow import Sleep
-from toloka_archive._core.policies import LEARNED_MARGIN
+from toloka_archive._core.policies import LEARNED_MARGIN, DurationMemory
 from toloka_archive._flows.waiting import wait_flow
-from toloka_archive._wire.snapshot import archive_duration
 from toloka_archive.testing import FakeToloka, ManualClock
 
 from tests.facade.flowsteps import drive
-from tests.facade.scripted import FakeClock, operation
+from tests.facade.scripted import FakeClock, operation, snapshot
 
 NO_JITTER = PollPolicy(jitter=0.0)
 
 
 def finished(seconds: float, **extra: Any) -> Operation:
-    body = operation("SUCCESS", submitted="2026-11-01T12:00:00.000", **extra)
-    body["finished"] = f"2026-11-01T12:00:{seconds:06.3f}"
-    return Operation.from_dict(body)
+    moment = f"2026-11-01T12:00:{seconds:06.3f}"
+    return snapshot("SUCCESS", submitted="2026-11-01T12:00:00.000", finished=moment, **extra)
+
+
+ARCHIVE = "POOL.ARCHIVE"
 
 
 def test_the_memory_answers_with_the_median_of_recent_durations() -> None:
     memory = DurationMemory()
-    assert memory.typical() is None
+    assert memory.typical(ARCHIVE) is None
     for seconds in (0.3, 0.3, 9.0, 0.4):
-        memory.note(seconds)
-    assert memory.typical() == pytest.approx(0.35)
-    memory.note(-1.0)  # a clock that went back teaches nothing
-    memory.note(10 * 24 * 3600.0)
-    assert memory.typical() == pytest.approx(0.35)
+        memory.note(ARCHIVE, seconds)
+    assert memory.typical(ARCHIVE) == pytest.approx(0.35)
+    memory.note(ARCHIVE, -1.0)  # a clock that went back teaches nothing
+    memory.note(ARCHIVE, 10 * 24 * 3600.0)
+    assert memory.typical(ARCHIVE) == pytest.approx(0.35)
     for _ in range(DurationMemory.SIZE):
-        memory.note(5.0)
-    assert memory.typical() == 5.0  # only the recent ones count
+        memory.note(ARCHIVE, 5.0)
+    assert memory.typical(ARCHIVE) == 5.0  # only the recent ones count
+
+
+def test_each_kind_of_operation_is_remembered_apart() -> None:
+    memory = DurationMemory()
+    memory.note(ARCHIVE, 0.3)
+    memory.note("POOL.CLOSE", 4.0)
+    assert (memory.typical(ARCHIVE), memory.typical("POOL.CLOSE")) == (0.3, 4.0)
+    assert memory.typical("PROJECT.ARCHIVE") is None
 
 
 def test_the_duration_is_measured_on_tolokas_clock() -> None:
-    assert archive_duration(finished(0.3)) == pytest.approx(0.3)
-    assert archive_duration(finished(0.3, type="POOL.CLOSE")) is None
-    assert archive_duration(Operation.from_dict(operation("RUNNING"))) is None
+    assert finished(0.3).duration == pytest.approx(0.3)
+    assert snapshot("RUNNING").duration is None
+    went_back = snapshot("SUCCESS", finished="2026-11-01T11:59:00.000")
+    assert went_back.duration is None
 
 
 def context(clock: FakeClock, typical: float | None) -> FlowContext:
     shared = FlowContext(retry=RetryPolicy(jitter=0.0), poll=NO_JITTER, clock=clock)
     if typical is not None:
-        shared.durations.note(typical)
+        shared.durations.note(ARCHIVE, typical)
     return shared
 
 
 @pytest.mark.parametrize("typical", [0.3, 1.0, 5.0])
 def test_the_first_look_comes_when_recent_operations_were_done(typical: float) -> None:
     clock = FakeClock()
-    pending = Operation.from_dict(operation("PENDING"))
+    pending = snapshot("PENDING")
     flow = wait_flow(pending, timeout=600, context=context(clock, typical), on_progress=None)
     trace = drive(flow, [httpx.Response(200, json=operation("SUCCESS"))], clock)
     assert trace.actions[0] == Sleep(pytest.approx(typical * LEARNED_MARGIN))  # type: ignore[arg-type]
@@ -66,7 +75,7 @@ def test_the_first_look_comes_when_recent_operations_were_done(typical: float) -
 
 def test_without_history_the_ordinary_schedule_applies() -> None:
     clock = FakeClock()
-    pending = Operation.from_dict(operation("PENDING"))
+    pending = snapshot("PENDING")
     flow = wait_flow(pending, timeout=600, context=context(clock, None), on_progress=None)
     trace = drive(flow, [httpx.Response(200, json=operation("SUCCESS"))], clock)
     assert trace.actions[0] == Sleep(1.0)
@@ -74,7 +83,7 @@ def test_without_history_the_ordinary_schedule_applies() -> None:
 
 def test_an_operation_already_under_way_is_not_given_a_learned_first_look() -> None:
     clock = FakeClock()
-    running = Operation.from_dict(operation("RUNNING", progress=60))
+    running = snapshot("RUNNING", progress=60)
     flow = wait_flow(running, timeout=600, context=context(clock, 0.3), on_progress=None)
     trace = drive(flow, [httpx.Response(200, json=operation("SUCCESS"))], clock)
     assert trace.actions[0] == Sleep(1.0)
@@ -83,8 +92,8 @@ def test_an_operation_already_under_way_is_not_given_a_learned_first_look() -> N
 def test_learning_can_be_turned_off() -> None:
     clock = FakeClock()
     shared = FlowContext(poll=PollPolicy(jitter=0.0, learn_durations=False), clock=clock)
-    shared.durations.note(0.3)
-    pending = Operation.from_dict(operation("PENDING"))
+    shared.durations.note(ARCHIVE, 0.3)
+    pending = snapshot("PENDING")
     trace = drive(
         wait_flow(pending, timeout=600, context=shared, on_progress=None),
         [httpx.Response(200, json=operation("SUCCESS"))],

@@ -55,5 +55,5 @@ def test_the_first_client_loads_the_generated_client_and_the_first_answer_its_mo
     made = "from toloka_archive import TolokaClient; c = TolokaClient(api_key='fake-api-key-0001')"
     assert "toloka_api" in loaded_after(made)
     assert "toloka_api.models" not in loaded_after(made)
-    first_use = "; from toloka_archive._wire.snapshot import Archive; Archive.of_pool('1')"
+    first_use = "; from toloka_archive._wire import generated; generated.Operation"
     assert "toloka_api.models" in loaded_after(made + first_use)

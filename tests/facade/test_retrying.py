@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 import httpx
 import pytest
 from toloka_archive import (
@@ -106,12 +109,17 @@ def test_max_retries_zero_turns_retries_off() -> None:
     assert (len(script.requests), clock.slept) == (1, [])
 
 
+def nth(delays: Iterator[float], number: int) -> float:
+    """The pause before retry ``number`` (1 for the first) of a schedule."""
+    return next(itertools.islice(delays, number - 1, None))
+
+
 def test_jitter_only_shortens_delays() -> None:
     policy = RetryPolicy(jitter=0.2)
     for retry_number in range(1, 8):
-        base = RetryPolicy(jitter=0.0).backoff(retry_number, 0.0)
+        base = nth(RetryPolicy(jitter=0.0).delays(lambda: 0.0), retry_number)
         for draw in (0.0, 0.3, 0.999):
-            delay = policy.backoff(retry_number, draw)
+            delay = nth(policy.delays(lambda: draw), retry_number)  # noqa: B023
             assert base * 0.8 <= delay <= base
 
 

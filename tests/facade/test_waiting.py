@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 import httpx
@@ -44,14 +45,11 @@ def test_pending_running_success() -> None:
 
 def test_poll_delays_grow_to_the_cap() -> None:
     policy = PollPolicy(jitter=0.0)
-    assert [policy.delay(n, 0.0) for n in range(1, 10)] == pytest.approx(
-        [1.0, 1.5, 2.25, 3.375, 5.0625, 7.59375, 11.390625, 15.0, 15.0]
-    )
-    jittered = PollPolicy()
-    assert all(
-        0.8 * policy.delay(n, 0) <= jittered.delay(n, 0.99) <= policy.delay(n, 0)
-        for n in range(1, 10)
-    )
+    plain = list(itertools.islice(policy.delays(lambda: 0.0), 9))
+    assert plain == pytest.approx([1.0, 1.5, 2.25, 3.375, 5.0625, 7.59375, 11.390625, 15.0, 15.0])
+    jittered = list(itertools.islice(PollPolicy().delays(lambda: 0.99), 9))
+    assert all(0.8 * p <= j <= p for p, j in zip(plain, jittered, strict=True))
+    assert jittered != plain
 
 
 def test_already_archived_returns_at_once_with_no_poll() -> None:
@@ -60,7 +58,8 @@ def test_already_archived_returns_at_once_with_no_poll() -> None:
     client = sync_client(script, clock)
     operation = client.start_archive_pool(21)
     result = operation.wait()
-    assert result == ArchiveResult(pool_id="21", already_archived=True, operation=None)
+    assert result == ArchiveResult(type="POOL.ARCHIVE", subject_id="21", operation=None)
+    assert (result.already_done, result.already_archived, result.pool_id) == (True, True, "21")
     assert script.requests == [ARCHIVE]
     assert clock.slept == []
 

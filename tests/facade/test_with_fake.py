@@ -203,6 +203,7 @@ def test_archive_result_repr_shows_no_unset_fields() -> None:
     text = repr(result)
     assert "Unset" not in text
     assert text.startswith(
-        "ArchiveResult(pool_id='100', already_archived=False, operation=<Operation "
+        "OperationResult(type='POOL.ARCHIVE', subject_id='100', already_done=False, "
+        "operation=<Operation "
     )
     assert "SUCCESS 100%>" in text

@@ -1,51 +1,47 @@
-"""``AsyncTolokaClient``: the asyncio twin of ``TolokaClient``, and the home of bulk archiving."""
+"""``AsyncTolokaClient``: the asyncio twin of ``TolokaClient``, and the home of bulk work.
+
+Every public method is a thin driver: it checks its arguments, hands the flows of ``_flows``
+(or the engine of ``_engine``) to the asyncio driver, and wraps what comes back. An operation
+on a pool or project is two twin methods, ``start_<job>`` (no waiting) and ``<job>`` (start,
+then wait), over the one ``_start(kind, subject_id)``: all the robustness (retries, a lost
+answer reconciled, a lock followed) is the kind's, inherited from ``_flows.starting``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import Self, TypeVar
 
 import httpx
 
-from toloka_archive._clients.core import (
-    DEFAULT_CONCURRENCY,
-    DEFAULT_HTTP_TIMEOUT,
-    _ClientBase,
-    _ClientCore,
-)
+from toloka_archive._clients.core import HTTP_TIMEOUT, _ClientBase, _ClientCore
 from toloka_archive._core.clock import Clock
 from toloka_archive._core.environment import Environment
 from toloka_archive._core.flow import Flow, Request, run_async
 from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id, normalize_project_id
-from toloka_archive._core.policies import PollPolicy, RetryPolicy
-from toloka_archive._engine.bulk import (
-    PoolIds,
-    PoolProgress,
-    PoolStarted,
-    archive_many,
-    follow_many,
-)
-from toloka_archive._engine.handles import (
+from toloka_archive._core.models import Operation, Pool, Project
+from toloka_archive._core.policies import (
+    DEFAULT_CONCURRENCY,
     DEFAULT_TIMEOUT,
-    ArchiveResult,
-    AsyncArchiveOperation,
+    PollPolicy,
+    RetryPolicy,
     Timeout,
 )
-from toloka_archive._engine.project import PoolReported, archive_project
+from toloka_archive._engine.bulk import PoolIds, archive_many, close_many, follow_many
+from toloka_archive._engine.handles import AsyncOperationHandle, OperationResult
+from toloka_archive._engine.project import PoolReported, ProjectStarted, archive_project
 from toloka_archive._engine.reports import PoolReport, ProjectReport
+from toloka_archive._engine.work import Hooks, PoolBegun, PoolProgress, PoolStarted, Port
 from toloka_archive._flows.lookup import operations_listing, project_flow
 from toloka_archive._flows.preflight import Archivability, preflight_flow
 from toloka_archive._flows.selection import ARCHIVABLE_STATUS, PoolSelection, pools_listing
-from toloka_archive._flows.starting import start_flow, start_project_flow
+from toloka_archive._flows.starting import start_flow
 from toloka_archive._flows.waiting import ProgressCallback, fetch_flow
+from toloka_archive._wire.kinds import POOL_ARCHIVE, POOL_CLOSE, PROJECT_ARCHIVE, Job, OperationKind
 from toloka_archive._wire.paging import Listing
 from toloka_archive._wire.response import aread_capped
-from toloka_archive._wire.snapshot import pool_id_of
-
-if TYPE_CHECKING:
-    from toloka_api.models import Operation, Pool, Project
 
 T = TypeVar("T")
 Q = TypeVar("Q")
@@ -65,7 +61,7 @@ class AsyncTolokaClient(_ClientBase):
         retry: RetryPolicy | None = None,
         max_retries: int | None = None,
         poll: PollPolicy | None = None,
-        http_timeout: float | httpx.Timeout = DEFAULT_HTTP_TIMEOUT,
+        http_timeout: float | httpx.Timeout = HTTP_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         env: Mapping[str, str] | None = None,
         clock: Clock | None = None,
@@ -92,11 +88,11 @@ class AsyncTolokaClient(_ClientBase):
         self._core = core
         self._http = core.raw.get_async_httpx_client()
 
-    async def start_archive_pool(self, pool_id: str | int) -> AsyncArchiveOperation:
+    # Operations on one pool or project: two twin methods each.
+
+    async def start_archive_pool(self, pool_id: str | int) -> AsyncOperationHandle:
         """Ask Toloka to archive a pool: one request (plus retries), no waiting."""
-        pool = normalize_pool_id(pool_id)
-        started = await self._run(start_flow(pool, self._core.context))
-        return self._handle(pool, started.operation, reconciled=started.reconciled)
+        return await self._start(POOL_ARCHIVE, pool_id)
 
     async def archive_pool(
         self,
@@ -104,21 +100,47 @@ class AsyncTolokaClient(_ClientBase):
         *,
         timeout: Timeout = DEFAULT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-    ) -> ArchiveResult:
-        """Archive a pool and wait for the operation to end; see ``AsyncArchiveOperation.wait``."""
-        operation = await self.start_archive_pool(pool_id)
-        return await operation.wait(timeout, on_progress=on_progress)
+    ) -> OperationResult:
+        """Archive a pool and wait for the operation to end; see ``AsyncOperationHandle.wait``."""
+        handle = await self.start_archive_pool(pool_id)
+        return await handle.wait(timeout, on_progress=on_progress)
 
-    async def get_operation(self, operation_id: str) -> AsyncArchiveOperation:
+    async def start_close_pool(self, pool_id: str | int) -> AsyncOperationHandle:
+        """Ask Toloka to close a pool (it stops taking work); no waiting. Only when asked."""
+        return await self._start(POOL_CLOSE, pool_id)
+
+    async def close_pool(
+        self,
+        pool_id: str | int,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> OperationResult:
+        """Close a pool and wait for the operation to end (``already_done`` when it was)."""
+        handle = await self.start_close_pool(pool_id)
+        return await handle.wait(timeout, on_progress=on_progress)
+
+    async def start_archive_project(self, project_id: str | int) -> AsyncOperationHandle:
+        """Ask Toloka to archive a project (all its pools must be archived); no waiting."""
+        return await self._start(PROJECT_ARCHIVE, project_id)
+
+    async def get_operation(self, operation_id: str) -> AsyncOperationHandle:
         """A handle on an operation started earlier, with its current snapshot."""
         operation_key = normalize_operation_id(operation_id)
         operation = await self._run(fetch_flow(operation_key, self._core.context))
-        return self._handle(pool_id_of(operation), operation)
+        return self._handle(Job.of(operation), operation)
 
     async def check_archivable(self, pool_id: str | int) -> Archivability:
         """The pre-flight: can the pool be archived now, and if not, why and from when."""
         pool = normalize_pool_id(pool_id)
         return await self._run(preflight_flow(pool, self._core.context))
+
+    async def get_project(self, project_id: str | int) -> Project:
+        """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
+        project = normalize_project_id(project_id)
+        return await self._run(project_flow(project, self._core.context))
+
+    # Many at once: the engine.
 
     def archive_pools(
         self,
@@ -128,28 +150,55 @@ class AsyncTolokaClient(_ClientBase):
         wait: bool = True,
         timeout: Timeout = DEFAULT_TIMEOUT,
         dry_run: bool = False,
+        close_open: bool = False,
+        on_begin: PoolBegun | None = None,
         on_started: PoolStarted | None = None,
         on_progress: PoolProgress | None = None,
     ) -> AsyncIterator[PoolReport]:
         """Archive many pools, ``concurrency`` at a time; yield a report as each one ends.
 
-        Ids (``str`` or ``int``, from a plain or an async iterable) are read lazily and each
-        distinct id is archived once. Every pool gets a report, whatever happened to it
-        (``PoolReport.outcome``); only a rejected key (``AuthenticationError``) ends the run
-        early. ``wait=False`` starts archiving and reports ``STARTED`` without waiting;
-        ``dry_run=True`` runs only the pre-flight. ``on_started(pool_id, operation_id)`` is
-        called as soon as an operation exists, and ``on_progress(pool_id, snapshot)`` with every
-        snapshot while waiting.
+        Ids (``str`` or ``int``, or ``Pool`` from ``find_pools``, from a plain or an async
+        iterable) are read lazily and each distinct pool is archived once. Every pool gets a
+        report, whatever happened to it (``PoolReport.outcome``); only a problem no pool can get
+        past (``RunEndingError``) ends the run early. ``wait=False`` starts archiving and
+        reports ``STARTED`` without waiting; ``dry_run=True`` runs only the pre-flight.
+        ``close_open=True`` closes an open pool first (``POST /pools/{id}/close``, waited for),
+        then archives it; without it an open pool is never closed. ``on_begin(pool_id)`` is
+        called as a pool is taken up, ``on_started(pool_id, operation_id)`` as soon as an
+        operation exists (a close, then the archive), and ``on_progress(pool_id, snapshot)``
+        with every snapshot while waiting.
         """
         return archive_many(
-            self,
+            self._port(),
             pool_ids,
             concurrency=concurrency,
             wait=wait,
             timeout=timeout,
             dry_run=dry_run,
-            on_started=on_started,
-            on_progress=on_progress,
+            close_open=close_open,
+            hooks=Hooks(on_begin, on_started, on_progress),
+        )
+
+    def close_pools(
+        self,
+        pool_ids: PoolIds,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_begin: PoolBegun | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> AsyncIterator[PoolReport]:
+        """Close many pools, as ``archive_pools`` archives them: one report per pool
+        (``closed``, ``already_closed``, ``wrong_status``, ...)."""
+        return close_many(
+            self._port(),
+            pool_ids,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            hooks=Hooks(on_begin, on_started, on_progress),
         )
 
     def follow_operations(
@@ -160,15 +209,57 @@ class AsyncTolokaClient(_ClientBase):
         timeout: Timeout = DEFAULT_TIMEOUT,
         on_progress: PoolProgress | None = None,
     ) -> AsyncIterator[PoolReport]:
-        """Follow archive operations started earlier to their end; a report for each.
+        """Follow operations started earlier to their end; a report for each.
 
-        For the operations listed after Ctrl-C, a crash or ``wait=False``: each distinct id is
-        polled until its operation ends (``ARCHIVED``, ``FAILED``) or ``timeout`` passes
-        (``TIMED_OUT``), ``concurrency`` at a time. The report names the operation's pool.
+        For the operations listed after Ctrl-C, a crash or ``wait=False`` (archives, closes,
+        a project's archive): each distinct id is polled until its operation ends
+        (``archived``, ``closed``, ``failed``) or ``timeout`` passes (``timed_out``),
+        ``concurrency`` at a time. The report names the operation's pool.
         """
         return follow_many(
-            self, operation_ids, concurrency=concurrency, timeout=timeout, on_progress=on_progress
+            self._port(),
+            operation_ids,
+            concurrency=concurrency,
+            timeout=timeout,
+            on_progress=on_progress,
         )
+
+    async def archive_project(
+        self,
+        project_id: str | int,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        close_open: bool = False,
+        on_report: PoolReported | None = None,
+        on_begin: PoolBegun | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+        on_project_started: ProjectStarted | None = None,
+    ) -> ProjectReport:
+        """Archive every pool of the project that is not archived yet, then the project.
+
+        Open pools are closed first only with ``close_open=True``, and pools in the 9-day
+        rejection window are not forced: they are reported (``on_report`` gets every pool's
+        report as it ends), and the project is then left as it is, its report saying what
+        blocks it. ``dry_run`` archives nothing and says whether the project could be archived
+        now. ``on_project_started(project_id, operation_id)`` hears of the project's own
+        archive as soon as it exists.
+        """
+        return await archive_project(
+            self._port(),
+            normalize_project_id(project_id),
+            concurrency=concurrency,
+            timeout=timeout,
+            dry_run=dry_run,
+            close_open=close_open,
+            on_report=on_report,
+            on_project_started=on_project_started,
+            hooks=Hooks(on_begin, on_started, on_progress),
+        )
+
+    # Lists, read a page at a time.
 
     def find_operations(
         self,
@@ -218,44 +309,23 @@ class AsyncTolokaClient(_ClientBase):
         )
         return self._list(pools_listing(selection))
 
-    async def get_project(self, project_id: str | int) -> Project:
-        """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
-        project = normalize_project_id(project_id)
-        return await self._run(project_flow(project, self._core.context))
+    # The driver.
 
-    async def start_archive_project(self, project_id: str | int) -> AsyncArchiveOperation:
-        """Ask Toloka to archive a project (all its pools must be archived); no waiting."""
-        project = normalize_project_id(project_id)
-        started = await self._run(start_project_flow(project, self._core.context))
-        return self._handle(None, started.operation, reconciled=started.reconciled)
+    async def _start(self, kind: OperationKind, subject_id: object) -> AsyncOperationHandle:
+        return await self._start_job(self._core.job(kind, subject_id))
 
-    async def archive_project(
-        self,
-        project_id: str | int,
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        dry_run: bool = False,
-        on_report: PoolReported | None = None,
-        on_started: PoolStarted | None = None,
-        on_progress: PoolProgress | None = None,
-    ) -> ProjectReport:
-        """Archive every pool of the project that is not archived yet, then the project.
+    async def _start_job(self, job: Job) -> AsyncOperationHandle:
+        started = await self._run(start_flow(job, self._core.context))
+        return self._handle(job, started.operation, reconciled=started.reconciled)
 
-        Open pools are never closed, and pools in the 9-day rejection window are not forced:
-        they are reported (``on_report`` gets every pool's report as it ends), and the project
-        is then left as it is, its report saying what blocks it. ``dry_run`` archives nothing
-        and says whether the project could be archived now.
-        """
-        return await archive_project(
-            self,
-            normalize_project_id(project_id),
-            concurrency=concurrency,
-            timeout=timeout,
-            dry_run=dry_run,
-            on_report=on_report,
-            on_started=on_started,
-            on_progress=on_progress,
+    def _port(self) -> Port:
+        """What the engine is given of this client."""
+        return Port(
+            start=self._start_job,
+            check_archivable=self.check_archivable,
+            get_operation=self.get_operation,
+            get_project=self.get_project,
+            project_pools=lambda project_id: self.find_pools(project_id=project_id, status=None),
         )
 
     async def _list(self, listing: Listing[Q, I]) -> AsyncIterator[I]:
@@ -267,10 +337,10 @@ class AsyncTolokaClient(_ClientBase):
                 yield item
 
     def _handle(
-        self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False
-    ) -> AsyncArchiveOperation:
-        return AsyncArchiveOperation(
-            pool_id, operation, context=self._core.context, run=self._run, reconciled=reconciled
+        self, job: Job | None, operation: Operation | None, *, reconciled: bool = False
+    ) -> AsyncOperationHandle:
+        return AsyncOperationHandle(
+            job, operation, context=self._core.context, run=self._run, reconciled=reconciled
         )
 
     async def _run(self, flow: Flow[T]) -> T:

@@ -13,16 +13,21 @@ import httpx
 from toloka_archive._core.clock import Clock, SystemClock
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.environment import Environment, resolve_credentials, resolve_target
-from toloka_archive._core.policies import PollPolicy, RetryPolicy
+from toloka_archive._core.policies import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_HTTP_TIMEOUT,
+    PollPolicy,
+    RetryPolicy,
+)
 from toloka_archive._version import __version__
 from toloka_archive._wire import generated
+from toloka_archive._wire.kinds import Job, OperationKind
 
 if TYPE_CHECKING:
     from toloka_api import Client as RawClient
 
 USER_AGENT = f"toloka-archive/{__version__}"
-DEFAULT_HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-DEFAULT_CONCURRENCY = 8
+HTTP_TIMEOUT = httpx.Timeout(DEFAULT_HTTP_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
 
 
 class _ClientCore:
@@ -72,6 +77,11 @@ class _ClientCore:
             follow_redirects=False,
             httpx_args={"auth": self.credentials, **httpx_args},
         )
+
+    @staticmethod
+    def job(kind: OperationKind, subject_id: object) -> Job:
+        """The job of ``kind`` on a subject whose id is checked first (``InvalidIdError``)."""
+        return kind.on(kind.subject.normalize(subject_id))
 
     def twin(self, httpx_args: dict[str, Any]) -> _ClientCore:
         """The same settings and shared state (throttle, clock) over another HTTP client."""

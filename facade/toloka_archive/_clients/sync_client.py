@@ -1,48 +1,49 @@
-"""``TolokaClient``: archive pools with blocking calls.
+"""``TolokaClient``: Toloka with blocking calls.
 
-The client is thin: ``_ClientCore`` holds the settings, the flows in ``_starting``,
-``_waiting`` and ``_preflight`` decide everything, and this class only drives them with blocking
-I/O. asyncio is imported only when bulk archiving needs it, so a plain blocking user never pays
-for it.
+The client is thin: ``_ClientCore`` holds the settings, the flows in ``_flows`` decide
+everything, and this class only drives them with blocking I/O. An operation on a pool or
+project is two twin methods over the one ``_start(kind, subject_id)``, as on the async client.
+Bulk work runs on the async engine, on a background event loop (``_clients.bridge``); asyncio
+is imported only then, so a plain blocking user never pays for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
-from toloka_archive._clients.core import (
-    DEFAULT_CONCURRENCY,
-    DEFAULT_HTTP_TIMEOUT,
-    _ClientBase,
-    _ClientCore,
-)
+from toloka_archive._clients.core import HTTP_TIMEOUT, _ClientBase, _ClientCore
 from toloka_archive._core.clock import Clock
 from toloka_archive._core.environment import Environment
 from toloka_archive._core.flow import Flow, Request, run_sync
 from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id, normalize_project_id
-from toloka_archive._core.policies import PollPolicy, RetryPolicy
-from toloka_archive._engine.handles import DEFAULT_TIMEOUT, ArchiveOperation, ArchiveResult, Timeout
+from toloka_archive._core.models import Operation, Pool, Project
+from toloka_archive._core.policies import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_TIMEOUT,
+    PollPolicy,
+    RetryPolicy,
+    Timeout,
+)
+from toloka_archive._engine.handles import OperationHandle, OperationResult
 from toloka_archive._flows.lookup import operations_listing, project_flow
 from toloka_archive._flows.preflight import Archivability, preflight_flow
 from toloka_archive._flows.selection import ARCHIVABLE_STATUS, PoolSelection, pools_listing
-from toloka_archive._flows.starting import start_flow, start_project_flow
+from toloka_archive._flows.starting import start_flow
 from toloka_archive._flows.waiting import ProgressCallback, fetch_flow
+from toloka_archive._wire.kinds import POOL_ARCHIVE, POOL_CLOSE, PROJECT_ARCHIVE, Job, OperationKind
 from toloka_archive._wire.paging import Listing
 from toloka_archive._wire.response import read_capped
-from toloka_archive._wire.snapshot import pool_id_of
 
 if TYPE_CHECKING:
-    from toloka_api.models import Operation, Pool, Project
-
     from toloka_archive._clients.async_client import AsyncTolokaClient
-    from toloka_archive._engine.bulk import PoolProgress, PoolStarted
-    from toloka_archive._engine.project import PoolReported
+    from toloka_archive._engine.project import PoolReported, ProjectStarted
     from toloka_archive._engine.reports import PoolReport, ProjectReport
+    from toloka_archive._engine.work import PoolBegun, PoolProgress, PoolStarted
 
 T = TypeVar("T")
 Q = TypeVar("Q")
@@ -69,7 +70,7 @@ class TolokaClient(_ClientBase):
         retry: RetryPolicy | None = None,
         max_retries: int | None = None,
         poll: PollPolicy | None = None,
-        http_timeout: float | httpx.Timeout = DEFAULT_HTTP_TIMEOUT,
+        http_timeout: float | httpx.Timeout = HTTP_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         env: Mapping[str, str] | None = None,
         clock: Clock | None = None,
@@ -92,11 +93,11 @@ class TolokaClient(_ClientBase):
         self._transport = transport
         self._http = self._core.raw.get_httpx_client()
 
-    def start_archive_pool(self, pool_id: str | int) -> ArchiveOperation:
+    # Operations on one pool or project: two twin methods each.
+
+    def start_archive_pool(self, pool_id: str | int) -> OperationHandle:
         """Ask Toloka to archive a pool: one request (plus retries), no waiting."""
-        pool = normalize_pool_id(pool_id)
-        started = self._run(start_flow(pool, self._core.context))
-        return self._handle(pool, started.operation, reconciled=started.reconciled)
+        return self._start(POOL_ARCHIVE, pool_id)
 
     def archive_pool(
         self,
@@ -104,20 +105,44 @@ class TolokaClient(_ClientBase):
         *,
         timeout: Timeout = DEFAULT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
-    ) -> ArchiveResult:
-        """Archive a pool and wait for the operation to end; see ``ArchiveOperation.wait``."""
+    ) -> OperationResult:
+        """Archive a pool and wait for the operation to end; see ``OperationHandle.wait``."""
         return self.start_archive_pool(pool_id).wait(timeout, on_progress=on_progress)
 
-    def get_operation(self, operation_id: str) -> ArchiveOperation:
+    def start_close_pool(self, pool_id: str | int) -> OperationHandle:
+        """Ask Toloka to close a pool (it stops taking work); no waiting. Only when asked."""
+        return self._start(POOL_CLOSE, pool_id)
+
+    def close_pool(
+        self,
+        pool_id: str | int,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> OperationResult:
+        """Close a pool and wait for the operation to end (``already_done`` when it was)."""
+        return self.start_close_pool(pool_id).wait(timeout, on_progress=on_progress)
+
+    def start_archive_project(self, project_id: str | int) -> OperationHandle:
+        """Ask Toloka to archive a project (all its pools must be archived); no waiting."""
+        return self._start(PROJECT_ARCHIVE, project_id)
+
+    def get_operation(self, operation_id: str) -> OperationHandle:
         """A handle on an operation started earlier, with its current snapshot."""
         operation_key = normalize_operation_id(operation_id)
         operation = self._run(fetch_flow(operation_key, self._core.context))
-        return self._handle(pool_id_of(operation), operation)
+        return self._handle(Job.of(operation), operation)
 
     def check_archivable(self, pool_id: str | int) -> Archivability:
         """The pre-flight: can the pool be archived now, and if not, why and from when."""
         pool = normalize_pool_id(pool_id)
         return self._run(preflight_flow(pool, self._core.context))
+
+    def get_project(self, project_id: str | int) -> Project:
+        """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
+        return self._run(project_flow(normalize_project_id(project_id), self._core.context))
+
+    # Many at once: the async engine, on a background loop.
 
     def archive_pools(
         self,
@@ -127,6 +152,8 @@ class TolokaClient(_ClientBase):
         wait: bool = True,
         timeout: Timeout = DEFAULT_TIMEOUT,
         dry_run: bool = False,
+        close_open: bool = False,
+        on_begin: PoolBegun | None = None,
         on_started: PoolStarted | None = None,
         on_progress: PoolProgress | None = None,
     ) -> Iterator[PoolReport]:
@@ -136,19 +163,47 @@ class TolokaClient(_ClientBase):
         client's settings, clock and rate-limit pause, so the callbacks are called from that
         thread.
         """
-        from toloka_archive._clients.bridge import iterate_in_background
-
         twin = self._async_twin()
-        reports = twin.archive_pools(
-            pool_ids,
-            concurrency=concurrency,
-            wait=wait,
-            timeout=timeout,
-            dry_run=dry_run,
-            on_started=on_started,
-            on_progress=on_progress,
+        return self._iterate(
+            twin,
+            twin.archive_pools(
+                pool_ids,
+                concurrency=concurrency,
+                wait=wait,
+                timeout=timeout,
+                dry_run=dry_run,
+                close_open=close_open,
+                on_begin=on_begin,
+                on_started=on_started,
+                on_progress=on_progress,
+            ),
         )
-        return iterate_in_background(reports, twin.aclose)
+
+    def close_pools(
+        self,
+        pool_ids: Iterable[str | int | Pool],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_begin: PoolBegun | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> Iterator[PoolReport]:
+        """Close many pools; see ``AsyncTolokaClient.close_pools``, which this runs."""
+        twin = self._async_twin()
+        return self._iterate(
+            twin,
+            twin.close_pools(
+                pool_ids,
+                concurrency=concurrency,
+                wait=wait,
+                timeout=timeout,
+                on_begin=on_begin,
+                on_started=on_started,
+                on_progress=on_progress,
+            ),
+        )
 
     def follow_operations(
         self,
@@ -158,15 +213,52 @@ class TolokaClient(_ClientBase):
         timeout: Timeout = DEFAULT_TIMEOUT,
         on_progress: PoolProgress | None = None,
     ) -> Iterator[PoolReport]:
-        """Follow archive operations started earlier; see ``AsyncTolokaClient.follow_operations``,
+        """Follow operations started earlier; see ``AsyncTolokaClient.follow_operations``,
         which this runs on a background event loop."""
-        from toloka_archive._clients.bridge import iterate_in_background
+        twin = self._async_twin()
+        return self._iterate(
+            twin,
+            twin.follow_operations(
+                operation_ids, concurrency=concurrency, timeout=timeout, on_progress=on_progress
+            ),
+        )
+
+    def archive_project(
+        self,
+        project_id: str | int,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        close_open: bool = False,
+        on_report: PoolReported | None = None,
+        on_begin: PoolBegun | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+        on_project_started: ProjectStarted | None = None,
+    ) -> ProjectReport:
+        """Archive the project's pools, then the project; see
+        ``AsyncTolokaClient.archive_project``, which this runs on a background event loop."""
+        from toloka_archive._clients.bridge import call_in_background
 
         twin = self._async_twin()
-        reports = twin.follow_operations(
-            operation_ids, concurrency=concurrency, timeout=timeout, on_progress=on_progress
+        return call_in_background(
+            twin.archive_project(
+                project_id,
+                concurrency=concurrency,
+                timeout=timeout,
+                dry_run=dry_run,
+                close_open=close_open,
+                on_report=on_report,
+                on_begin=on_begin,
+                on_started=on_started,
+                on_progress=on_progress,
+                on_project_started=on_project_started,
+            ),
+            twin.aclose,
         )
-        return iterate_in_background(reports, twin.aclose)
+
+    # Lists, read a page at a time.
 
     def find_operations(
         self,
@@ -211,52 +303,29 @@ class TolokaClient(_ClientBase):
         )
         return self._list(pools_listing(selection))
 
-    def get_project(self, project_id: str | int) -> Project:
-        """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
-        return self._run(project_flow(normalize_project_id(project_id), self._core.context))
+    # The driver.
 
-    def start_archive_project(self, project_id: str | int) -> ArchiveOperation:
-        """Ask Toloka to archive a project (all its pools must be archived); no waiting."""
-        project = normalize_project_id(project_id)
-        started = self._run(start_project_flow(project, self._core.context))
-        return self._handle(None, started.operation, reconciled=started.reconciled)
-
-    def archive_project(
-        self,
-        project_id: str | int,
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        dry_run: bool = False,
-        on_report: PoolReported | None = None,
-        on_started: PoolStarted | None = None,
-        on_progress: PoolProgress | None = None,
-    ) -> ProjectReport:
-        """Archive the project's pools, then the project; see
-        ``AsyncTolokaClient.archive_project``, which this runs on a background event loop."""
-        from toloka_archive._clients.bridge import call_in_background
-
-        twin = self._async_twin()
-        return call_in_background(
-            twin.archive_project(
-                project_id,
-                concurrency=concurrency,
-                timeout=timeout,
-                dry_run=dry_run,
-                on_report=on_report,
-                on_started=on_started,
-                on_progress=on_progress,
-            ),
-            twin.aclose,
-        )
+    def _start(self, kind: OperationKind, subject_id: object) -> OperationHandle:
+        job = self._core.job(kind, subject_id)
+        started = self._run(start_flow(job, self._core.context))
+        return self._handle(job, started.operation, reconciled=started.reconciled)
 
     def _async_twin(self) -> AsyncTolokaClient:
         """An async client with this one's settings, clock and throttle, over its transport:
-        bulk work runs on the async engine, on a background loop (see ``_sync_bridge``)."""
+        bulk work runs on the async engine, on a background loop (see ``bridge``)."""
         from toloka_archive._clients.async_client import async_twin  # asyncio only when needed
         from toloka_archive._clients.bridge import async_transport_for
 
         return async_twin(self._core, async_transport_for(self._transport))
+
+    @staticmethod
+    def _iterate(
+        twin: AsyncTolokaClient, reports: AsyncIterator[PoolReport]
+    ) -> Iterator[PoolReport]:
+        """``reports`` of the twin's engine, one at a time, as the caller asks for them."""
+        from toloka_archive._clients.bridge import iterate_in_background
+
+        return iterate_in_background(reports, twin.aclose)
 
     def _list(self, listing: Listing[Q, I]) -> Iterator[I]:
         """Read ``listing`` a page at a time, yielding the items it keeps."""
@@ -266,10 +335,10 @@ class TolokaClient(_ClientBase):
             yield from filter(listing.wants, items)
 
     def _handle(
-        self, pool_id: str | None, operation: Operation | None, *, reconciled: bool = False
-    ) -> ArchiveOperation:
-        return ArchiveOperation(
-            pool_id, operation, context=self._core.context, run=self._run, reconciled=reconciled
+        self, job: Job | None, operation: Operation | None, *, reconciled: bool = False
+    ) -> OperationHandle:
+        return OperationHandle(
+            job, operation, context=self._core.context, run=self._run, reconciled=reconciled
         )
 
     def _run(self, flow: Flow[T]) -> T:

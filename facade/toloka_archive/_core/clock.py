@@ -13,6 +13,8 @@ import time
 from datetime import UTC, datetime
 from typing import Protocol
 
+from toloka_archive._core.dates import as_utc
+
 
 class Clock(Protocol):
     """What a client needs of a clock. ``toloka_archive.testing.ManualClock`` is one."""
@@ -56,10 +58,6 @@ class SystemClock:
         return "SystemClock()"
 
 
-def as_utc(moment: datetime) -> datetime:
-    """An aware UTC datetime; Toloka's timestamps (and a naive clock's) carry no offset."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def utc_now(clock: Clock) -> datetime:
+    """The clock's time as an aware UTC datetime (a naive clock's time is taken as UTC)."""
     return as_utc(clock.now())

@@ -1,5 +1,5 @@
 """What every flow of one client shares: its policies, its clock, its rate-limit pause, and
-what it has learned of Toloka (operations' durations, archives seen running)."""
+what it has learned of Toloka (operations' durations, operations seen running)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ import random as _random
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from toloka_archive._core.clock import Clock, SystemClock
-from toloka_archive._core.policies import PollPolicy, RetryPolicy
+from toloka_archive._core.policies import (
+    DEFAULT_RATE_LIMIT_BURST,
+    DEFAULT_RATE_LIMIT_WINDOW,
+    DurationMemory,
+    PollPolicy,
+    RetryPolicy,
+)
 
 
 class Throttle:
@@ -20,18 +27,18 @@ class Throttle:
     31 others would otherwise keep hitting the limit, each backing off on its own. But a 429
     alone among successes (a proxy's hiccup, a limit on one kind of request) says nothing about
     the others, and pausing every worker for it would stall the whole run. So the throttle
-    keeps the share of 429s among the client's last ``WINDOW`` answers: from ``BURST`` on, a 429
+    keeps the share of 429s among the client's last ``window`` answers: from ``burst`` on, a 429
     moves the shared "not before" mark forward, and every flow waits for it before it sends
-    anything; below that, only the request that got it waits. Pure state on the client's
-    monotonic clock.
+    anything; below that, only the request that got it waits (both numbers are the
+    ``RetryPolicy``'s). Pure state on the client's monotonic clock.
     """
 
-    WINDOW = 12
-    BURST = 4  # 429s among the last WINDOW answers that mean "over the account's limit"
-
-    def __init__(self) -> None:
+    def __init__(
+        self, window: int = DEFAULT_RATE_LIMIT_WINDOW, burst: int = DEFAULT_RATE_LIMIT_BURST
+    ) -> None:
+        self.burst = burst
         self._not_before = float("-inf")
-        self._recent: deque[bool] = deque(maxlen=self.WINDOW)
+        self._recent: deque[bool] = deque(maxlen=window)
 
     def remaining(self, now: float) -> float:
         return max(0.0, self._not_before - now)
@@ -42,58 +49,28 @@ class Throttle:
 
     @property
     def over_limit(self) -> bool:
-        return sum(self._recent) >= self.BURST
+        return sum(self._recent) >= self.burst
 
     def hold_until(self, moment: float) -> None:
         self._not_before = max(self._not_before, moment)
 
 
-class DurationMemory:
-    """How long this client's recent archive operations took at Toloka.
-
-    A bulk run's operations tend to resemble each other, so the first few teach the rest when
-    to look: the waiter's first poll comes when an operation like the recent ones would be done
-    (see ``PollTimer``), instead of on a fixed beat that leaves short operations waiting. It
-    keeps the last ``SIZE`` durations and answers with their median, which one odd operation
-    does not move.
-    """
-
-    SIZE = 16
-    MAX_SECONDS = 24 * 3600.0  # anything longer is not a duration worth learning from
-
-    def __init__(self) -> None:
-        self._recent: deque[float] = deque(maxlen=self.SIZE)
-
-    def note(self, seconds: float) -> None:
-        if 0.0 <= seconds <= self.MAX_SECONDS:
-            self._recent.append(seconds)
-
-    def typical(self) -> float | None:
-        """The median of the recent durations; None before the first one is known."""
-        if not self._recent:
-            return None
-        ordered = sorted(self._recent)
-        middle = len(ordered) // 2
-        if len(ordered) % 2:
-            return ordered[middle]
-        return (ordered[middle - 1] + ordered[middle]) / 2
-
-
-class RunningArchives:
-    """Archive operations this client has seen pending or running, by the archive they are.
+class RunningOperations:
+    """Operations this client has seen pending or running, by what they do to which subject.
 
     A 409 "locked by another operation" that does not name the operation is looked up among
-    Toloka's running archives, newest first. After thousands of archives were started without
-    waiting, every locked pool would page through that same list again, so each page read notes
-    the archives on it and the next locked pool asks here first. A note is a hint, never the
-    answer: one poll of the operation confirms it, and a note found wrong is forgotten. Past
-    ``SIZE`` notes, the oldest make way.
+    Toloka's running operations of that kind, newest first. After thousands of archives were
+    started without waiting, every locked pool would page through that same list again, so
+    each page read notes the operations on it and the next locked pool asks here first. A note
+    is a hint, never the answer: one poll of the operation confirms it, and a note found wrong
+    is forgotten. Past ``SIZE`` notes, the oldest make way. Keys are ``OperationKind.key``:
+    the operation type and the subject's id.
     """
 
     SIZE = 50_000
 
     def __init__(self) -> None:
-        self._ids: dict[tuple[str, str], str] = {}  # archive's key -> operation id
+        self._ids: dict[tuple[str, str], str] = {}  # (type, subject) -> operation id
 
     def note(self, key: tuple[str, str], operation_id: str) -> None:
         self._ids.pop(key, None)  # a newer note goes to the back of the line
@@ -123,13 +100,20 @@ class Contact:
 
 @dataclass(frozen=True)
 class FlowContext:
-    """The settings and shared state a flow reads. ``random`` draws the jitter, in [0, 1)."""
+    """The settings and shared state a flow reads. ``random`` draws the jitter, in [0, 1).
+
+    The throttle is made on first use from the retry policy's ``rate_limit_window`` and
+    ``rate_limit_burst``, and then shared like the rest.
+    """
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     poll: PollPolicy = field(default_factory=PollPolicy)
     clock: Clock = field(default_factory=SystemClock)
     random: Callable[[], float] = _random.random
-    throttle: Throttle = field(default_factory=Throttle)
     contact: Contact = field(default_factory=Contact)
     durations: DurationMemory = field(default_factory=DurationMemory)
-    running: RunningArchives = field(default_factory=RunningArchives)
+    running: RunningOperations = field(default_factory=RunningOperations)
+
+    @cached_property
+    def throttle(self) -> Throttle:
+        return Throttle(self.retry.rate_limit_window, self.retry.rate_limit_burst)

@@ -1,9 +1,11 @@
-"""Dates and durations as people type them on a command line.
+"""Every date the facade reads or writes: Toloka's timestamps, and what people type.
 
-A moment is ISO 8601 (``2026-10-01``, ``2026-10-01T12:00``, ``2026-10-01T12:00:00+02:00``) or a
-time ago (``30d``, ``12h``, ``90m``, ``2w``: that long before now); a moment without an offset
-is UTC, as Toloka's own timestamps are. A duration is the relative form alone. Everything is
-returned as an aware UTC datetime (or a timedelta), so it prints and compares unambiguously.
+Toloka writes its timestamps in UTC without an offset (``2016-04-07T16:06:15.902``) and reads
+its date filters the same way. People type a moment as ISO 8601 (``2026-10-01``,
+``2026-10-01T12:00``, ``2026-10-01T12:00:00+02:00``) or as a time ago (``30d``, ``12h``,
+``90m``, ``2w``: that long before now); a moment without an offset is UTC, as Toloka's are.
+Everything is handed out as an aware UTC datetime (or a timedelta), so it prints and compares
+unambiguously, and printed one way: ``2026-10-01 12:00 UTC``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,32 @@ class DateError(ValueError):
     """A date or duration that cannot be read; the message says what is accepted."""
 
 
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken to mean UTC (as Toloka's are)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """A Toloka timestamp (or a datetime) as an aware UTC datetime; None when absent or
+    unreadable, so one odd field never makes a whole answer unreadable."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return as_utc(value) if isinstance(value, datetime) else None
+
+
+def toloka_text(moment: datetime) -> str:
+    """A moment as Toloka's filters take it: UTC, no offset, milliseconds."""
+    return as_utc(moment).replace(tzinfo=None).isoformat(timespec="milliseconds")
+
+
+def format_moment(moment: datetime) -> str:
+    """``2026-10-01 12:00 UTC``: how every moment is printed for people."""
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def parse_duration(text: str) -> timedelta:
     """``30d``, ``12h``, ``90m``, ``2w``."""
     match = _RELATIVE.fullmatch(text.strip().lower())
@@ -34,14 +62,9 @@ def parse_moment(text: str, now: datetime) -> datetime:
     """A moment: ISO 8601 (UTC when no offset is given) or a time ago relative to ``now``."""
     stripped = text.strip()
     if _RELATIVE.fullmatch(stripped.lower()):
-        return now.astimezone(UTC) - parse_duration(stripped)
+        return as_utc(now) - parse_duration(stripped)
     try:
         moment = datetime.fromisoformat(stripped.replace("z", "Z"))
     except ValueError:
         raise DateError(f"{text!r} is not a date or a time ago ({_EXAMPLES})") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def format_moment(moment: datetime) -> str:
-    """``2026-10-01 12:00 UTC``: how the command prints every moment."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return as_utc(moment)

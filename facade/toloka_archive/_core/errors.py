@@ -21,10 +21,11 @@ One root, so ``except TolokaError`` catches everything this package raises on pu
     │   │   ├── ConflictError             409  (.appropriate_statuses)
     │   │   ├── RateLimitError            429  (.retry_after)
     │   │   └── InternalServerError       500 and above, 520 included
-    │   ├── ArchiveNotStartedError    tries failed, and Toloka confirms no archive started
+    │   ├── OperationNotStartedError  tries failed, and Toloka confirms nothing was started
+    │   │                             (also reachable as ArchiveNotStartedError, its 0.1 name)
     │   └── UnexpectedResponseError   a success status whose answer is not what was asked for
     └── OperationError                the operation itself did not end well
-        ├── OperationFailedError      it ended FAIL (.operation, .log)
+        ├── OperationFailedError      it ended FAIL (.operation, .log, .reason)
         └── OperationTimeoutError     we stopped waiting (also a TimeoutError; resume by id)
 
 The three marked ``*`` are also ``RunEndingError``: no pool could get past them, so a bulk run
@@ -41,10 +42,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from toloka_api.models import Operation, OperationLogItem
+from toloka_archive._core.models import LogEntry, Operation, failure_reason
 
 _EXCERPT_CHARS = 200
 
@@ -166,11 +166,16 @@ class InternalServerError(APIStatusError):
     """500 or above: a fault on Toloka's side or in a proxy before it."""
 
 
-class ArchiveNotStartedError(APIError):
-    """Every try to start the archive failed in passing, and Toloka shows no archive of the pool.
+class OperationNotStartedError(APIError):
+    """Every try to start an operation failed in passing, and Toloka shows none of it.
 
-    The pool is as it was, and trying again later is safe. ``__cause__`` is the last failure.
+    The pool (or project) is as it was, and trying again later is safe. ``__cause__`` is the
+    last failure.
     """
+
+
+ArchiveNotStartedError = OperationNotStartedError
+"""The 0.1 name of ``OperationNotStartedError``, from when archiving was the only operation."""
 
 
 class UnexpectedResponseError(APIError):
@@ -193,7 +198,7 @@ class UnexpectedResponseError(APIError):
 
 
 class OperationError(TolokaError):
-    """The archive operation did not end in success while we watched it."""
+    """The operation did not end in success while we watched it."""
 
     def __init__(self, message: str, *, operation_id: str, operation: Operation | None) -> None:
         self.operation_id = operation_id
@@ -202,19 +207,20 @@ class OperationError(TolokaError):
 
 
 class OperationFailedError(OperationError):
-    """The operation ended ``FAIL``. Toloka gives no reason on it; ``log`` may hold one."""
+    """The operation ended ``FAIL``. Toloka gives no reason on it; its ``log`` may hold one,
+    and ``reason`` is that, in words (None when the log says nothing)."""
 
     def __init__(
         self,
         operation_id: str,
         operation: Operation,
-        log: list[OperationLogItem] | None,
+        log: list[LogEntry] | None,
     ) -> None:
         self.log = log
-        reason = _reason_from_log(log)
+        self.reason = failure_reason(log)
         message = f"operation {operation_id} failed"
         super().__init__(
-            f"{message}: {reason}" if reason else message,
+            f"{message}: {self.reason}" if self.reason else message,
             operation_id=operation_id,
             operation=operation,
         )
@@ -225,7 +231,7 @@ class OperationTimeoutError(OperationError, TimeoutError):
 
     def __init__(self, operation_id: str, operation: Operation | None, waited: float) -> None:
         self.waited = waited
-        status = "unfinished" if operation is None else str(operation.status)
+        status = "unfinished" if operation is None else operation.status
         super().__init__(
             f"operation {operation_id} still {status} after {waited:.1f} s; resume waiting with "
             f"client.get_operation({operation_id!r}).wait()",
@@ -257,14 +263,3 @@ def excerpt(body: bytes) -> str:
     text = re.sub(r"<[^>]*>", " ", text)
     text = " ".join(text.split())
     return text if len(text) <= _EXCERPT_CHARS else text[: _EXCERPT_CHARS - 1] + "…"
-
-
-def _reason_from_log(log: list[OperationLogItem] | None) -> str | None:
-    """The first failed step's message, which is the closest Toloka comes to a reason."""
-    for item in log or []:
-        if item.success is False and item.output:
-            output = item.output.to_dict()
-            message = output.get("message") or output.get("code")
-            if message:
-                return str(message)
-    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from toloka_archive._core.errors import (
+    InvalidIdError,
     InvalidOperationIdError,
     InvalidPoolIdError,
     InvalidProjectIdError,
@@ -12,7 +13,7 @@ from toloka_archive._core.errors import (
 
 _MAX_SHOWN = 40
 _OPERATION_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
-_MAX_POOL_ID_DIGITS = 20  # 2**64 has 20 digits; anything longer is no pool id
+_MAX_ID_DIGITS = 20  # 2**64 has 20 digits; anything longer is no pool or project id
 
 
 def _shown(value: object) -> str:
@@ -22,36 +23,52 @@ def _shown(value: object) -> str:
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
 
 
-def normalize_pool_id(value: object) -> str:
-    """A pool id as Toloka's path wants it: ASCII digits, from a str or a non-negative int.
+def _normalize_digits(value: object, noun: str, error: type[InvalidIdError]) -> str:
+    """A pool's or project's id as Toloka's path wants it: ASCII digits, from a str or a
+    non-negative int of at most 64 bits.
 
     Everything else is refused before any request, so no input can change the request path
     (``"1/../../projects/5"``, ``"1?x=1"``), and look-alikes such as ``"١٢"`` (Arabic-Indic
     digits, which ``str.isdigit`` accepts) or ``True`` (an int to Python) never pass.
     """
     if isinstance(value, bool):
-        raise InvalidPoolIdError(f"pool id must be digits or an int, not a bool: {value!r}")
+        raise error(f"{noun} id must be digits or an int, not a bool: {value!r}")
     if isinstance(value, int):
         if value < 0:
-            raise InvalidPoolIdError(f"pool id must not be negative: {_shown(value)}")
+            raise error(f"{noun} id must not be negative: {_shown(value)}")
         if value.bit_length() > 64:
-            raise InvalidPoolIdError(f"pool id is too large to be one: {_shown(value)}")
+            raise error(f"{noun} id is too large to be one: {_shown(value)}")
         return str(value)
     if isinstance(value, str) and value and value.isascii() and value.isdigit():
-        if len(value) > _MAX_POOL_ID_DIGITS:
-            raise InvalidPoolIdError(f"pool id is too long to be one: {_shown(value)}")
+        if len(value) > _MAX_ID_DIGITS:
+            raise error(f"{noun} id is too long to be one: {_shown(value)}")
         return value
-    raise InvalidPoolIdError(
-        f"pool id must be a string of ASCII digits or a non-negative int, got {_shown(value)}"
+    raise error(
+        f"{noun} id must be a string of ASCII digits or a non-negative int, got {_shown(value)}"
     )
+
+
+def normalize_pool_id(value: object) -> str:
+    """A pool id: ASCII digits, from a str or a non-negative int (see ``_normalize_digits``)."""
+    return _normalize_digits(value, "pool", InvalidPoolIdError)
 
 
 def normalize_project_id(value: object) -> str:
     """A project id: ASCII digits, from a str or a non-negative int, like a pool id."""
-    try:
-        return normalize_pool_id(value)
-    except InvalidPoolIdError as error:
-        raise InvalidProjectIdError(str(error).replace("pool id", "project id")) from None
+    return _normalize_digits(value, "project", InvalidProjectIdError)
+
+
+def id_key(subject_id: str) -> str:
+    """The same for the same pool or project however its id is written (``"007"`` is 7)."""
+    return str(int(subject_id)) if subject_id.isascii() and subject_id.isdigit() else subject_id
+
+
+def same_id(found: str | None, wanted: str) -> bool:
+    """Whether ``found`` (from an answer) names the pool or project ``wanted``: digits, compared
+    as numbers."""
+    if found is None or not (found.isascii() and found.isdigit()):
+        return False
+    return id_key(found) == id_key(wanted)
 
 
 def normalize_operation_id(value: object) -> str:

@@ -1,17 +1,29 @@
-"""How long to wait, and how often to try again: two separate policies with separate budgets.
+"""Every timing rule and default of the facade, in one place: how often to try a request again,
+when to look at an unfinished operation, how long to wait for it, how many at once.
 
-``RetryPolicy`` is about one request that failed in passing (a dropped connection, a 503): it is
-tried again a few times. ``PollPolicy`` is about an operation that is simply not finished yet:
-it is asked about again, more and more slowly, until its budget is spent. Mixing the two was
-google-api-core's main source of bugs until its 2022 rewrite, so here they never share a counter.
+Two policies with separate budgets (mixing them was google-api-core's main source of bugs until
+its 2022 rewrite, so here they never share a counter):
 
-Both are frozen and pure: every delay is computed from numbers passed in, random draws included,
-so tests get exact values.
+- ``RetryPolicy`` is about one request that failed in passing (a dropped connection, a 503): it
+  is tried again a few times, and the whole start of an operation at most ``start_rounds``
+  times;
+- ``PollPolicy`` is about an operation that is simply not finished yet: it is looked at again,
+  more and more slowly, until its budget is spent.
+
+Both schedules come from one formula, ``backoff_ceilings`` (google-api-core's
+``exponential_sleep_generator``), shortened by a jitter that never lengthens a pause.
+``PollPolicy.delays`` is the whole poll schedule as one generator; ``PollTimer`` applies it to
+one wait (cut short by progress and by the deadline), and ``DurationMemory`` is what a client
+learns of its operations' durations to place the first look. Everything is pure: random draws
+and the clock are passed in, so tests get exact values.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Final
 
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_INITIAL_DELAY = 0.5
@@ -19,6 +31,9 @@ DEFAULT_RETRY_MAX_DELAY = 8.0
 RETRY_AFTER_FLOOR = 0.2
 RETRY_AFTER_CAP = 60.0
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# The client as a whole is over Toloka's limit when this many of its last answers were 429s.
+DEFAULT_RATE_LIMIT_WINDOW = 12
+DEFAULT_RATE_LIMIT_BURST = 4
 
 DEFAULT_POLL_INITIAL_DELAY = 1.0
 DEFAULT_POLL_MULTIPLIER = 1.5
@@ -27,20 +42,40 @@ DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_MIN_POLL_DELAY = 0.2
 PROGRESS_MARGIN = 1.1  # poll 10 % after the moment the progress rate predicts
 LEARNED_MARGIN = 1.03  # first look 3 % after the typical duration of recent operations
-
 DEFAULT_JITTER = 0.2
 
+DEFAULT_CONCURRENCY = 8  # subjects (pools, operations) in flight at once in a bulk run
+DEFAULT_HTTP_TIMEOUT = 30.0  # seconds for one HTTP request ...
+DEFAULT_CONNECT_TIMEOUT = 10.0  # ... of which this many to connect
 
-def exponential_delay(
-    attempt: int, *, initial: float, multiplier: float, maximum: float, jitter: float, draw: float
-) -> float:
-    """The pause before ``attempt`` (1 for the first): ``initial * multiplier**(attempt - 1)``,
-    capped at ``maximum``, then shortened by up to ``jitter`` (``draw`` in [0, 1)).
 
-    The one backoff formula of the package, for retries and polls alike. The jitter only ever
-    shortens a pause, so a cap stays a cap.
+class _DefaultTimeout:
+    def __repr__(self) -> str:
+        return "DEFAULT_TIMEOUT"
+
+
+DEFAULT_TIMEOUT: Final = _DefaultTimeout()
+"""Wait as long as the client's ``PollPolicy.timeout`` says (600 s unless changed)."""
+
+Timeout = float | None | _DefaultTimeout
+"""A wait's budget: seconds, None for "forever" (only when asked), or ``DEFAULT_TIMEOUT``."""
+
+
+def backoff_ceilings(*, initial: float, multiplier: float, maximum: float) -> Iterator[float]:
+    """``initial``, then ``multiplier`` times the last, capped at ``maximum``, forever.
+
+    The one backoff formula of the package, for retries and polls alike; ``shortened`` applies
+    the jitter to each.
     """
-    delay = min(maximum, initial * multiplier ** (attempt - 1))
+    ceiling = initial
+    while True:
+        yield min(ceiling, maximum)
+        ceiling *= multiplier
+
+
+def shortened(delay: float, jitter: float, draw: float) -> float:
+    """``delay`` shortened by up to ``jitter`` (``draw`` in [0, 1)): a jitter never lengthens a
+    pause, so a cap stays a cap."""
     return delay * (1.0 - jitter * draw)
 
 
@@ -56,7 +91,9 @@ class RetryPolicy:
     ``max_retries=0`` turns retrying off. A server hint (``Retry-After``, in seconds or as an
     HTTP date, or ``retry-after-ms``) replaces the computed delay, raised to at least
     ``retry_after_floor``; a hint longer than ``retry_after_cap`` stops retrying at once, since
-    the caller is better placed to decide what to do with a long wait.
+    the caller is better placed to decide what to do with a long wait. When
+    ``rate_limit_burst`` of a client's last ``rate_limit_window`` answers were 429s, the client
+    as a whole is over Toloka's limit and every request it sends waits out the same pause.
     """
 
     max_retries: int = DEFAULT_MAX_RETRIES
@@ -67,24 +104,27 @@ class RetryPolicy:
     retry_after_floor: float = RETRY_AFTER_FLOOR
     retry_after_cap: float = RETRY_AFTER_CAP
     retry_statuses: frozenset[int] = field(default=RETRYABLE_STATUSES)
+    rate_limit_window: int = DEFAULT_RATE_LIMIT_WINDOW
+    rate_limit_burst: int = DEFAULT_RATE_LIMIT_BURST
 
     def __post_init__(self) -> None:
         if self.max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, got {self.max_retries!r}")
         if self.initial_delay < 0 or self.max_delay < 0 or self.multiplier < 1:
             raise ValueError("delays must be non-negative and the multiplier at least 1")
+        if not 1 <= self.rate_limit_burst <= self.rate_limit_window:
+            raise ValueError("rate_limit_burst must be between 1 and rate_limit_window")
         _check_jitter(self.jitter)
 
-    def backoff(self, retry_number: int, draw: float) -> float:
-        """The delay before retry ``retry_number`` (1 for the first), ``draw`` in [0, 1)."""
-        return exponential_delay(
-            retry_number,
-            initial=self.initial_delay,
-            multiplier=self.multiplier,
-            maximum=self.max_delay,
-            jitter=self.jitter,
-            draw=draw,
+    def ceilings(self) -> Iterator[float]:
+        """The pauses before retry 1, 2, ... before jitter."""
+        return backoff_ceilings(
+            initial=self.initial_delay, multiplier=self.multiplier, maximum=self.max_delay
         )
+
+    def delays(self, random: Callable[[], float]) -> Iterator[float]:
+        """The pauses before retry 1, 2, ..., each shortened by a draw of ``random``."""
+        return (shortened(ceiling, self.jitter, random()) for ceiling in self.ceilings())
 
     def clamp_hint(self, hint: float) -> float | None:
         """The delay a server hint asks for, or None when it is longer than we agree to wait."""
@@ -92,10 +132,22 @@ class RetryPolicy:
             return None
         return max(hint, self.retry_after_floor)
 
+    @property
+    def start_rounds(self) -> int:
+        """How many times a request that starts an operation is sent at most, and Toloka asked
+        what happened after a lost answer.
+
+        Twice the tries of one request: each round after a lost answer already asked Toloka
+        and knows nothing was started, so sending again is safe, and giving up early would
+        leave a pool undone for a passing fault (4 rounds at 24 % faulty answers fail 1 pool in
+        300).
+        """
+        return 2 * (self.max_retries + 1)
+
 
 @dataclass(frozen=True)
 class PollPolicy:
-    """Ask about an unfinished operation again: 1 s, then x1.5 up to 15 s, for 600 s at most.
+    """Look at an unfinished operation again: 1 s, then x1.5 up to 15 s, for 600 s at most.
 
     ``timeout=None`` waits forever, and only when asked for. The budget is measured on a
     monotonic clock from the moment waiting starts.
@@ -108,12 +160,12 @@ class PollPolicy:
     polled on the ordinary, slowing schedule.
 
     With ``learn_durations`` (the default), the first look at a newly started operation comes
-    when the client's recent archive operations would have been done (their median duration at
-    Toloka, plus ``LEARNED_MARGIN``), never later than ``max_delay`` and never under
-    ``min_delay``: 0.3 s operations are looked at after about 0.3 s, 5 s ones after about 5 s,
-    with one poll each. Until the first operation has finished, the ordinary schedule applies.
-    A predicted moment (learned or from the progress) is not jittered: operations that start
-    at different times are already spread.
+    when the client's recent operations would have been done (their median duration at Toloka,
+    plus ``LEARNED_MARGIN``), never later than ``max_delay`` and never under ``min_delay``:
+    0.3 s operations are looked at after about 0.3 s, 5 s ones after about 5 s, with one poll
+    each. Until the first operation has finished, the ordinary schedule applies. A predicted
+    moment (learned or from the progress) is not jittered: operations that start at different
+    times are already spread.
     """
 
     initial_delay: float = DEFAULT_POLL_INITIAL_DELAY
@@ -134,20 +186,26 @@ class PollPolicy:
             raise ValueError(f"timeout must be None or non-negative, got {self.timeout!r}")
         _check_jitter(self.jitter)
 
-    def delay(self, poll_number: int, draw: float) -> float:
-        """The pause before poll ``poll_number`` (1 for the first), ``draw`` in [0, 1)."""
-        return exponential_delay(
-            poll_number,
-            initial=self.initial_delay,
-            multiplier=self.multiplier,
-            maximum=self.max_delay,
-            jitter=self.jitter,
-            draw=draw,
+    def delays(self, random: Callable[[], float], typical: float | None = None) -> Iterator[float]:
+        """The poll schedule: the pause before look 1, 2, ..., before progress and deadline.
+
+        The first pause is learned from ``typical`` (the recent operations' median duration)
+        when there is one and learning is on; every other pause is the backoff formula's,
+        shortened by a draw of ``random``.
+        """
+        ceilings = backoff_ceilings(
+            initial=self.initial_delay, multiplier=self.multiplier, maximum=self.max_delay
         )
+        first_look = self.first_look(typical)
+        if first_look is not None:
+            next(ceilings)
+            yield first_look
+        for ceiling in ceilings:
+            yield shortened(ceiling, self.jitter, random())
 
     def first_look(self, typical: float | None) -> float | None:
-        """The pause before the first look at a new operation, learned from ``typical`` (the
-        recent operations' median duration); None to use the ordinary schedule."""
+        """The pause before the first look at a new operation, learned from ``typical``; None
+        to use the ordinary schedule."""
         if not self.learn_durations or typical is None:
             return None
         return min(self.max_delay, max(self.min_delay, typical * LEARNED_MARGIN))
@@ -166,3 +224,90 @@ class PollPolicy:
             return None
         rate = (progress - started_percent) / (now - started_at)
         return max(self.min_delay, (100 - progress) / rate * PROGRESS_MARGIN)
+
+    def budget(self, timeout: Timeout) -> float | None:
+        """The seconds a wait may last: ``timeout``, or this policy's for ``DEFAULT_TIMEOUT``."""
+        return self.timeout if isinstance(timeout, _DefaultTimeout) else timeout
+
+
+class PollTimer:
+    """One wait: its budget on a monotonic clock, and the pause before each look.
+
+    The deadline is checked only after the snapshot in hand was found unfinished, and the last
+    pause is cut short to land exactly on the deadline, so there is always one last look at it.
+    Pauses follow the policy's schedule (``PollPolicy.delays``), shortened when the progress
+    seen so far says the operation will be done sooner.
+    """
+
+    def __init__(
+        self,
+        policy: PollPolicy,
+        timeout: float | None,
+        monotonic: Callable[[], float],
+        random: Callable[[], float],
+        typical: float | None = None,
+    ) -> None:
+        self._policy = policy
+        self._monotonic = monotonic
+        self._schedule = policy.delays(random, typical)
+        self._started = monotonic()
+        self._deadline = None if timeout is None else self._started + timeout
+        self._first_progress: tuple[float, int] | None = None
+        self._last_progress: int | None = None
+        self.polls = 0
+
+    def elapsed(self) -> float:
+        return self._monotonic() - self._started
+
+    def expired(self) -> bool:
+        return self._deadline is not None and self._monotonic() >= self._deadline
+
+    def next_delay(self, progress: int | None = None) -> float:
+        """The pause before the next look, given the progress (percent) just seen."""
+        self.polls += 1
+        now = self._monotonic()
+        delay = next(self._schedule)
+        if progress is not None:
+            if self._first_progress is None:
+                self._first_progress = (now, progress)
+            remaining = self._policy.expected_remaining(
+                self._first_progress, self._last_progress, now, progress
+            )
+            if remaining is not None:
+                delay = min(delay, remaining)
+            self._last_progress = progress
+        if self._deadline is not None:
+            delay = min(delay, max(0.0, self._deadline - now))
+        return delay
+
+
+class DurationMemory:
+    """How long a client's recent operations took at Toloka, to place the next first look.
+
+    A bulk run's operations tend to resemble each other, so the first few teach the rest when
+    to look (``PollPolicy.first_look``), instead of on a fixed beat that leaves short
+    operations waiting. It keeps the last ``SIZE`` durations and answers with their median,
+    which one odd operation does not move. Operations of different kinds (a close, an archive)
+    are remembered apart.
+    """
+
+    SIZE = 16
+    MAX_SECONDS = 24 * 3600.0  # anything longer is not a duration worth learning from
+
+    def __init__(self) -> None:
+        self._recent: dict[str, deque[float]] = {}
+
+    def note(self, kind: str, seconds: float) -> None:
+        if 0.0 <= seconds <= self.MAX_SECONDS:
+            self._recent.setdefault(kind, deque(maxlen=self.SIZE)).append(seconds)
+
+    def typical(self, kind: str) -> float | None:
+        """The median of the recent durations of ``kind``; None before one is known."""
+        recent = self._recent.get(kind)
+        if not recent:
+            return None
+        ordered = sorted(recent)
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return ordered[middle]
+        return (ordered[middle - 1] + ordered[middle]) / 2

@@ -1,146 +1,99 @@
-"""Archiving many pools: bounded concurrency, one report per pool, nothing lost.
+"""Many subjects at once: bounded concurrency, one report per subject, nothing lost.
 
-``archive_many`` reads ids lazily (a generator of 100,000 ids is never held in memory), runs at
-most ``concurrency`` pools at a time, and yields a ``PoolReport`` as each pool finishes, in the
-order they finish. One pool's trouble becomes that pool's report and never stops the others;
-only what no other pool could get past either (``RunEndingError``: a rejected key, Toloka
-unreachable, a base URL that is not Toloka's) ends the run.
+``run_many`` reads ids lazily (a generator of 100,000 ids is never held in memory), runs at
+most ``concurrency`` at a time, and yields a ``PoolReport`` as each one finishes, in the order
+they finish. One subject's trouble becomes that subject's report and never stops the others;
+only what no other subject could get past either (``RunEndingError``: a rejected key, Toloka
+unreachable, a base URL that is not Toloka's) ends the run. ``archive_many``, ``close_many`` and
+``follow_many`` are it, with the work of ``_engine.work`` and the right check of each id.
 
-The engine does not know the client: it is given an ``ArchivePort``, the two calls it needs
-(``start_archive_pool`` and ``check_archivable``). ``AsyncTolokaClient`` is one; a test can pass
-anything smaller. All workers share their client's throttle, so a 429 slows every one of them
-down together.
+All workers share their client's throttle, so a 429 slows every one of them down together.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import Generic, TypeAlias, TypeVar
 
-from toloka_archive._core.errors import (
-    ArchiveNotStartedError,
-    ConflictError,
-    InvalidOperationIdError,
-    InvalidPoolIdError,
-    NotFoundError,
-    RunEndingError,
-)
+from toloka_archive._core.errors import InvalidOperationIdError, InvalidPoolIdError
 from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id
-from toloka_archive._engine.handles import AsyncArchiveOperation, Timeout
-from toloka_archive._engine.reports import (
-    Outcome,
-    PoolReport,
-    report_for_error,
-    report_from_check,
-    report_from_conflict,
+from toloka_archive._core.models import Pool, PoolStatus
+from toloka_archive._core.policies import Timeout
+from toloka_archive._engine.reports import Outcome, PoolReport, report_from_check
+from toloka_archive._engine.work import (
+    Hooks,
+    PoolProgress,
+    Port,
+    archive_one,
+    check_one,
+    close_one,
+    follow_one,
 )
 from toloka_archive._flows.preflight import Archivability, Verdict
-from toloka_archive._wire import generated
-from toloka_archive._wire.snapshot import pool_status_of
 
-if TYPE_CHECKING:
-    from toloka_api.models import Operation, Pool
+A = TypeVar("A")  # what an admitted id is handed to the work as
 
-PoolProgress: TypeAlias = Callable[[str, "Operation"], object]
-PoolStarted = Callable[[str, str], object]
 PoolIds: TypeAlias = "Iterable[str | int | Pool] | AsyncIterable[str | int | Pool]"
 
 
-class ArchivePort(Protocol):
-    """What the bulk engine needs of a client: start an archive, and the pre-flight."""
-
-    async def start_archive_pool(self, pool_id: str | int) -> AsyncArchiveOperation: ...
-
-    async def check_archivable(self, pool_id: str | int) -> Archivability: ...
-
-
 def archive_many(
-    port: ArchivePort,
+    port: Port,
     pool_ids: PoolIds,
     *,
     concurrency: int,
     wait: bool,
     timeout: Timeout,
     dry_run: bool,
-    on_started: PoolStarted | None,
-    on_progress: PoolProgress | None,
+    close_open: bool,
+    hooks: Hooks,
 ) -> AsyncIterator[PoolReport]:
     """Archive (or, with ``dry_run``, check) each distinct pool; see ``run_many``."""
 
-    async def work(pool_id: str) -> PoolReport:
+    async def work(admitted: tuple[str, Pool | None]) -> PoolReport:
+        pool_id, listed = admitted
         if dry_run:
-            return await check_one(port, pool_id)
+            return await check_one(port, pool_id, close_open=close_open)
         return await archive_one(
             port,
             pool_id,
             wait=wait,
             timeout=timeout,
-            on_started=on_started,
-            on_progress=on_progress,
+            close_open=close_open,
+            listed=listed,
+            hooks=hooks,
         )
 
-    return run_many(pool_ids, work, concurrency)
+    admission = _DistinctPools(settled_when_listed=_listed_archive_outcome(close_open))
+    return run_many(pool_ids, work, concurrency, admission.admit, hooks, _pool_of)
 
 
-async def archive_one(
-    port: ArchivePort,
-    pool_id: str,
+def close_many(
+    port: Port,
+    pool_ids: PoolIds,
     *,
+    concurrency: int,
     wait: bool,
     timeout: Timeout,
-    on_started: PoolStarted | None,
-    on_progress: PoolProgress | None,
-) -> PoolReport:
-    """Archive one pool and describe how it ended, whatever happens on the way.
+    hooks: Hooks,
+) -> AsyncIterator[PoolReport]:
+    """Close each distinct pool; see ``run_many``."""
 
-    Any exception becomes this pool's report, with the operation id when one is known; only a
-    ``RunEndingError`` (no pool could get past it) is raised, to end the run.
-    """
-    operation_id: str | None = None
-    try:
-        handle = await port.start_archive_pool(pool_id)
-        operation_id = handle.operation_id
-        if operation_id is None:
-            return PoolReport(pool_id, Outcome.ALREADY_ARCHIVED, "already archived")
-        if on_started is not None:
-            on_started(pool_id, operation_id)
-        found = " (operation found by asking Toloka)" if handle.reconciled else ""
-        if not wait:
-            detail = f"archiving started ({operation_id}){found}"
-            return PoolReport(pool_id, Outcome.STARTED, detail, operation_id)
-        progress = None if on_progress is None else (lambda op: on_progress(pool_id, op))
-        await handle.wait(timeout, on_progress=progress)
-        return PoolReport(pool_id, Outcome.ARCHIVED, f"archived{found}", operation_id)
-    except (ConflictError, ArchiveNotStartedError) as refusal:
-        return await _explain_refusal(port, pool_id, refusal)
-    except Exception as error:  # one pool's trouble, of any kind, is that pool's report
-        return report_for_error(pool_id, error, operation_id)
+    async def work(admitted: tuple[str, Pool | None]) -> PoolReport:
+        return await close_one(port, admitted[0], wait=wait, timeout=timeout, hooks=hooks)
 
-
-async def check_one(port: ArchivePort, pool_id: str) -> PoolReport:
-    """The dry run's report: the pre-flight, with nothing archived."""
-    try:
-        return report_from_check(await port.check_archivable(pool_id))
-    except Exception as error:
-        return report_for_error(pool_id, error)
-
-
-class FollowPort(Protocol):
-    """What following operations needs of a client: a handle on an operation by its id."""
-
-    async def get_operation(self, operation_id: str) -> AsyncArchiveOperation: ...
+    return run_many(pool_ids, work, concurrency, _DistinctPools().admit, hooks, _pool_of)
 
 
 def follow_many(
-    port: FollowPort,
+    port: Port,
     operation_ids: Iterable[str] | AsyncIterable[str],
     *,
     concurrency: int,
     timeout: Timeout,
     on_progress: PoolProgress | None,
 ) -> AsyncIterator[PoolReport]:
-    """Follow archive operations started earlier (after Ctrl-C, ``--no-wait`` or a restart)."""
+    """Follow operations started earlier (after Ctrl-C, ``--no-wait`` or a restart)."""
 
     async def work(operation_id: str) -> PoolReport:
         return await follow_one(port, operation_id, timeout=timeout, on_progress=on_progress)
@@ -148,80 +101,39 @@ def follow_many(
     return run_many(operation_ids, work, concurrency, _DistinctOperations().admit)
 
 
-async def follow_one(
-    port: FollowPort,
-    operation_id: str,
-    *,
-    timeout: Timeout,
-    on_progress: PoolProgress | None,
-) -> PoolReport:
-    """Wait for one archive operation and report on its pool; any exception is the report."""
-    try:
-        handle = await port.get_operation(operation_id)
-    except NotFoundError as error:
-        return PoolReport("", Outcome.NOT_FOUND, "no such operation", operation_id, error=error)
-    except Exception as error:
-        return report_for_error("", error, operation_id)
-    pool_id = handle.pool_id or ""
-    snapshot = handle.operation
-    if snapshot is not None and snapshot.type_ is not generated.KnownOperationType.POOL_ARCHIVE:
-        detail = f"not an archive operation ({snapshot.type_})"
-        return PoolReport(pool_id, Outcome.INVALID_ID, detail, operation_id)
-    try:
-        progress = None if on_progress is None else (lambda op: on_progress(pool_id, op))
-        await handle.wait(timeout, on_progress=progress)
-    except Exception as error:
-        return report_for_error(pool_id, error, operation_id)
-    return PoolReport(pool_id, Outcome.ARCHIVED, "archived", operation_id)
+def _listed_archive_outcome(close_open: bool) -> Callable[[str, Pool], PoolReport | None]:
+    """For archiving: the report of a listed pool whose status already says how it ends
+    (archived; open, unless it is to be closed first), with nothing sent; None to work on it."""
+
+    def settled(pool_id: str, pool: Pool) -> PoolReport | None:
+        status = str(pool.status)
+        if status == PoolStatus.ARCHIVED:
+            return report_from_check(Archivability(pool_id, Verdict.ALREADY_ARCHIVED, status))
+        if status == PoolStatus.OPEN and not close_open:
+            return report_from_check(Archivability(pool_id, Verdict.WRONG_STATUS, status))
+        return None
+
+    return settled
 
 
-async def _explain_refusal(
-    port: ArchivePort, pool_id: str, refusal: ConflictError | ArchiveNotStartedError
-) -> PoolReport:
-    """The archive did not start ("not now" from Toloka, or no try got through): the
-    pre-flight says why, in words and with a date, when the pool is not archivable."""
-    try:
-        check = await port.check_archivable(pool_id)
-    except RunEndingError:
-        raise
-    except Exception:
-        if isinstance(refusal, ConflictError):
-            return report_from_conflict(pool_id, refusal)
-        return report_for_error(pool_id, refusal)
-    if check.verdict is Verdict.ARCHIVABLE:
-        # The pool is fine: something else runs on it (a lock), or no try got through.
-        if isinstance(refusal, ConflictError):
-            detail = f"refused: {refusal.message}"
-            return PoolReport(pool_id, Outcome.FAILED, detail, error=refusal)
-        return report_for_error(pool_id, refusal)
-    report = report_from_check(check)
-    return PoolReport(
-        pool_id,
-        report.outcome,
-        report.detail,
-        pool_status=report.pool_status,
-        archivable_from=report.archivable_from,
-        error=refusal,
-    )
-
-
-class _Deduplicated:
+class _DistinctPools:
     """Each distinct pool id once, checked; ``"21"`` and ``21`` are the same pool.
 
-    The set of ids seen grows with the number of distinct pools (ints, a few dozen bytes
-    each); everything else about a run is bounded by ``concurrency``.
+    A ``Pool`` (from ``find_pools``) comes with its listed status, which may already settle it
+    (``settled_when_listed``). The set of ids seen grows with the number of distinct pools
+    (ints, a few dozen bytes each); everything else about a run is bounded by ``concurrency``.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, settled_when_listed: Callable[[str, Pool], PoolReport | None] | None = None
+    ) -> None:
         self._seen: set[int] = set()
+        self._settled = settled_when_listed
 
-    def admit(self, raw: object) -> str | PoolReport | None:
-        """The normalized id, a report for an invalid one, or None for a repeat.
-
-        A ``Pool`` (from ``find_pools``) is reported at once when its listed status already
-        says how it ends: archived, or open (it is never closed for you); nothing is sent.
-        """
-        listed = raw if isinstance(raw, generated.Pool) else None
+    def admit(self, raw: object) -> tuple[str, Pool | None] | PoolReport | None:
+        """The normalized id (and the listed pool), a report for an invalid or settled one, or
+        None for a repeat."""
+        listed = raw if isinstance(raw, Pool) else None
         try:
             pool_id = normalize_pool_id(raw if listed is None else listed.id)
         except InvalidPoolIdError as error:
@@ -230,13 +142,11 @@ class _Deduplicated:
         if key in self._seen:
             return None
         self._seen.add(key)
-        if listed is not None:
-            status = pool_status_of(listed)
-            if status == "ARCHIVED":
-                return report_from_check(Archivability(pool_id, Verdict.ALREADY_ARCHIVED, status))
-            if status == "OPEN":
-                return report_from_check(Archivability(pool_id, Verdict.WRONG_STATUS, status))
-        return pool_id
+        if listed is not None and self._settled is not None:
+            settled = self._settled(pool_id, listed)
+            if settled is not None:
+                return settled
+        return pool_id, listed
 
 
 class _DistinctOperations:
@@ -256,7 +166,7 @@ class _DistinctOperations:
         return operation_id
 
 
-async def _ids(items: Iterable[object] | AsyncIterable[object]) -> AsyncIterator[object]:
+async def _items(items: Iterable[object] | AsyncIterable[object]) -> AsyncIterator[object]:
     if isinstance(items, AsyncIterable):
         async for item in items:
             yield item
@@ -265,46 +175,70 @@ async def _ids(items: Iterable[object] | AsyncIterable[object]) -> AsyncIterator
             yield item
 
 
-_DONE = object()
+class _Done:
+    """A worker has no more ids."""
+
+
+_DONE = _Done()
+
+
+class _Admitted(Generic[A]):
+    """An admitted id, as the work takes it (wrapped, so that a report is never mistaken for
+    one)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: A) -> None:
+        self.value = value
 
 
 async def run_many(
     ids: Iterable[object] | AsyncIterable[object],
-    work: Callable[[str], Awaitable[PoolReport]],
+    work: Callable[[A], Awaitable[PoolReport]],
     concurrency: int,
-    admit: Callable[[object], str | PoolReport | None] | None = None,
+    admit: Callable[[object], A | PoolReport | None],
+    hooks: Hooks | None = None,
+    subject: Callable[[A], str] = str,
 ) -> AsyncIterator[PoolReport]:
     """Run ``work`` for each distinct id, ``concurrency`` at a time; yield reports as they end.
 
-    ``admit`` checks each id (the normalized id, a report for a bad one, None for a repeat);
-    by default ids are pool ids. Workers pull ids one at a time from the shared source, so at
-    most ``concurrency`` ids are in flight and the source is read only as fast as pools finish.
-    Closing the iterator early (or cancelling its task, as on Ctrl-C) cancels the workers: no
-    new pool is started.
+    ``admit`` checks each id: what the work takes, a report for a bad or settled one, None for
+    a repeat. ``hooks.on_begin`` hears of each id taken up, by its ``subject`` id, once it is
+    admitted (a repeat is never announced). Workers pull ids one at a time from the shared
+    source, so at most ``concurrency`` ids are in flight and the source is read only as fast
+    as subjects finish. Closing the iterator early (or cancelling its task, as on Ctrl-C)
+    cancels the workers: no new subject is started.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-    source = _ids(ids).__aiter__()
-    check = admit if admit is not None else _Deduplicated().admit
-    reports: asyncio.Queue[object] = asyncio.Queue(maxsize=concurrency)
+    source = _items(ids).__aiter__()
+    reports: asyncio.Queue[PoolReport | Exception | _Done] = asyncio.Queue(maxsize=concurrency)
     source_lock = asyncio.Lock()  # one reader of the source at a time
+    on_begin = None if hooks is None else hooks.on_begin
 
-    async def next_id() -> str | PoolReport | None:
+    async def next_id() -> _Admitted[A] | PoolReport | None:
         async with source_lock:
             while True:
                 try:
                     raw = await source.__anext__()
                 except StopAsyncIteration:
                     return None
-                admitted = check(raw)
-                if admitted is not None:
+                admitted = admit(raw)
+                if isinstance(admitted, PoolReport):
                     return admitted
+                if admitted is not None:
+                    return _Admitted(admitted)
 
     async def worker() -> None:
         # A cancelled worker puts nothing: the consumer has stopped reading.
         try:
             while (item := await next_id()) is not None:
-                await reports.put(item if isinstance(item, PoolReport) else await work(item))
+                if isinstance(item, PoolReport):
+                    await reports.put(item)
+                    continue
+                if on_begin is not None:
+                    on_begin(subject(item.value))
+                await reports.put(await work(item.value))
         except Exception as error:  # handed to the consumer, which raises it
             await reports.put(error)
         await reports.put(_DONE)
@@ -314,14 +248,17 @@ async def run_many(
         finished = 0
         while finished < concurrency:
             item = await reports.get()
-            if item is _DONE:
+            if isinstance(item, _Done):
                 finished += 1
-            elif isinstance(item, BaseException):
+            elif isinstance(item, Exception):
                 raise item
             else:
-                assert isinstance(item, PoolReport)
                 yield item
     finally:
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+
+
+def _pool_of(admitted: tuple[str, Pool | None]) -> str:
+    return admitted[0]

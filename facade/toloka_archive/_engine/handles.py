@@ -1,70 +1,85 @@
-"""Handles on an archive operation: what ``start_archive_pool`` and ``get_operation`` return.
+"""Handles on an operation: what ``start_archive_pool``, ``start_close_pool`` and
+``get_operation`` return.
 
 A handle holds the last snapshot it saw and builds the waiting flow. It knows nothing of the
 client that made it: it is given the flow context and a ``run`` callable ("drive this flow"),
-as google-api-core's ``Operation`` is given a ``refresh`` callable. ``ArchiveOperation`` and
-``AsyncArchiveOperation`` differ only in whether ``run`` blocks or is awaited. A pool that was
-already archived gets a handle that is done from the start: waiting on it returns at once, with
-no request.
+as google-api-core's ``Operation`` is given a ``refresh`` callable. ``OperationHandle`` and
+``AsyncOperationHandle`` differ only in whether ``run`` blocks or is awaited, and neither in
+what the operation does: the kind (``_wire.kinds``) says that. A subject that needed nothing
+(Toloka's ``204``: the pool was already archived, or already closed) gets a handle that is
+done from the start: waiting on it returns at once, with no request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
 
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.flow import Flow, RunFlow, RunFlowAsync
+from toloka_archive._core.models import Operation, OperationType
+from toloka_archive._core.policies import DEFAULT_TIMEOUT, Timeout
 from toloka_archive._flows.waiting import ProgressCallback, wait_flow
-from toloka_archive._wire.snapshot import Phase, phase_of, status_name, summary
-
-if TYPE_CHECKING:
-    from toloka_api.models import Operation
-
-
-class _DefaultTimeout:
-    def __repr__(self) -> str:
-        return "DEFAULT_TIMEOUT"
-
-
-DEFAULT_TIMEOUT: Final = _DefaultTimeout()
-"""Wait as long as the client's ``PollPolicy.timeout`` says (600 s unless changed)."""
-
-Timeout = float | None | _DefaultTimeout
+from toloka_archive._wire.kinds import POOL, Job
 
 
 @dataclass(frozen=True)
-class ArchiveResult:
-    """How archiving a pool ended, when it ended well.
+class OperationResult:
+    """How an operation on a pool or project ended, when it ended well.
 
-    ``operation`` is the final Operation (status ``SUCCESS``), or None when the pool was
-    already archived and Toloka started nothing. ``pool_id`` is None only for an operation
-    resumed by id whose parameters do not name a pool.
+    ``operation`` is the final Operation (status ``SUCCESS``), or None when Toloka had nothing
+    to do (its ``204``: the pool was already archived, or already closed). ``type`` is what the
+    operation does (``POOL.ARCHIVE``, ``POOL.CLOSE``, ``PROJECT.ARCHIVE``); ``subject_id`` is
+    the pool's or project's id, None only for an operation resumed by id whose parameters do
+    not name one.
     """
 
-    pool_id: str | None
-    already_archived: bool
+    type: OperationType | str
+    subject_id: str | None
     operation: Operation | None
 
+    @property
+    def already_done(self) -> bool:
+        """True when Toloka answered 204: there was nothing to do, and nothing was started."""
+        return self.operation is None
+
+    @property
+    def already_archived(self) -> bool:
+        """For an archive: True when the pool (or project) was archived before this call."""
+        return self.already_done and self.type in _ARCHIVES
+
+    @property
+    def pool_id(self) -> str | None:
+        """The pool, for an operation on a pool; None for a project's."""
+        return None if self.type == OperationType.PROJECT_ARCHIVE else self.subject_id
+
     def __repr__(self) -> str:
-        # The generated model's own repr lists every unset field as an opaque object.
-        operation = "None" if self.operation is None else summary(self.operation)
+        # Operation's own repr lists every field; one line says what matters here.
+        operation = "None" if self.operation is None else str(self.operation)
         return (
-            f"ArchiveResult(pool_id={self.pool_id!r}, already_archived={self.already_archived}, "
-            f"operation={operation})"
+            f"OperationResult(type={str(self.type)!r}, subject_id={self.subject_id!r}, "
+            f"already_done={self.already_done}, operation={operation})"
         )
+
+
+_ARCHIVES = frozenset({OperationType.POOL_ARCHIVE, OperationType.PROJECT_ARCHIVE})
+
+ArchiveResult = OperationResult
+"""The 0.1 name of ``OperationResult``, from when archiving was the only operation."""
 
 
 class _Handle:
     def __init__(
         self,
-        pool_id: str | None,
+        job: Job | None,
         operation: Operation | None,
         *,
         context: FlowContext,
         reconciled: bool = False,
     ) -> None:
-        self._pool_id = pool_id
+        # job is None only for an operation resumed by id that is of no kind we start, or whose
+        # parameters name no subject; operation is None only for a 204, whose job is known.
+        assert job is not None or operation is not None
+        self._job = job
         self._operation = operation
         self._context = context
         self._reconciled = reconciled
@@ -73,24 +88,45 @@ class _Handle:
     def reconciled(self) -> bool:
         """True when the operation was found by asking Toloka rather than read from the answer.
 
-        The answer to the archive request was lost, or an archive of the pool was already
-        under way (a re-run after Ctrl-C or ``--no-wait``): either way, this is the operation
-        that archives the pool, and no second one was started.
+        The answer to the request was lost, or the same operation was already under way (a
+        re-run after Ctrl-C or ``--no-wait``): either way, this is the operation that does the
+        job, and no second one was started.
         """
         return self._reconciled
 
     @property
-    def pool_id(self) -> str | None:
-        return self._pool_id
+    def type(self) -> OperationType | str:
+        """What the operation does: ``POOL.ARCHIVE``, ``POOL.CLOSE``, ``PROJECT.ARCHIVE``, ..."""
+        if self._job is not None:
+            return self._job.kind.type
+        assert self._operation is not None
+        return self._operation.type
 
     @property
-    def already_archived(self) -> bool:
-        """True when Toloka answered 204: the pool was archived before this call."""
+    def subject_id(self) -> str | None:
+        """The pool's or project's id; None when the operation's parameters do not name one."""
+        return None if self._job is None else self._job.subject_id
+
+    @property
+    def pool_id(self) -> str | None:
+        """The pool, for an operation on a pool; None otherwise."""
+        if self._job is not None:
+            return self._job.subject_id if self._job.kind.subject is POOL else None
+        return None if self._operation is None else self._operation.pool_id
+
+    @property
+    def already_done(self) -> bool:
+        """True when Toloka answered 204: there was nothing to do (already archived, closed)."""
         return self._operation is None
 
     @property
+    def already_archived(self) -> bool:
+        """For an archive: True when Toloka answered 204, the subject was archived already."""
+        return self._result().already_archived
+
+    @property
     def operation(self) -> Operation | None:
-        """The last snapshot seen; None for an already archived pool."""
+        """The last snapshot seen; None when there was nothing to do."""
         return self._operation
 
     @property
@@ -100,14 +136,14 @@ class _Handle:
 
     @property
     def done(self) -> bool:
-        return self._operation is None or phase_of(self._operation) is not Phase.WAITING
+        return self._operation is None or self._operation.done
 
-    def _result(self) -> ArchiveResult:
-        return ArchiveResult(self._pool_id, self.already_archived, self._operation)
+    def _result(self) -> OperationResult:
+        return OperationResult(self.type, self.subject_id, self._operation)
 
     def _wait_flow(
         self, timeout: Timeout, on_progress: ProgressCallback | None
-    ) -> Flow[ArchiveResult]:
+    ) -> Flow[OperationResult]:
         if self._operation is None:
             return self._result()
 
@@ -116,37 +152,34 @@ class _Handle:
             if on_progress is not None:
                 on_progress(snapshot)
 
-        poll = self._context.poll
         yield from wait_flow(
             self._operation,
-            timeout=poll.timeout if isinstance(timeout, _DefaultTimeout) else timeout,
+            timeout=self._context.poll.budget(timeout),
             context=self._context,
             on_progress=remember,
         )
         return self._result()
 
     def __repr__(self) -> str:
+        what = "" if self._job is None else f" {self._job}"
         if self._operation is None:
-            return f"<{type(self).__name__} pool {self._pool_id}: already archived>"
-        return (
-            f"<{type(self).__name__} {self._operation.id} pool {self._pool_id}: "
-            f"{status_name(self._operation)}>"
-        )
+            return f"<{type(self).__name__}{what}: nothing to do>"
+        return f"<{type(self).__name__} {self._operation.id}{what}: {self._operation.status}>"
 
 
-class ArchiveOperation(_Handle):
-    """A pool's archive operation, followed with blocking calls."""
+class OperationHandle(_Handle):
+    """An operation on a pool or project, followed with blocking calls."""
 
     def __init__(
         self,
-        pool_id: str | None,
+        job: Job | None,
         operation: Operation | None,
         *,
         context: FlowContext,
         run: RunFlow,
         reconciled: bool = False,
     ) -> None:
-        super().__init__(pool_id, operation, context=context, reconciled=reconciled)
+        super().__init__(job, operation, context=context, reconciled=reconciled)
         self._run = run
 
     def wait(
@@ -154,7 +187,7 @@ class ArchiveOperation(_Handle):
         timeout: Timeout = DEFAULT_TIMEOUT,
         *,
         on_progress: ProgressCallback | None = None,
-    ) -> ArchiveResult:
+    ) -> OperationResult:
         """Poll until the operation ends; ``timeout=None`` waits forever.
 
         Returns on ``SUCCESS``; raises ``OperationFailedError`` on ``FAIL`` and
@@ -163,19 +196,19 @@ class ArchiveOperation(_Handle):
         return self._run(self._wait_flow(timeout, on_progress))
 
 
-class AsyncArchiveOperation(_Handle):
-    """A pool's archive operation, followed with ``await``."""
+class AsyncOperationHandle(_Handle):
+    """An operation on a pool or project, followed with ``await``."""
 
     def __init__(
         self,
-        pool_id: str | None,
+        job: Job | None,
         operation: Operation | None,
         *,
         context: FlowContext,
         run: RunFlowAsync,
         reconciled: bool = False,
     ) -> None:
-        super().__init__(pool_id, operation, context=context, reconciled=reconciled)
+        super().__init__(job, operation, context=context, reconciled=reconciled)
         self._run = run
 
     async def wait(
@@ -183,6 +216,12 @@ class AsyncArchiveOperation(_Handle):
         timeout: Timeout = DEFAULT_TIMEOUT,
         *,
         on_progress: ProgressCallback | None = None,
-    ) -> ArchiveResult:
-        """The async twin of ``ArchiveOperation.wait``."""
+    ) -> OperationResult:
+        """The async twin of ``OperationHandle.wait``."""
         return await self._run(self._wait_flow(timeout, on_progress))
+
+
+ArchiveOperation = OperationHandle
+"""The 0.1 name of ``OperationHandle``."""
+AsyncArchiveOperation = AsyncOperationHandle
+"""The 0.1 name of ``AsyncOperationHandle``."""

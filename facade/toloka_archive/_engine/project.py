@@ -3,19 +3,19 @@
 Toloka archives a project only when all its pools are archived. ``archive_project`` lists the
 project's pools (a page at a time), archives them with the bulk engine (the same reports,
 pre-flight explanations and reconciling as ``archive_pools``), and only when every pool is
-archived asks Toloka to archive the project and waits for that operation. It never closes an
-open pool: open pools and pools inside the 9-day rejection window are reported with their
-reason, and the project is left as it is, with a statement of what blocks it and, when only
-the rejection window does, from when it could go.
+archived asks Toloka to archive the project and waits for that operation. It closes an open
+pool only when asked to (``close_open``); otherwise open pools, like pools inside the 9-day
+rejection window, are reported with their reason, and the project is left as it is, with a
+statement of what blocks it and, when only the rejection window does, from when it could go.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
 
+from toloka_archive._core.dates import format_moment
 from toloka_archive._core.errors import (
     ConflictError,
     NotFoundError,
@@ -24,45 +24,37 @@ from toloka_archive._core.errors import (
     PermissionDeniedError,
     RunEndingError,
 )
-from toloka_archive._engine.bulk import ArchivePort, PoolProgress, PoolStarted, archive_many
-from toloka_archive._engine.handles import AsyncArchiveOperation, Timeout
+from toloka_archive._core.models import ProjectStatus
+from toloka_archive._core.policies import Timeout
+from toloka_archive._engine.bulk import archive_many
 from toloka_archive._engine.reports import Outcome, PoolReport, ProjectOutcome, ProjectReport
-from toloka_archive._flows.preflight import format_utc
-from toloka_archive._wire.snapshot import project_status_of
-
-if TYPE_CHECKING:
-    from toloka_api.models import Pool, Project
+from toloka_archive._engine.work import Hooks, Port
+from toloka_archive._wire.kinds import PROJECT_ARCHIVE
 
 MAX_BLOCKING = 1000  # pools kept in a report's ``blocking`` list; the count is always exact
 _DONE = frozenset({Outcome.ARCHIVED, Outcome.ALREADY_ARCHIVED})
 
 PoolReported = Callable[[PoolReport], object]
-
-
-class ProjectPort(ArchivePort, Protocol):
-    """What archiving a project needs of a client, besides the bulk engine's two calls."""
-
-    async def get_project(self, project_id: str | int) -> Project: ...
-
-    def find_pools(
-        self, *, project_id: str | int | None = None, status: str | None = ...
-    ) -> AsyncIterator[Pool]: ...
-
-    async def start_archive_project(self, project_id: str | int) -> AsyncArchiveOperation: ...
+ProjectStarted = Callable[[str, str], object]
 
 
 async def archive_project(
-    port: ProjectPort,
+    port: Port,
     project_id: str,
     *,
     concurrency: int,
     timeout: Timeout,
     dry_run: bool,
+    close_open: bool,
     on_report: PoolReported | None,
-    on_started: PoolStarted | None,
-    on_progress: PoolProgress | None,
+    on_project_started: ProjectStarted | None,
+    hooks: Hooks,
 ) -> ProjectReport:
-    """Archive the project's pools, then the project; see the module's docstring."""
+    """Archive the project's pools, then the project; see the module's docstring.
+
+    ``on_report`` hears each pool's report as it ends; ``on_project_started(project_id,
+    operation_id)`` hears of the project's own archive the moment it exists.
+    """
     try:
         project = await port.get_project(project_id)
     except NotFoundError as error:
@@ -70,20 +62,20 @@ async def archive_project(
     except PermissionDeniedError as error:
         detail = "no access to this project"
         return ProjectReport(project_id, ProjectOutcome.NO_ACCESS, detail, error=error)
-    if project_status_of(project) == "ARCHIVED":
+    if project.status == ProjectStatus.ARCHIVED:
         return ProjectReport(project_id, ProjectOutcome.ALREADY_ARCHIVED, "already archived")
 
     counts: Counter[Outcome] = Counter()
     blocking: list[PoolReport] = []
     reports = archive_many(
         port,
-        port.find_pools(project_id=project_id, status=None),
+        port.project_pools(project_id),
         concurrency=concurrency,
         wait=True,
         timeout=timeout,
         dry_run=dry_run,
-        on_started=on_started,
-        on_progress=on_progress,
+        close_open=close_open,
+        hooks=hooks,
     )
     async for report in reports:
         counts[report.outcome] += 1
@@ -101,20 +93,26 @@ async def archive_project(
         return ProjectReport(project_id, ProjectOutcome.ARCHIVABLE, detail, pools=counts)
     if not_archived:
         return _blocked(project_id, counts, blocking, not_archived)
-    return await _archive_itself(port, project_id, counts, timeout)
+    return await _archive_itself(port, project_id, counts, timeout, on_project_started)
 
 
 async def _archive_itself(
-    port: ProjectPort, project_id: str, counts: Counter[Outcome], timeout: Timeout
+    port: Port,
+    project_id: str,
+    counts: Counter[Outcome],
+    timeout: Timeout,
+    on_started: ProjectStarted | None,
 ) -> ProjectReport:
     operation_id: str | None = None
     try:
-        handle = await port.start_archive_project(project_id)
+        handle = await port.start(PROJECT_ARCHIVE.on(project_id))
         operation_id = handle.operation_id
         if operation_id is None:
             return ProjectReport(
                 project_id, ProjectOutcome.ALREADY_ARCHIVED, "already archived", pools=counts
             )
+        if on_started is not None:
+            on_started(project_id, operation_id)
         await handle.wait(timeout)
     except RunEndingError:
         raise
@@ -155,7 +153,7 @@ def _blocked(
     archivable_from: datetime | None = None
     if windows and set(reasons) == {Outcome.NOT_ARCHIVABLE_YET}:
         archivable_from = max(windows)
-        detail += f"run again from {format_utc(archivable_from)}"
+        detail += f"run again from {format_moment(archivable_from)}"
     else:
         detail += "the project can be archived once they are"
     return ProjectReport(

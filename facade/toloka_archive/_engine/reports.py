@@ -2,7 +2,8 @@
 
 Every pool handed to the bulk engine ends with exactly one ``PoolReport``. This module says how
 each thing that can happen to a pool reads: a pre-flight verdict, a typed error, a 409 with
-Toloka's code. The command prints these reports; services read their fields.
+Toloka's code (read through the operation kind that got it). The command prints these reports;
+services read their fields.
 """
 
 from __future__ import annotations
@@ -12,20 +13,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from toloka_archive._core.clock import as_utc
+from toloka_archive._core.dates import as_utc, format_moment
 from toloka_archive._core.errors import (
     APIError,
     APIStatusError,
-    ArchiveNotStartedError,
     ConflictError,
     NotFoundError,
     OperationFailedError,
+    OperationNotStartedError,
     OperationTimeoutError,
     PermissionDeniedError,
     RunEndingError,
     UnexpectedResponseError,
 )
-from toloka_archive._flows.preflight import Archivability, Verdict, format_utc
+from toloka_archive._flows.preflight import Archivability, Verdict
+from toloka_archive._wire.kinds import Conflict, OperationKind
 
 
 class Outcome(enum.Enum):
@@ -33,7 +35,9 @@ class Outcome(enum.Enum):
 
     ARCHIVED = "archived"
     ALREADY_ARCHIVED = "already_archived"
-    STARTED = "started"  # archiving started and not waited for (wait=False)
+    CLOSED = "closed"  # close_pools: the pool was closed
+    ALREADY_CLOSED = "already_closed"  # close_pools: Toloka answered 204
+    STARTED = "started"  # the operation started and was not waited for (wait=False)
     ARCHIVABLE = "archivable"  # dry run: would be archived now
     NOT_ARCHIVABLE_YET = "not_archivable_yet"  # rejections in the last 9 days
     WRONG_STATUS = "wrong_status"  # not CLOSED, e.g. still OPEN
@@ -49,12 +53,36 @@ class Outcome(enum.Enum):
         return self in _OK
 
 
-_OK = frozenset({Outcome.ARCHIVED, Outcome.ALREADY_ARCHIVED, Outcome.STARTED, Outcome.ARCHIVABLE})
+_OK = frozenset(
+    {
+        Outcome.ARCHIVED,
+        Outcome.ALREADY_ARCHIVED,
+        Outcome.CLOSED,
+        Outcome.ALREADY_CLOSED,
+        Outcome.STARTED,
+        Outcome.ARCHIVABLE,
+    }
+)
+
+
+def done_outcome(kind: OperationKind) -> Outcome:
+    """``archived`` for an archive, ``closed`` for a close: the kind's own word."""
+    return Outcome(kind.past)
+
+
+def already_outcome(kind: OperationKind) -> Outcome:
+    """``already_archived``, ``already_closed``: Toloka's 204 for the kind."""
+    return Outcome(f"already_{kind.past}")
 
 
 @dataclass(frozen=True)
 class PoolReport:
-    """What happened to one pool, in plain words (``detail``) and in fields for code."""
+    """What happened to one pool, in plain words (``detail``) and in fields for code.
+
+    ``operation_id`` is the operation that did (or does) what was asked: the archive, for an
+    archive. ``close_operation_id`` is the close that came first, when the pool was open and
+    closing it was asked for (``close_open``).
+    """
 
     pool_id: str
     outcome: Outcome
@@ -63,6 +91,7 @@ class PoolReport:
     pool_status: str | None = None
     archivable_from: datetime | None = None
     error: Exception | None = None
+    close_operation_id: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict: the CLI's ``--json`` line for this pool."""
@@ -77,6 +106,7 @@ class PoolReport:
             if self.archivable_from is None
             else self.archivable_from.isoformat(),
             "error": None if self.error is None else type(self.error).__name__,
+            "close_operation_id": self.close_operation_id,
         }
 
 
@@ -96,20 +126,17 @@ def report_from_check(check: Archivability) -> PoolReport:
     )
 
 
-_STATUS_CODES = frozenset({"INAPPROPRIATE_STATUS", "POOL_INAPPROPRIATE_STATUS"})
-_REJECTION_CODES = frozenset({"THERE_IS_REJECTED_ASSIGNMENT"})
-
-
-def report_from_conflict(pool_id: str, conflict: ConflictError) -> PoolReport:
+def report_from_conflict(pool_id: str, conflict: ConflictError, kind: OperationKind) -> PoolReport:
     """When the pre-flight cannot run, the 409's own code is the next best explanation."""
-    if conflict.code in _STATUS_CODES:
-        wanted = " or ".join(conflict.appropriate_statuses or ["CLOSED"])
-        detail = f"not in a status that can be archived (needs {wanted})"
+    meaning = kind.conflict(conflict.code)
+    if meaning is Conflict.WRONG_STATUS:
+        wanted = " or ".join(conflict.appropriate_statuses or kind.ready_statuses)
+        detail = f"not in a status that can be {kind.past} (needs {wanted})"
         return PoolReport(pool_id, Outcome.WRONG_STATUS, detail, error=conflict)
-    if conflict.code in _REJECTION_CODES:
+    if meaning is Conflict.NOT_YET:
         moment = _moment(conflict.payload.get("archivable_from"))
         detail = (
-            f"has rejected tasks, archivable from {format_utc(moment)}"
+            f"has rejected tasks, archivable from {format_moment(moment)}"
             if moment
             else "has tasks rejected less than 9 days ago"
         )
@@ -147,7 +174,7 @@ def report_for_error(pool_id: str, error: Exception, operation_id: str | None = 
         return PoolReport(pool_id, Outcome.TIMED_OUT, detail, error.operation_id, error=error)
     if isinstance(error, OperationFailedError):
         return PoolReport(pool_id, Outcome.FAILED, str(error), error.operation_id, error=error)
-    if isinstance(error, ArchiveNotStartedError):  # Toloka confirms: nothing was started
+    if isinstance(error, OperationNotStartedError):  # Toloka confirms: nothing was started
         return PoolReport(pool_id, Outcome.FAILED, _first_line(error), error=error)
     if isinstance(error, APIStatusError) and error.status_code < 500 and error.status_code != 429:
         return PoolReport(pool_id, Outcome.FAILED, f"refused: {error}", operation_id, error=error)

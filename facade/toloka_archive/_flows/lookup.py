@@ -1,10 +1,11 @@
-"""Asking Toloka what happened: an archive operation, and a pool's or project's status.
+"""Asking Toloka what happened: the operation of a job, and a pool's or project's status.
 
-When the answer to an archive request is lost (a read timeout, a dropped connection, a 202
-that cannot be read), the request may still have started an archive, and Toloka is the only
-one who knows. These flows ask it: the operations list (``GET /operations``, archives of that
-kind only, newest first) for an operation of this pool or project, and the pool or project
-itself (``GET /pools/{id}``, ``GET /projects/{id}``).
+When the answer to a request that starts an operation is lost (a read timeout, a dropped
+connection, a 202 that cannot be read), the request may still have started it, and Toloka is
+the only one who knows. These flows ask it, for a job of any kind (``kinds.Job``: "archive pool
+21", "close pool 21"): the operations list (``GET /operations``, that type only, newest first)
+for the job's operation, and the subject itself (``GET /pools/{id}``, ``GET /projects/{id}``).
+The operations list is also what ``find_operations`` reads.
 """
 
 from __future__ import annotations
@@ -12,54 +13,38 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from toloka_archive._core.context import FlowContext
-from toloka_archive._core.errors import (
-    InvalidOperationIdError,
-    NotFoundError,
-    UnexpectedResponseError,
-)
+from toloka_archive._core.errors import NotFoundError, UnexpectedResponseError
 from toloka_archive._core.flow import Flow
-from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id
+from toloka_archive._core.ids import normalize_pool_id, same_id
+from toloka_archive._core.models import Operation, OperationStatus, Phase, Project
 from toloka_archive._flows import sending
 from toloka_archive._flows.waiting import fetch_flow
-from toloka_archive._wire import endpoints, generated
+from toloka_archive._wire import endpoints
 from toloka_archive._wire.endpoints import MAX_PAGE_SIZE, OperationQuery
-from toloka_archive._wire.paging import Listing
-from toloka_archive._wire.response import read_model
-from toloka_archive._wire.snapshot import (
-    Archive,
-    Phase,
-    phase_of,
-    pool_id_of,
-    pool_status_of,
-    project_status_of,
-    same_id,
-    timestamp,
-)
+from toloka_archive._wire.kinds import Job
+from toloka_archive._wire.paging import Listing, Page
+from toloka_archive._wire.response import read_operation_page, read_project
 
-if TYPE_CHECKING:
-    from toloka_api.models import Operation, OperationPage, Project
-
-ACTIVE_STATUSES = ("PENDING", "RUNNING")
+ACTIVE_STATUSES = (OperationStatus.PENDING.value, OperationStatus.RUNNING.value)
 
 FIRST_LOOKUP_PAGE = 50
 """The operation looked for is among the newest, so the look-up starts with a small page (a
-page of 500 costs both sides far more than the few items needed) and grows it 4x a page."""
+full page costs both sides far more than the few items needed) and grows it 4x a page."""
 
 CLOCK_SKEW = timedelta(minutes=2)
 """How far Toloka's clock and ours may disagree: an operation our request started is looked
 for from this long before we sent it."""
 
 
-def page_flow(query: OperationQuery, context: FlowContext) -> Flow[OperationPage]:
+def page_flow(query: OperationQuery, context: FlowContext) -> Flow[Page[Operation]]:
     """One page of ``GET /operations``."""
     response = yield from sending.send(endpoints.list_operations_request(query), context)
-    return read_model(response, generated.OperationPage)
+    return read_operation_page(response)
 
 
-def next_page(query: OperationQuery, page: OperationPage) -> OperationQuery | None:
+def next_page(query: OperationQuery, page: Page[Operation]) -> OperationQuery | None:
     """The query for the page after ``page`` in id order (Toloka's way of paging), or None."""
     if not page.has_more or not page.items:
         return None
@@ -85,7 +70,7 @@ def operations_listing(
     )
 
     def wanted(operation: Operation) -> bool:
-        return wanted_pool is None or same_id(pool_id_of(operation), wanted_pool)
+        return wanted_pool is None or same_id(operation.pool_id, wanted_pool)
 
     return Listing(query, _operations_page, wanted)
 
@@ -97,15 +82,15 @@ def _operations_page(
     return page.items, next_page(query, page)
 
 
-def find_archive_flow(
-    archive: Archive,
+def find_operation_flow(
+    job: Job,
     *,
     since: datetime | None,
     statuses: Iterable[str | None],
     context: FlowContext,
 ) -> Flow[Operation | None]:
-    """The newest operation that is ``archive`` (e.g. pool 21's ``POOL.ARCHIVE``), submitted at
-    or after ``since``.
+    """The newest operation that is ``job`` (e.g. pool 21's ``POOL.ARCHIVE``), submitted at or
+    after ``since``.
 
     For each status in ``statuses`` (None: any), the list is read newest first, a page at a
     time, until the operation turns up or the list ends. An operation whose id could not be
@@ -113,7 +98,7 @@ def find_archive_flow(
     """
     for status in statuses:
         query = OperationQuery(
-            type=archive.kind.value,
+            type=job.kind.type.value,
             status=status,
             submitted_gte=since,
             sort="-submitted",
@@ -125,9 +110,9 @@ def find_archive_flow(
             fresh = [item for item in page.items if item.id not in seen]
             _note_running(fresh, context)
             for operation in fresh:
-                if is_the_archive(operation, archive):
+                if job.matches(operation):
                     return operation
-            moments = [timestamp(item.submitted) for item in fresh]
+            moments = [item.submitted for item in fresh]
             oldest = min((moment for moment in moments if moment is not None), default=None)
             if not page.has_more or oldest is None:
                 break
@@ -139,38 +124,30 @@ def find_archive_flow(
 
 
 def _note_running(operations: Iterable[Operation], context: FlowContext) -> None:
-    """Note every pending or running archive on a page read (with an id that can be polled),
-    for the next look-up."""
+    """Note every pending or running operation of a known job on a page read (with an id that
+    can be polled), for the next look-up."""
     for operation in operations:
-        archive = Archive.of(operation)
-        if (
-            archive is not None
-            and is_the_archive(operation, archive)
-            and phase_of(operation) is Phase.WAITING
-        ):
-            context.running.note(archive.key, operation.id)
+        job = Job.of(operation)
+        if job is not None and job.matches(operation) and operation.phase is Phase.WAITING:
+            context.running.note(job.key, operation.id)
 
 
-def running_archive_flow(archive: Archive, context: FlowContext) -> Flow[Operation | None]:
-    """The pending or running operation that is ``archive``, if Toloka has one.
+def running_operation_flow(job: Job, context: FlowContext) -> Flow[Operation | None]:
+    """The pending or running operation that is ``job``, if Toloka has one.
 
-    The client's notes (``RunningArchives``) are asked first, and one poll of the operation they
-    name confirms it: still this archive, and not failed (one that has just succeeded is the
-    truth too). Otherwise, or when the note proves wrong, the running archives are read newest
-    first, and every page read adds to the notes.
+    The client's notes (``RunningOperations``) are asked first, and one poll of the operation
+    they name confirms it: still this job, and not failed (one that has just succeeded is the
+    truth too). Otherwise, or when the note proves wrong, the running operations of the job's
+    type are read newest first, and every page read adds to the notes.
     """
-    noted = context.running.get(archive.key)
+    noted = context.running.get(job.key)
     if noted is not None:
         operation = yield from operation_if_there_flow(noted, context)
-        if (
-            operation is not None
-            and is_the_archive(operation, archive)
-            and phase_of(operation) is not Phase.FAILED
-        ):
+        if operation is not None and job.matches(operation) and operation.phase is not Phase.FAILED:
             return operation
-        context.running.forget(archive.key, noted)
+        context.running.forget(job.key, noted)
     return (
-        yield from find_archive_flow(archive, since=None, statuses=ACTIVE_STATUSES, context=context)
+        yield from find_operation_flow(job, since=None, statuses=ACTIVE_STATUSES, context=context)
     )
 
 
@@ -183,29 +160,14 @@ def operation_if_there_flow(operation_id: str, context: FlowContext) -> Flow[Ope
         return None
 
 
-ARCHIVED = "ARCHIVED"  # the status both a pool and a project have once archived
-
-
-def status_flow(archive: Archive, context: FlowContext) -> Flow[str]:
-    """The status of the pool or project as Toloka reports it now: ``ARCHIVED``, ..."""
-    if archive.noun == "pool":
-        response = yield from sending.send(endpoints.get_pool_request(archive.subject_id), context)
-        return pool_status_of(read_model(response, generated.Pool))
-    return project_status_of((yield from project_flow(archive.subject_id, context)))
+def status_flow(job: Job, context: FlowContext) -> Flow[str]:
+    """The status of the job's subject as Toloka reports it now: ``ARCHIVED``, ``CLOSED``, ..."""
+    subject = job.kind.subject
+    response = yield from sending.send(subject.status_request(job.subject_id), context)
+    return subject.read_status(response)
 
 
 def project_flow(project_id: str, context: FlowContext) -> Flow[Project]:
     """The project: ``GET /projects/{id}``."""
     response = yield from sending.send(endpoints.get_project_request(project_id), context)
-    return read_model(response, generated.Project)
-
-
-def is_the_archive(operation: Operation, archive: Archive) -> bool:
-    """``archive.matches``, and an id that can be polled safely."""
-    if not archive.matches(operation):
-        return False
-    try:
-        normalize_operation_id(operation.id)
-    except InvalidOperationIdError:
-        return False
-    return True
+    return read_project(response)

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
 
-from toloka_archive._core.clock import as_utc, utc_now
+from toloka_archive._core.clock import utc_now
 from toloka_archive._core.context import FlowContext
+from toloka_archive._core.dates import as_utc, format_moment, parse_timestamp
 from toloka_archive._core.flow import Flow
+from toloka_archive._core.models import Pool, PoolStatus
 from toloka_archive._flows import sending
 from toloka_archive._wire import endpoints, generated
-from toloka_archive._wire.response import read_model
-from toloka_archive._wire.snapshot import pool_status_of, timestamp
-
-if TYPE_CHECKING:
-    from toloka_api.models import Pool
+from toloka_archive._wire.response import read_model, read_pool
 
 APPEAL_WINDOW = timedelta(days=9)
 
@@ -61,24 +58,20 @@ class Archivability:
         if self.verdict is Verdict.WRONG_STATUS:
             advice = (
                 "close it first"
-                if self.pool_status == "OPEN"
+                if self.pool_status == PoolStatus.OPEN
                 else "only CLOSED pools can be archived"
             )
             return f"status {self.pool_status}, {advice}"
         assert self.archivable_from is not None
-        return f"has rejected tasks, archivable from {format_utc(self.archivable_from)}"
-
-
-def format_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return f"has rejected tasks, archivable from {format_moment(self.archivable_from)}"
 
 
 def judge(pool_id: str, pool: Pool, last_rejected: datetime | None, now: datetime) -> Archivability:
     """The pure decision, from what the two reads returned."""
-    status = pool_status_of(pool)
-    if status == generated.KnownPoolStatus.ARCHIVED.value:
+    status = str(pool.status)
+    if status == PoolStatus.ARCHIVED:
         return Archivability(pool_id, Verdict.ALREADY_ARCHIVED, status)
-    if status != generated.KnownPoolStatus.CLOSED.value:
+    if status != PoolStatus.CLOSED:
         return Archivability(pool_id, Verdict.WRONG_STATUS, status)
     if last_rejected is not None:
         archivable_from = as_utc(last_rejected) + APPEAL_WINDOW
@@ -93,11 +86,11 @@ def judge(pool_id: str, pool: Pool, last_rejected: datetime | None, now: datetim
 def preflight_flow(pool_id: str, context: FlowContext) -> Flow[Archivability]:
     """Read the pool, and its last rejection when it is closed; judge by the client's clock."""
     response = yield from sending.send(endpoints.get_pool_request(pool_id), context)
-    pool = read_model(response, generated.Pool)
+    pool = read_pool(response)
     last_rejected: datetime | None = None
-    if pool.status is generated.KnownPoolStatus.CLOSED:
+    if pool.status == PoolStatus.CLOSED:
         response = yield from sending.send(endpoints.last_rejection_request(pool_id), context)
         page = read_model(response, generated.AssignmentPage)
-        moments = [timestamp(item.rejected) for item in page.items]
+        moments = [parse_timestamp(item.rejected) for item in page.items]
         last_rejected = max((moment for moment in moments if moment is not None), default=None)
     return judge(pool_id, pool, last_rejected, utc_now(context.clock))

@@ -2,7 +2,7 @@
 
 ``PoolSelection`` says which pools a user means; ``pools_listing`` reads them from ``GET /pools``
 a page at a time (Toloka pages by id: sorted by id, ``id_gt`` the last id seen; see
-``_paging``), so the clients can stream 100,000 pools in constant memory. What Toloka's filters
+``_wire.paging``), so the clients can stream 100,000 pools in constant memory. What Toloka's filters
 cannot say is checked on each pool (``wants``): a pool is idle since a moment when it was
 neither created, started nor stopped after it.
 """
@@ -12,22 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from toloka_archive._core.context import FlowContext
+from toloka_archive._core.dates import as_utc, format_moment
 from toloka_archive._core.flow import Flow
-from toloka_archive._core.ids import normalize_pool_id
+from toloka_archive._core.ids import normalize_project_id
+from toloka_archive._core.models import Pool, PoolStatus
 from toloka_archive._flows import sending
-from toloka_archive._wire import endpoints, generated
+from toloka_archive._wire import endpoints
 from toloka_archive._wire.endpoints import PoolQuery
 from toloka_archive._wire.paging import Listing
-from toloka_archive._wire.response import read_model
-from toloka_archive._wire.snapshot import timestamp
+from toloka_archive._wire.response import read_pool_page
 
-if TYPE_CHECKING:
-    from toloka_api.models import Pool
-
-ARCHIVABLE_STATUS = "CLOSED"  # KnownPoolStatus.CLOSED, the pools that can be archived
+ARCHIVABLE_STATUS = PoolStatus.CLOSED.value  # the pools that can be archived
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ class PoolSelection:
         }
 
     def first_query(self) -> PoolQuery:
-        project = None if self.project_id is None else normalize_pool_id(self.project_id)
+        project = None if self.project_id is None else normalize_project_id(self.project_id)
         created_before = _earliest(self.created_before, self.idle_since)
         return PoolQuery(
             project_id=project,
@@ -68,13 +66,23 @@ class PoolSelection:
         """What Toloka's filters cannot express, checked on one pool of a page."""
         if self.idle_since is None:
             return True
-        cutoff = timestamp(self.idle_since)
-        moments = (
-            timestamp(pool.created),
-            timestamp(pool.last_started),
-            timestamp(pool.last_stopped),
-        )
-        return cutoff is not None and all(m is None or m < cutoff for m in moments)
+        cutoff = as_utc(self.idle_since)
+        moments = (pool.created, pool.last_started, pool.last_stopped)
+        return all(moment is None or moment < cutoff for moment in moments)
+
+    def describe(self) -> str:
+        """The selection in words: "the CLOSED pools of project 7 idle since ..."."""
+        status = "every" if self.status is None else f"the {self.status}"
+        text = f"{status} pools"
+        if self.project_id is not None:
+            text += f" of project {self.project_id}"
+        if self.idle_since is not None:
+            text += f" idle since {format_moment(self.idle_since)}"
+        if self.last_started_before is not None:
+            text += f" last started before {format_moment(self.last_started_before)}"
+        if self.created_before is not None:
+            text += f" created before {format_moment(self.created_before)}"
+        return text
 
 
 def pools_listing(selection: PoolSelection) -> Listing[PoolQuery, Pool]:
@@ -88,13 +96,11 @@ def pools_page_flow(
     """One page of ``GET /pools``, and the query for the next one (by id, Toloka's way of
     paging; None at the end)."""
     response = yield from sending.send(endpoints.list_pools_request(query), context)
-    page = read_model(response, generated.PoolPage)
+    page = read_pool_page(response)
     if not page.has_more or not page.items:
         return page.items, None
     return page.items, replace(query, id_gt=page.items[-1].id)
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:
-    known = [timestamp(moment) for moment in moments if moment is not None]
-    present = [moment for moment in known if moment is not None]
-    return min(present, default=None)
+    return min((as_utc(moment) for moment in moments if moment is not None), default=None)

@@ -17,7 +17,7 @@ from toloka_archive._core.clock import utc_now
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.errors import TolokaUnreachableError
 from toloka_archive._core.flow import Flow, Reply, Request, Send, Sleep
-from toloka_archive._core.policies import RetryPolicy
+from toloka_archive._core.policies import RetryPolicy, shortened
 from toloka_archive._wire.response import error_for, request_id_of, retry_after_seconds
 
 logger = logging.getLogger("toloka_archive")
@@ -29,6 +29,7 @@ _NO_CONNECTION = (httpx.ConnectError, httpx.ConnectTimeout)
 def retry_delay(
     reply: httpx.Response | httpx.TransportError,
     retries_done: int,
+    ceiling: float,
     policy: RetryPolicy,
     *,
     now: datetime,
@@ -36,8 +37,9 @@ def retry_delay(
 ) -> float | None:
     """How long to pause before trying again, or None to give up now.
 
-    ``now`` (UTC) reads a ``Retry-After`` date; ``random`` draws the jitter, only when the
-    policy's own backoff applies.
+    ``ceiling`` is the policy's backoff for this retry (``RetryPolicy.ceilings``); ``now`` (UTC)
+    reads a ``Retry-After`` date; ``random`` draws the jitter, only when the policy's own
+    backoff applies.
     """
     if retries_done >= policy.max_retries:
         return None
@@ -47,7 +49,7 @@ def retry_delay(
         hint = retry_after_seconds(reply.headers, now)
         if hint is not None:
             return policy.clamp_hint(hint)
-    return policy.backoff(retries_done + 1, random())
+    return shortened(ceiling, policy.jitter, random())
 
 
 def send(
@@ -65,6 +67,7 @@ def send(
     failures that may have been acted on, which it must ask Toloka about before sending again.
     """
     policy, clock, throttle = context.retry, context.clock, context.throttle
+    ceilings = policy.ceilings()
     retries = 0
     while True:
         pause = throttle.remaining(clock.monotonic())
@@ -83,8 +86,11 @@ def send(
         now = utc_now(clock)
         error = error_for(reply, request, now)
         stop = stop_on is not None and stop_on(reply)
+        ceiling = next(ceilings)  # every retry moves the schedule on, hinted or not
         delay = (
-            None if stop else retry_delay(reply, retries, policy, now=now, random=context.random)
+            None
+            if stop
+            else retry_delay(reply, retries, ceiling, policy, now=now, random=context.random)
         )
         if delay is None:
             if isinstance(reply, _NO_CONNECTION) and not context.contact.answered:

@@ -11,9 +11,10 @@ generated models where the contract says they apply.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from toloka_archive._core.dates import toloka_text
 from toloka_archive._core.flow import Request
 from toloka_archive._wire import generated
 
@@ -28,6 +29,10 @@ def _request(kwargs: dict[str, Any]) -> Request:
 
 def archive_pool_request(pool_id: str) -> Request:
     return _request(generated.archive_pool._get_kwargs(pool_id))
+
+
+def close_pool_request(pool_id: str) -> Request:
+    return _request(generated.close_pool._get_kwargs(pool_id))
 
 
 def get_operation_request(operation_id: str) -> Request:
@@ -121,7 +126,4 @@ def _given(value: str | None) -> Any:
 
 
 def _moment(value: datetime | None) -> Any:
-    if value is None:
-        return generated.UNSET
-    utc = value.astimezone(UTC) if value.tzinfo else value
-    return utc.replace(tzinfo=None).isoformat(timespec="milliseconds")
+    return generated.UNSET if value is None else toloka_text(value)

@@ -30,3 +30,11 @@ class Listing(Generic[Q, I]):
     first: Q
     page: PageFlow[Q, I]
     wants: Callable[[I], bool] = _keep_all
+
+
+@dataclass(frozen=True)
+class Page(Generic[I]):
+    """One page of a list, as the facade's own types: its items, and whether more follow."""
+
+    items: list[I]
+    has_more: bool

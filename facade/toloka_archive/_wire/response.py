@@ -5,8 +5,10 @@ Like openai-python's ``_response.py``, every answer the facade reads goes throug
 - ``read_model(response, Model)`` and ``read_models(response, Model)`` read a success body with
   the generated models, and turn anything the contract does not promise (not JSON, the wrong
   shape, a missing field) into ``UnexpectedResponseError``;
-- ``read_operation`` reads an Operation and checks it against what was asked: the operation
-  polled, the pool being archived, a progress within 0-100, an id safe to put in a URL;
+- ``read_operation``, ``read_pool``, ``read_project`` and ``read_log`` read the objects the
+  facade hands out, as its own types (``_wire.convert``); ``read_operation`` also checks the
+  Operation against what was asked: the operation polled, the operation being started (an
+  archive of that pool, ...), a progress within 0-100, an id safe to put in a URL;
 - ``error_for(reply, request, now)`` turns a failed reply, an error status or a transport error,
   into the typed error it stands for (the status-to-class table itself is
   ``_errors.status_error_class``), with Toloka's ``code``, ``message``, ``request_id`` and
@@ -22,7 +24,7 @@ import math
 from collections.abc import Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 import httpx
 
@@ -39,11 +41,9 @@ from toloka_archive._core.errors import (
 )
 from toloka_archive._core.flow import Request
 from toloka_archive._core.ids import normalize_operation_id
-from toloka_archive._wire import generated
-from toloka_archive._wire.snapshot import Archive
-
-if TYPE_CHECKING:
-    from toloka_api.models import Operation
+from toloka_archive._core.models import LogEntry, Operation, Pool, Project
+from toloka_archive._wire import convert, generated
+from toloka_archive._wire.paging import Page
 
 MAX_BODY_BYTES = 1 << 20
 """Toloka's answers here are a few hundred bytes; a body past 1 MiB is refused unread."""
@@ -112,19 +112,30 @@ def read_models(response: httpx.Response, model: type[M]) -> list[M]:
         ) from error
 
 
+class Expectation(Protocol):
+    """What an answer to a request that starts an operation must be (``kinds.Job``)."""
+
+    def contradiction(self, operation: Operation) -> str | None:
+        """What makes ``operation`` not the expected one, in words; None when it is."""
+        ...
+
+
 def read_operation(
-    response: httpx.Response, *, operation_id: str | None = None, archive: Archive | None = None
+    response: httpx.Response,
+    *,
+    operation_id: str | None = None,
+    expect: Expectation | None = None,
 ) -> Operation:
     """The Operation in ``response``, checked against what was asked for.
 
-    ``operation_id``: the answer to a poll must be that operation. ``archive``: the answer to an
-    archive request must be that very archive (a ``POOL.ARCHIVE`` of that pool, or a
-    ``PROJECT.ARCHIVE`` of that project). Always: the id must be one that can be polled safely,
-    and the progress, when given, within 0-100. Anything else would turn a wrong answer into a
-    false success, so it is an ``UnexpectedResponseError``.
+    ``operation_id``: the answer to a poll must be that operation. ``expect``: the answer to a
+    request that starts an operation must be that very operation (a ``POOL.ARCHIVE`` of that
+    pool, ...). Always: the id must be one that can be polled safely, and the progress, when
+    given, within 0-100. Anything else would turn a wrong answer into a false success, so it
+    is an ``UnexpectedResponseError``.
     """
-    operation = read_model(response, generated.Operation)
-    problem = _contradiction(operation, operation_id=operation_id, archive=archive)
+    operation = convert.operation(read_model(response, generated.Operation))
+    problem = _contradiction(operation, operation_id=operation_id, expect=expect)
     if problem is not None:
         raise UnexpectedResponseError(
             response.status_code, problem, response.content, contradicts=True
@@ -133,7 +144,7 @@ def read_operation(
 
 
 def _contradiction(
-    operation: Operation, *, operation_id: str | None, archive: Archive | None
+    operation: Operation, *, operation_id: str | None, expect: Expectation | None
 ) -> str | None:
     try:
         normalize_operation_id(operation.id)
@@ -141,18 +152,37 @@ def _contradiction(
         return "an operation id that cannot be used in a URL"
     if operation_id is not None and operation.id != operation_id:
         return f"operation {operation.id!r} instead of {operation_id!r}"
-    if archive is not None:
-        if operation.type_ is not archive.kind:
-            return f"a {operation.type_} operation instead of {archive.kind.value}"
-        if not archive.matches(operation):
-            return (
-                f"an operation for {archive.noun} {archive.subject_of(operation)!r} "
-                f"instead of {archive.subject_id!r}"
-            )
+    if expect is not None and (problem := expect.contradiction(operation)) is not None:
+        return problem
     progress = operation.progress
-    if isinstance(progress, int) and not 0 <= progress <= 100:
+    if progress is not None and not 0 <= progress <= 100:
         return f"progress {progress} outside 0-100"
     return None
+
+
+def read_log(response: httpx.Response) -> list[LogEntry]:
+    """An operation's log: its steps, in order."""
+    return [convert.log_entry(item) for item in read_models(response, generated.OperationLogItem)]
+
+
+def read_operation_page(response: httpx.Response) -> Page[Operation]:
+    """A page of ``GET /operations``."""
+    page = read_model(response, generated.OperationPage)
+    return Page([convert.operation(item) for item in page.items], bool(page.has_more))
+
+
+def read_pool_page(response: httpx.Response) -> Page[Pool]:
+    """A page of ``GET /pools``."""
+    page = read_model(response, generated.PoolPage)
+    return Page([convert.pool(item) for item in page.items], bool(page.has_more))
+
+
+def read_pool(response: httpx.Response) -> Pool:
+    return convert.pool(read_model(response, generated.Pool))
+
+
+def read_project(response: httpx.Response) -> Project:
+    return convert.project(read_model(response, generated.Project))
 
 
 def error_for(

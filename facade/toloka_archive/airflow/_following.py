@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from toloka_archive._clients.async_client import AsyncTolokaClient
-from toloka_archive._clients.sync_client import TolokaClient
+from toloka_archive import AsyncTolokaClient, Outcome, PoolReport, TolokaClient
 from toloka_archive._core.clock import Clock
-from toloka_archive._engine.reports import Outcome, PoolReport
 
 if TYPE_CHECKING:
-    from toloka_api.models import Pool
+    from toloka_archive import Pool
 
 Report = dict[str, Any]
 OnStarted = Callable[[str, str], object]

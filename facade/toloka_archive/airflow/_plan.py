@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from toloka_archive import Outcome, PoolSelection
 from toloka_archive._core.dates import DateError, parse_duration, parse_moment
 from toloka_archive._core.errors import InvalidIdError
 from toloka_archive._core.ids import normalize_pool_id, normalize_project_id
-from toloka_archive._engine.reports import Outcome
-from toloka_archive._flows.selection import ARCHIVABLE_STATUS, PoolSelection
+from toloka_archive._core.models import PoolStatus
 
 ANY_STATUS = "any"
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
@@ -117,7 +117,7 @@ def _blank(value: object) -> bool:
 
 def _status(value: object) -> str | None:
     if _blank(value):
-        return ARCHIVABLE_STATUS
+        return PoolStatus.CLOSED.value
     if not isinstance(value, str):
         raise PlanError(f"status must be a pool status or 'any', got {_shown(value)}")
     status = value.strip().upper()

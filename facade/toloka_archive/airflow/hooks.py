@@ -14,8 +14,7 @@ from typing import Any, ClassVar
 
 from airflow.sdk import BaseHook
 
-from toloka_archive._clients.async_client import AsyncTolokaClient
-from toloka_archive._clients.sync_client import TolokaClient
+from toloka_archive import AsyncTolokaClient, TolokaClient
 from toloka_archive._core.clock import Clock, SystemClock
 from toloka_archive._core.errors import ConfigurationError, TolokaError
 from toloka_archive.airflow._settings import (

@@ -19,12 +19,9 @@ from typing import Any, NoReturn
 from airflow.sdk import BaseOperator, Context
 from airflow.sdk.exceptions import AirflowException
 
-from toloka_archive._clients.core import DEFAULT_CONCURRENCY
-from toloka_archive._clients.sync_client import TolokaClient
+from toloka_archive import Outcome, PoolReport, PoolSelection, RunEndingError, TolokaClient
 from toloka_archive._core.clock import utc_now
-from toloka_archive._core.errors import RunEndingError
-from toloka_archive._engine.reports import Outcome, PoolReport
-from toloka_archive._flows.selection import PoolSelection
+from toloka_archive._core.policies import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT
 from toloka_archive.airflow._following import (
     Started,
     deadline_after,
@@ -44,9 +41,7 @@ from toloka_archive.airflow._plan import (
 from toloka_archive.airflow._settings import DEFAULT_CONN_ID
 from toloka_archive.airflow.hooks import TolokaHook
 from toloka_archive.airflow.triggers import TolokaArchiveTrigger
-from toloka_archive.cli.options import describe
 
-DEFAULT_TIMEOUT = 600.0  # seconds to follow the archives, as the command's --timeout
 DEFER_GRACE = 600.0  # Airflow's own defer timeout: the trigger's deadline, and this much more
 REPORTS_KEY = "toloka_reports"  # the XCom key that always holds the run's reports
 
@@ -105,7 +100,7 @@ class TolokaArchivePoolsOperator(BaseOperator):
         last_started_before: Moment = None,
         toloka_conn_id: str = DEFAULT_CONN_ID,
         concurrency: int = DEFAULT_CONCURRENCY,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         deferrable: bool = True,
         acceptable_outcomes: Iterable[str | Outcome] = (),
         **kwargs: Any,
@@ -292,5 +287,5 @@ class TolokaArchivePoolsOperator(BaseOperator):
     def _describe(pool_ids: list[str], selection: PoolSelection | None) -> str:
         parts = [f"{len(pool_ids)} pools by id"] if pool_ids else []
         if selection is not None:
-            parts.append(describe(selection))
+            parts.append(selection.describe())
         return " and ".join(parts) or "no pools"

@@ -16,8 +16,8 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from toloka_archive._clients.core import DEFAULT_CONCURRENCY
 from toloka_archive._core.errors import ConfigurationError, RunEndingError
+from toloka_archive._core.policies import DEFAULT_CONCURRENCY
 from toloka_archive.airflow._following import (
     follow_async,
     format_deadline,

@@ -1,5 +1,12 @@
-"""The ``toloka-archive`` command: archive many pools from a shell, follow operations, and run
-the fake Toloka.
+"""The ``toloka-archive`` command: archive pools (closing open ones first when asked), archive a
+project, follow operations, read the archive history, and run the fake Toloka.
+
+One module per command (``archive``, ``project``, ``wait``, ``history``), each a thin layer over
+the public facade; the commands that start or follow operations share one run frame
+(``session``) and one ledger of what was started (``ledger``), so that whatever stops a run
+(Ctrl-C, a closed pipe, a problem no pool can get past, a crash) lists every operation still
+going on at Toloka and the command that follows them up. The command imports only the public
+facade and ``_core``.
 
 Exit status:
 
@@ -28,239 +35,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn, TextIO
 
-from toloka_archive.cli.status import EXIT_OUTPUT_CLOSED, EXIT_USAGE, PROG
+from toloka_archive.cli.parser import build_parser
+from toloka_archive.cli.status import EXIT_OUTPUT_CLOSED, EXIT_USAGE
 
-_EPILOG = """\
-credentials: set TOLOKA_API_KEY (or the legacy TOLOKA_OAUTH_TOKEN).
-exit status: 0 all archived or already archived, 1 some pools not archived,
-2 bad usage or configuration, or a problem no pool can get past (key rejected,
-Toloka unreachable, not Toloka's API), 3 standard output closed, 130 interrupted.
-A run can always be repeated: an archive already under way is followed, never
-started twice."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line, not a usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{PROG}: error: {message} (see {self.prog} --help)\n")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-@dataclass(frozen=True)
-class WaitBudget:
-    """A ``--timeout``: seconds, or None for "wait forever" (asked for with ``none``)."""
-
-    value: float | None
-
-
-def _timeout(text: str) -> WaitBudget:
-    if text.strip().lower() == "none":
-        return WaitBudget(None)
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number of seconds (or 'none' to wait forever)"
-        ) from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number of seconds >= 0, got {text}")
-    return WaitBudget(value)
-
-
-def _add_connection_options(command: argparse.ArgumentParser) -> None:
-    where = command.add_mutually_exclusive_group()
-    where.add_argument(
-        "--env",
-        metavar="{sandbox,production}",
-        help="Toloka environment (default: TOLOKA_BASE_URL or TOLOKA_ENVIRONMENT, else sandbox)",
-    )
-    where.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="any API root instead, e.g. the fake Toloka's http://127.0.0.1:8765/api/v1 "
-        "(https only, except on loopback)",
-    )
-
-
-def _add_run_options(command: argparse.ArgumentParser, what: str | None) -> None:
-    if what is not None:
-        command.add_argument(
-            "--from-file",
-            metavar="PATH",
-            help=f"read {what} from a file, one per line ('-' for standard input); blank "
-            "lines and # comments are ignored",
-        )
-    _add_connection_options(command)
-    command.add_argument(
-        "--timeout",
-        type=_timeout,
-        metavar="SECONDS",
-        help="how long to wait for each operation (default 600; 'none' waits forever)",
-    )
-    # The same 8 as _client_core.DEFAULT_CONCURRENCY, written out: importing it would load
-    # httpx before --help could answer.
-    command.add_argument(
-        "--concurrency",
-        type=_positive_int,
-        default=8,
-        metavar="N",
-        help="how many at once (default 8)",
-    )
-    command.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=0,
-        help="log to stderr: -v retries, -vv every request and poll (keys are never logged)",
-    )
-    command.add_argument(
-        "--json",
-        action="store_true",
-        help="one JSON object per line on stdout and nothing else there (the rest on stderr)",
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog=PROG,
-        description="Archive Toloka pools, one or thousands, with progress and a report.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    archive = commands.add_parser(
-        "archive",
-        help="archive pools",
-        description="Archive pools: check every id, start archiving at most --concurrency at "
-        "a time, wait for each operation, and print a report.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    archive.add_argument("pool_ids", nargs="*", metavar="POOL_ID", help="pool ids to archive")
-    _add_run_options(archive, "pool ids")
-    selection = archive.add_argument_group(
-        "choosing pools by what they are (combined with any ids given)"
-    )
-    selection.add_argument(
-        "--project", metavar="ID", help="the pools of this project (by default the CLOSED ones)"
-    )
-    selection.add_argument(
-        "--status",
-        metavar="STATUS",
-        help="pools in this status (default CLOSED, the archivable ones; 'any' for every status)",
-    )
-    idle = selection.add_mutually_exclusive_group()
-    idle.add_argument(
-        "--idle-for",
-        metavar="DURATION",
-        help="pools not created, started or stopped for this long, e.g. 30d, 12h",
-    )
-    idle.add_argument(
-        "--last-started-before",
-        metavar="DATE",
-        help="pools last started before this moment (ISO 8601, UTC unless stated, or 30d ago)",
-    )
-    selection.add_argument(
-        "--created-before", metavar="DATE", help="pools created before this moment"
-    )
-    archive.add_argument(
-        "--no-wait", action="store_true", help="start archiving and do not wait for the end"
-    )
-    archive.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="only check whether each pool can be archived now; archive nothing",
-    )
-
-    wait = commands.add_parser(
-        "wait",
-        help="follow archive operations started earlier",
-        description="Follow archive operations to their end (those listed after Ctrl-C, "
-        "--no-wait or a crash), and report on each one's pool.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    wait.add_argument(
-        "operation_ids", nargs="*", metavar="OPERATION_ID", help="operation ids to follow"
-    )
-    _add_run_options(wait, "operation ids")
-    wait.set_defaults(no_wait=False, dry_run=False)
-
-    project = commands.add_parser(
-        "project",
-        help="archive a project: its pools, then the project",
-        description="Archive every pool of a project that is not archived yet, then the "
-        "project. Open pools are never closed and pools inside the 9-day rejection window are "
-        "not forced: they are reported, and the project is then left as it is, with what "
-        "blocks it.",
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    project_actions = project.add_subparsers(dest="action", metavar="ACTION", required=True)
-    project_archive = project_actions.add_parser(
-        "archive",
-        help="archive the project's pools, then the project",
-        description=project.description,
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    project_archive.add_argument("project_id", metavar="PROJECT_ID", help="the project's id")
-    _add_run_options(project_archive, what=None)
-    project_archive.set_defaults(no_wait=False)
-    project_archive.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="only check each pool and say whether the project could be archived; archive nothing",
-    )
-
-    history = commands.add_parser(
-        "history",
-        help="when were pools archived, and by which operation",
-        description="List Toloka's pool archive operations (POOL.ARCHIVE), oldest first.",
-    )
-    history.add_argument("--pool", metavar="POOL_ID", help="only this pool's")
-    history.add_argument(
-        "--since", metavar="DATE", help="only those submitted since (ISO 8601 or e.g. 30d ago)"
-    )
-    _add_connection_options(history)
-    history.add_argument(
-        "--json", action="store_true", help="one JSON object per operation on stdout"
-    )
-
-    fake = commands.add_parser(
-        "fake",
-        help="run the fake Toloka on loopback",
-        description="Serve the fake Toloka over HTTP on loopback until Ctrl-C or SIGTERM.",
-    )
-    fake.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    fake.add_argument(
-        "--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)"
-    )
-    fake.add_argument("--scenario", metavar="FILE", help="scenario TOML (default: built in)")
-    fake.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
-    return parser
-
-
-def _version() -> str:
-    from toloka_archive._version import __version__
-
-    return __version__
+__all__ = ["build_parser", "entry_point", "main"]
 
 
 def main(
@@ -271,28 +52,39 @@ def main(
     stderr: TextIO | None = None,
 ) -> int:
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(arguments)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    args.argv = arguments  # for the re-run a stopped run suggests
     if args.command == "fake":
         from toloka_archive.testing.__main__ import run
 
         return run(host=args.host, port=args.port, scenario=args.scenario, seed=args.seed)
+    return _command(args.command)(args, os.environ, stdin or sys.stdin, out, err)
 
-    from toloka_archive.cli.run import fail
 
-    try:
-        if args.command == "history":
-            from toloka_archive.cli.history import HistoryRun
+Command = Callable[[argparse.Namespace, Mapping[str, str], TextIO, TextIO, TextIO], int]
 
-            return HistoryRun.prepare(args, os.environ, out, err).execute()
-        from toloka_archive.cli.run import CommandRun
 
-        command_run = CommandRun.prepare(args, os.environ, stdin or sys.stdin, out, err)
-    except Exception as error:
-        return fail(error, err)
-    return command_run.execute()
+def _command(name: str) -> Command:
+    """The command's ``run``; its module (and with it the HTTP stack) loads only now."""
+    if name == "history":
+        from toloka_archive.cli.history import run as history
+
+        return history
+    if name == "wait":
+        from toloka_archive.cli.wait import run as wait
+
+        return wait
+    if name == "project":
+        from toloka_archive.cli.project import run as project
+
+        return project
+    from toloka_archive.cli.archive import run as archive
+
+    return archive
 
 
 def entry_point() -> NoReturn:

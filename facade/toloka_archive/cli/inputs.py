@@ -1,4 +1,5 @@
-"""Reading the ids a command line names: arguments, a file, or standard input.
+"""What a command line gives, checked before any request: ids (arguments, a file, standard
+input), the pool selection options, the credentials, and the client they make.
 
 Every id is checked before anything is done. One bad line stops the whole run with a message
 that names it, rather than archiving the good ids and quietly dropping the bad one: an operator
@@ -8,13 +9,23 @@ kept as unsigned 64-bit integers (8 bytes each), so even 100,000 ids are under 1
 
 from __future__ import annotations
 
+import argparse
+import functools
+import shlex
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
 from typing import TextIO, TypeVar
 
-from toloka_archive._core.errors import InvalidOperationIdError, InvalidPoolIdError
-from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id
+from toloka_archive import AsyncTolokaClient, ConfigurationError, PoolSelection
+from toloka_archive._core.dates import DateError, parse_duration, parse_moment
+from toloka_archive._core.environment import ENV_API_KEY, ENV_OAUTH_TOKEN
+from toloka_archive._core.errors import InvalidIdError, InvalidOperationIdError, InvalidPoolIdError
+from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id, normalize_project_id
+from toloka_archive._core.models import PoolStatus
+from toloka_archive._core.policies import DEFAULT_TIMEOUT, Timeout
+from toloka_archive.cli.status import EXIT_OUTPUT_CLOSED, EXIT_USAGE, PROG
 
 T = TypeVar("T")
 
@@ -117,3 +128,122 @@ def _read(
         shown = "; ".join(problems[:_SHOWN_PROBLEMS])
         tail = f"; and {more} more" if more > 0 else ""
         raise UsageError(f"{shown}{tail}. Nothing was done; fix the ids and run again")
+
+
+def check_credentials(environ: Mapping[str, str]) -> None:
+    if not (environ.get(ENV_API_KEY) or environ.get(ENV_OAUTH_TOKEN)):
+        # The client's own message names api_key=..., which the command does not take.
+        raise UsageError(
+            f"no Toloka credentials: set {ENV_API_KEY} (or the legacy {ENV_OAUTH_TOKEN})"
+        )
+
+
+def project_id(text: str) -> str:
+    try:
+        return normalize_project_id(text.strip())
+    except InvalidIdError:
+        raise UsageError(f"{text[:40]!r} is not a project id (ASCII digits only)") from None
+
+
+def selection_from(args: argparse.Namespace, now: datetime) -> PoolSelection | None:
+    """The ``--project``/``--status``/``--idle-for``/date options as a selection, checked."""
+    chosen = [args.project, args.idle_for, args.last_started_before, args.created_before]
+    if not any(option is not None for option in chosen):
+        if args.status is not None:
+            raise UsageError(
+                "--status chooses among the pools of --project or of an --idle-for, "
+                "--last-started-before or --created-before selection"
+            )
+        return None
+
+    def moment(option: str, value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            return parse_moment(value, now)
+        except DateError as error:
+            raise UsageError(f"{option}: {error}") from None
+
+    idle_since = None
+    if args.idle_for is not None:
+        try:
+            idle_since = now - parse_duration(args.idle_for)
+        except DateError as error:
+            raise UsageError(f"--idle-for: {error}") from None
+    status = args.status.strip().upper() if args.status else PoolStatus.CLOSED.value
+    return PoolSelection(
+        project_id=None if args.project is None else project_id(args.project),
+        status=None if status == "ANY" else status,
+        created_before=moment("--created-before", args.created_before),
+        last_started_before=moment("--last-started-before", args.last_started_before),
+        idle_since=idle_since,
+    )
+
+
+def client_from(args: argparse.Namespace, environ: Mapping[str, str]) -> AsyncTolokaClient:
+    """The client the options point at (``--env`` or ``--base-url``), keyed from ``environ``."""
+    check_credentials(environ)
+    return AsyncTolokaClient(environment=args.env, base_url=args.base_url, env=environ)
+
+
+def timeout_of(args: argparse.Namespace) -> Timeout:
+    """``--timeout``: seconds, None for "forever", or the client's default."""
+    return DEFAULT_TIMEOUT if args.timeout is None else args.timeout.value
+
+
+class OutputClosedError(Exception):
+    """Standard output is closed before the run starts: nothing could be reported."""
+
+
+def checked_output(out: TextIO | None) -> TextIO:
+    """Standard output, when it can be written to; a run that could report nothing starts
+    nothing."""
+    if out is None or out.closed:
+        raise OutputClosedError("standard output is closed; nothing was done")
+    return out
+
+
+Command = Callable[[argparse.Namespace, Mapping[str, str], TextIO, TextIO, TextIO], int]
+
+
+def usage_errors(command: Command) -> Command:
+    """A command whose usage and configuration problems end it with one line on stderr and
+    status 2 (3 for a closed standard output), before anything is sent."""
+
+    @functools.wraps(command)
+    def checked(
+        args: argparse.Namespace,
+        environ: Mapping[str, str],
+        stdin: TextIO,
+        out: TextIO,
+        err: TextIO,
+    ) -> int:
+        try:
+            return command(args, environ, stdin, out, err)
+        except OutputClosedError as error:
+            print(f"{PROG}: error: {error}", file=err)
+            return EXIT_OUTPUT_CLOSED
+        except (UsageError, ConfigurationError) as error:
+            print(f"{PROG}: error: {error}", file=err)
+            return EXIT_USAGE
+
+    return checked
+
+
+def unique(ids: Iterable[int]) -> array[int]:
+    """Each pool id once, in the order given."""
+    seen: set[int] = set()
+    kept: array[int] = array("Q")
+    for pool_id in ids:
+        if pool_id not in seen:
+            seen.add(pool_id)
+            kept.append(pool_id)
+    return kept
+
+
+def rerun_command(args: argparse.Namespace) -> str:
+    """The command line of this run, to run again: safe whatever it already did."""
+    text = f"{PROG} {shlex.join(args.argv)}" if args.argv else PROG
+    if getattr(args, "from_file", None) == "-":
+        text += "   (with the same standard input)"
+    return text

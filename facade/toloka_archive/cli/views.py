@@ -1,8 +1,9 @@
 """What the command shows: a live display on a terminal, plain lines or JSON elsewhere, and the
 closing summary.
 
-Three views share one interface (``begin``, ``started``, ``progress``, ``finished``, ``close``)
-so the command drives them the same way: ``LiveView`` redraws a bar and the pools in flight on
+Three views share one interface (``begin``, ``started``, ``progress``, ``finished``, ``close``,
+each about one subject of the run by its key: a pool id, or an operation id for ``wait``) so
+the command drives them the same way: ``LiveView`` redraws a bar and the pools in flight on
 a terminal; ``LinesView`` writes one line per finished pool, for logs and pipes; ``JsonView``
 writes one JSON object per pool and nothing else, for programs.
 """
@@ -13,17 +14,16 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-from toloka_archive._engine.reports import Outcome, PoolReport, ProjectReport
-from toloka_archive._wire.snapshot import progress_of, status_name
-
-if TYPE_CHECKING:
-    from toloka_api.models import Operation
+from toloka_archive import Outcome, PoolReport, ProjectReport
+from toloka_archive._core.models import Operation
 
 LABELS = {
     Outcome.ARCHIVED: "archived",
     Outcome.ALREADY_ARCHIVED: "already archived",
+    Outcome.CLOSED: "closed",
+    Outcome.ALREADY_CLOSED: "already closed",
     Outcome.STARTED: "started, not waited for",
     Outcome.ARCHIVABLE: "can be archived now",
     Outcome.NOT_ARCHIVABLE_YET: "not archivable yet",
@@ -52,13 +52,13 @@ def plain_line(report: PoolReport) -> str:
 class View:
     """The no-op base: each view overrides what it shows."""
 
-    def begin(self, pool_id: str) -> None: ...
+    def begin(self, key: str) -> None: ...
 
-    def started(self, pool_id: str, operation_id: str) -> None: ...
+    def started(self, key: str, operation_id: str) -> None: ...
 
-    def progress(self, pool_id: str, operation: Operation) -> None: ...
+    def progress(self, key: str, operation: Operation) -> None: ...
 
-    def finished(self, report: PoolReport) -> None: ...
+    def finished(self, key: str, report: PoolReport) -> None: ...
 
     def project(self, report: ProjectReport) -> None: ...
 
@@ -85,17 +85,17 @@ class GuardedView(View):
         except OUTPUT_LOST:
             self.lost = True
 
-    def begin(self, pool_id: str) -> None:
-        self._guard(lambda: self._inner.begin(pool_id))
+    def begin(self, key: str) -> None:
+        self._guard(lambda: self._inner.begin(key))
 
-    def started(self, pool_id: str, operation_id: str) -> None:
-        self._guard(lambda: self._inner.started(pool_id, operation_id))
+    def started(self, key: str, operation_id: str) -> None:
+        self._guard(lambda: self._inner.started(key, operation_id))
 
-    def progress(self, pool_id: str, operation: Operation) -> None:
-        self._guard(lambda: self._inner.progress(pool_id, operation))
+    def progress(self, key: str, operation: Operation) -> None:
+        self._guard(lambda: self._inner.progress(key, operation))
 
-    def finished(self, report: PoolReport) -> None:
-        self._guard(lambda: self._inner.finished(report))
+    def finished(self, key: str, report: PoolReport) -> None:
+        self._guard(lambda: self._inner.finished(key, report))
 
     def project(self, report: ProjectReport) -> None:
         self._guard(lambda: self._inner.project(report))
@@ -108,7 +108,7 @@ class LinesView(View):
     def __init__(self, out: TextIO) -> None:
         self._out = out
 
-    def finished(self, report: PoolReport) -> None:
+    def finished(self, key: str, report: PoolReport) -> None:
         print(plain_line(report), file=self._out, flush=True)
 
 
@@ -116,7 +116,7 @@ class JsonView(View):
     def __init__(self, out: TextIO) -> None:
         self._out = out
 
-    def finished(self, report: PoolReport) -> None:
+    def finished(self, key: str, report: PoolReport) -> None:
         print(json.dumps(report.to_json(), sort_keys=True), file=self._out, flush=True)
 
     def project(self, report: ProjectReport) -> None:
@@ -135,9 +135,14 @@ class LiveView(View):
     MIN_REDRAW_INTERVAL = 0.1
 
     def __init__(
-        self, out: TextIO, total: int | None, clock: Callable[[], float] = time.monotonic
+        self,
+        out: TextIO,
+        total: int | None,
+        clock: Callable[[], float] = time.monotonic,
+        noun: str = "pool",
     ) -> None:
         self._out = out
+        self._noun = noun
         self._total = total
         self._clock = clock
         self._done = 0
@@ -146,21 +151,21 @@ class LiveView(View):
         self._drawn = 0
         self._last_draw = float("-inf")
 
-    def begin(self, pool_id: str) -> None:
-        self._in_flight[pool_id] = "starting"
+    def begin(self, key: str) -> None:
+        self._in_flight[key] = "starting"
         self._draw()
 
-    def started(self, pool_id: str, operation_id: str) -> None:
-        self._in_flight[pool_id] = f"operation {operation_id}"
+    def started(self, key: str, operation_id: str) -> None:
+        self._in_flight[key] = f"operation {operation_id}"
         self._draw()
 
-    def progress(self, pool_id: str, operation: Operation) -> None:
-        percent = progress_of(operation) or 0
-        self._in_flight[pool_id] = f"{status_name(operation):<8} {percent:>3}%"
+    def progress(self, key: str, operation: Operation) -> None:
+        percent = operation.progress or 0
+        self._in_flight[key] = f"{operation.status:<8} {percent:>3}%"
         self._draw()
 
-    def finished(self, report: PoolReport) -> None:
-        self._in_flight.pop(report.pool_id, None)
+    def finished(self, key: str, report: PoolReport) -> None:
+        self._in_flight.pop(key, None)
         self._done += 1
         self._not_ok += not report.outcome.ok
         self._erase()
@@ -185,7 +190,7 @@ class LiveView(View):
         self._erase()
         lines = [self._bar()]
         pools = list(self._in_flight.items())
-        lines += [f"  pool {pool}: {state}" for pool, state in pools[: self.MAX_POOL_LINES]]
+        lines += [f"  {self._noun} {key}: {state}" for key, state in pools[: self.MAX_POOL_LINES]]
         if len(pools) > self.MAX_POOL_LINES:
             lines.append(f"  ... and {len(pools) - self.MAX_POOL_LINES} more in flight")
         self._out.write("".join(line + "\n" for line in lines))

@@ -1,0 +1,81 @@
+"""``toloka-archive archive``: archive pools named by id, chosen by what they are, or both.
+
+Every id and option is checked before the first request; then the facade's bulk engine
+(``archive_pools``) archives each distinct pool once, at most ``--concurrency`` at a time, and
+the session (``session``) shows and records every step. With ``--close-open`` an open pool is
+closed first, then archived; without it an open pool is never closed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TextIO
+
+from toloka_archive import Pool, PoolSelection
+from toloka_archive.cli.inputs import (
+    checked_output,
+    client_from,
+    read_pool_ids,
+    rerun_command,
+    selection_from,
+    timeout_of,
+    unique,
+    usage_errors,
+)
+from toloka_archive.cli.session import Session
+
+
+@usage_errors
+def run(
+    args: argparse.Namespace, environ: Mapping[str, str], stdin: TextIO, out: TextIO, err: TextIO
+) -> int:
+    selection = selection_from(args, datetime.now(UTC))
+    ids: Sequence[int] = ()
+    if selection is None or args.pool_ids or args.from_file is not None:
+        ids = unique(read_pool_ids(args.pool_ids, args.from_file, stdin))
+    session = Session(
+        client_from(args, environ),
+        checked_output(out),
+        err,
+        noun="pool",
+        json_lines=args.json,
+        given=None if selection is not None else len(ids),
+        rerun=rerun_command(args),
+    )
+    mode = "starting" if args.no_wait else "archiving"
+    if args.dry_run:
+        mode = "checking (dry run)"
+    session.announce(mode, _what(ids, selection), args.concurrency)
+
+    async def pools() -> AsyncIterator[int | Pool]:
+        """The ids given, then the pools the selection finds (read a page at a time)."""
+        for pool_id in session.given_items(ids):
+            yield pool_id
+        if selection is not None:
+            async for pool in session.client.find_pools(**selection.as_filters()):
+                yield pool
+
+    async def body() -> None:
+        reports = session.client.archive_pools(
+            pools(),
+            concurrency=args.concurrency,
+            wait=not args.no_wait,
+            timeout=timeout_of(args),
+            dry_run=args.dry_run,
+            close_open=args.close_open,
+            on_begin=session.begin,
+            on_started=session.started,
+            on_progress=session.progress,
+        )
+        await session.consume(reports, key=lambda report: report.pool_id)
+
+    return session.execute(body, verbose=args.verbose, ok=lambda: not session.ledger.problems)
+
+
+def _what(ids: Sequence[int], selection: PoolSelection | None) -> str:
+    what = f"{len(ids)} pool{'s' if len(ids) != 1 else ''}" if ids or not selection else ""
+    if selection is not None:
+        what += (" and " if what else "") + selection.describe()
+    return what

@@ -1,0 +1,63 @@
+"""``toloka-archive project archive``: every pool of a project that is not archived yet, then
+the project.
+
+The facade's ``archive_project`` does the work (each pool's report as it ends, then the
+project's); the session shows and records every step, the project's own archive included, so
+that a run stopped while it runs still names it in the ``wait`` hint. With ``--close-open``
+open pools are closed first; without it they are reported, and the project left as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from typing import TextIO
+
+from toloka_archive.cli.inputs import (
+    checked_output,
+    client_from,
+    project_id,
+    rerun_command,
+    timeout_of,
+    usage_errors,
+)
+from toloka_archive.cli.session import Session
+
+
+@usage_errors
+def run(
+    args: argparse.Namespace, environ: Mapping[str, str], stdin: TextIO, out: TextIO, err: TextIO
+) -> int:
+    project = project_id(args.project_id)
+    session = Session(
+        client_from(args, environ),
+        checked_output(out),
+        err,
+        noun="pool",
+        json_lines=args.json,
+        given=None,
+        rerun=rerun_command(args),
+    )
+    mode = "checking (dry run)" if args.dry_run else "archiving"
+    session.announce(mode, f"project {project}: its pools, then the project", args.concurrency)
+
+    async def body() -> None:
+        report = await session.client.archive_project(
+            project,
+            concurrency=args.concurrency,
+            timeout=timeout_of(args),
+            dry_run=args.dry_run,
+            close_open=args.close_open,
+            on_report=lambda report: session.finished(report.pool_id, report),
+            on_begin=session.begin,
+            on_started=session.started,
+            on_progress=session.progress,
+            on_project_started=session.project_started,
+        )
+        session.project_finished(report)
+
+    def ok() -> bool:
+        report = session.ledger.project
+        return report is not None and report.outcome.ok
+
+    return session.execute(body, verbose=args.verbose, ok=ok)
