@@ -3,7 +3,8 @@
 It starts the fake on a free loopback port with the scenario shipped in the package, runs
 `toloka-archive archive --dry-run` and then `toloka-archive archive` over the scenario's pools,
 so that every outcome shows; then a project clean-up (its idle closed pools, a whole project,
-one that cannot go yet) and the history; and stops the fake (the one process it started)
+one that cannot go yet, and which of its open pools `--close-open` would close) and the
+history; and stops the fake (the one process it started)
 however it ends.
 """
 
@@ -61,7 +62,13 @@ def main() -> int:
         subprocess.run([*tool, "project", "archive", "1003", *where], env=env, check=False)
         banner("5. Project 1002 cannot go yet: what blocks it is said, nothing is forced")
         subprocess.run([*tool, "project", "archive", "1002", *where], env=env, check=False)
-        banner("6. History: when was each pool archived, and by which operation?")
+        banner("6. Closing its open pools first is asked for, never assumed: what would be closed")
+        subprocess.run(
+            [*tool, "project", "archive", "1002", "--close-open", "--dry-run", *where],
+            env=env,
+            check=False,
+        )
+        banner("7. History: when was each pool archived, and by which operation?")
         subprocess.run([*tool, "history", *where], env=env, check=False)
     # 0 or 1 is the demo working as intended: the scenario has pools that cannot be archived.
     return 0 if archived.returncode in (0, 1) else archived.returncode

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import queue
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -53,3 +56,54 @@ def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
         timeout=120,
     )
     return Result(completed.returncode, completed.stdout, completed.stderr)
+
+
+def run_interrupted(*args: str, after: Callable[[str], bool], times: int) -> Result:
+    """Run the command with ``-vv``, press Ctrl-C once ``after`` was true of ``times`` lines of
+    its log (on stderr: waiting on the command's own words, not on a clock), and collect what
+    it says on the way out."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toloka_archive", *args, "-vv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(TOLOKA_API_KEY=API_KEY),
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    collected: list[str] = []
+
+    def read_stderr() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.put(line)
+        lines.put("")  # the end
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        seen = 0
+        while seen < times:
+            line = lines.get(timeout=30)
+            assert line, f"the command ended before {times} lines like that: {collected}"
+            collected.append(line)
+            seen += after(line)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        reader.join(timeout=10)
+        assert process.stdout is not None
+        assert process.stderr is not None
+        stdout = process.stdout.read()
+        process.stdout.close()
+        process.stderr.close()
+    while (line := lines.get(timeout=10)) != "":
+        collected.append(line)
+    return Result(process.returncode, stdout, "".join(collected))
+
+
+def started_operation(line: str) -> bool:
+    """A ``-vv`` log line saying that an operation was started for a pool."""
+    return " operation " in line and line.rstrip().endswith("started")

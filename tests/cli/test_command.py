@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import queue
-import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import API_KEY, command_env, run_cli
+from tests.cli.conftest import API_KEY, command_env, run_cli, run_interrupted, started_operation
 
 EVERY_OUTCOME = ["100", "101", "102", "103", "104", "200", "999"]
 
@@ -189,61 +186,13 @@ def test_ctrl_c_stops_and_lists_every_started_operation(
     tmp_path: Path, fake_factory: Callable[[Path], str]
 ) -> None:
     url = fake_factory(slow_scenario(tmp_path))
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "toloka_archive",
-            "archive",
-            *map(str, range(1, 11)),
-            "--concurrency",
-            "3",
-            "--base-url",
-            url,
-            "-vv",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=command_env(TOLOKA_API_KEY=API_KEY),
+    ids = map(str, range(1, 11))
+    result = run_interrupted(
+        "archive", *ids, "--concurrency", "3", "--base-url", url, after=started_operation, times=3
     )
-    lines: queue.Queue[str] = queue.Queue()
-    collected: list[str] = []
-
-    def read_stderr() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            lines.put(line)
-        lines.put("")  # the end
-
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
-    try:
-        # Wait (on the command's own log, not on a clock) until the three pools in flight have
-        # their operations, then press Ctrl-C.
-        started = 0
-        while started < 3:
-            line = lines.get(timeout=30)
-            assert line, "the command ended before starting three operations"
-            collected.append(line)
-            started += "archive operation" in line and "started" in line
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        reader.join(timeout=10)
-        assert process.stdout is not None
-        assert process.stderr is not None
-        stdout = process.stdout.read()
-        process.stdout.close()
-        process.stderr.close()
-    while (line := lines.get(timeout=10)) != "":
-        collected.append(line)
-    stderr = "".join(collected)
-    assert collected[0].startswith("toloka-archive: archiving 10 pools")
-    assert process.returncode == 130
+    stderr, stdout = result.stderr, result.stdout
+    assert stderr.startswith("toloka-archive: archiving 10 pools")
+    assert result.code == 130
     assert "interrupted: no new pools were started" in stderr
     assert "0 finished, 3 in flight, 7 not started" in stderr
     # Every pool in flight is accounted for: with its operation id, or as unanswered.

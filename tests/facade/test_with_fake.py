@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from toloka_archive import (
     AsyncTolokaClient,
     ConflictError,
+    LogEntry,
     NotFoundError,
     OperationFailedError,
+    OperationStatus,
     OperationTimeoutError,
+    OperationType,
     Outcome,
     PermissionDeniedError,
+    PoolStatus,
     TolokaClient,
     Verdict,
 )
@@ -207,3 +211,37 @@ def test_archive_result_repr_shows_no_unset_fields() -> None:
         "operation=<Operation "
     )
     assert "SUCCESS 100%>" in text
+
+
+def test_what_the_facade_hands_out_is_typed_with_aware_utc_times_and_plain_reasons() -> None:
+    world = World()
+    with sync_client(world) as client:
+        result = client.archive_pool("100")
+        with pytest.raises(OperationFailedError) as failed:
+            client.archive_pool("104")
+        [listed] = client.find_operations(type="POOL.ARCHIVE", pool_id=100)
+        pools = {pool.id: pool for pool in client.find_pools(status="ARCHIVED")}
+    operation = result.operation
+    assert operation is not None
+    assert operation.status is OperationStatus.SUCCESS
+    assert operation.type is OperationType.POOL_ARCHIVE
+    assert operation.pool_id == "100"
+    assert operation.finished is not None
+    assert operation.finished.tzinfo is UTC
+    assert operation.submitted is not None
+    assert operation.finished - operation.submitted == timedelta(seconds=20)
+    assert operation.raw.id == operation.id  # the generated model, for those who want it
+    assert listed == operation
+    error = failed.value
+    assert (
+        error.reason == "The pool could not be archived (a failure set up in the fake's scenario)"
+    )
+    assert str(error).endswith(f"failed: {error.reason}")
+    assert error.log is not None
+    assert all(isinstance(entry, LogEntry) for entry in error.log)
+    assert error.operation is not None
+    assert error.operation.finished is not None
+    assert error.operation.finished.tzinfo is UTC
+    assert sorted(pools) == ["100", "101"]
+    assert pools["101"].status is PoolStatus.ARCHIVED
+    assert pools["101"].created == datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

@@ -167,7 +167,7 @@ def _blocked(
 
 
 _REASONS = {
-    Outcome.WRONG_STATUS: "not closed (close them first)",
+    Outcome.WRONG_STATUS: "not CLOSED",
     Outcome.NOT_ARCHIVABLE_YET: "in the 9-day rejection window",
     Outcome.FAILED: "failed",
     Outcome.UNKNOWN: "unknown",
