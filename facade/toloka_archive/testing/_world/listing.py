@@ -18,7 +18,8 @@ Operations (``GET /operations``):
   other key, or an empty one, is refused); items equal on every key come in ascending ``id``
   order; no ``sort``: ascending ``id``. An unfinished operation sorts as finishing after every
   finished one (last ascending, first descending).
-- ``limit``: 1 to 500, default 50; ``has_more`` says whether more items matched.
+- ``limit``: 1 to 300, default 50 (Toloka's rule for every list); ``has_more`` says whether
+  more items matched.
 
 Pools (``GET /pools``):
 
@@ -48,7 +49,7 @@ from toloka_archive.testing._world.validation import is_digits
 
 SORT_KEYS = ("id", "submitted", "finished")
 DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
+MAX_LIMIT = 300  # Toloka's reference, "Pagination": 300 at most, for every list
 
 POOL_SORT_KEYS = ("id", "created", "last_started")
 POOL_DEFAULT_LIMIT = 50
