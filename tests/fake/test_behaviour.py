@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from toloka_archive.testing import FakeToloka, ManualClock
+from toloka_archive.testing._world.ratelimit import RateLimiter
 
 from tests.fake.conftest import BASE_URL, OTHER_KEY, START, TOKEN, auth
 
@@ -370,7 +371,7 @@ def test_query_string_is_ignored_where_no_parameter_is_read(client: httpx.Client
 # -- rate limit ---------------------------------------------------------------------------
 
 
-def test_more_than_the_rate_limit_in_a_second_answers_429_without_retry_after(
+def test_more_than_the_rate_limit_in_a_second_answers_429_with_retry_after(
     clock: ManualClock,
 ) -> None:
     fake = FakeToloka(clock=clock, rate_limit=5)
@@ -380,12 +381,34 @@ def test_more_than_the_rate_limit_in_a_second_answers_429_without_retry_after(
         statuses = [client.post("/pools/1/archive").status_code for _ in range(5)]
         assert statuses == [204] * 5
         refused = client.post("/pools/1/archive")
-        error_of(refused, 429, "TOO_MANY_REQUESTS")
-        assert "retry-after" not in refused.headers
+        body = error_of(refused, 429, "TOO_MANY_REQUESTS")
+        assert body["payload"] == {"interval": "SEC", "limit": 5}
+        assert body["message"] == "Too many requests: more than 5 a second"
+        # A whole second until the first five leave the window; whole seconds, rounded up.
+        assert refused.headers["retry-after"] == "1"
+        assert "retry-after-ms" not in refused.headers
         clock.advance(0.999)
-        assert client.post("/pools/1/archive").status_code == 429
+        late = client.post("/pools/1/archive")
+        assert late.status_code == 429
+        assert late.headers["retry-after"] == "1"  # 1 ms to go: still at least a second
         clock.advance(0.001)  # the first five are a full second old now
         assert client.post("/pools/1/archive").status_code == 204
+
+
+def test_retry_after_counts_from_the_oldest_request_in_the_window() -> None:
+    limiter = RateLimiter(3)
+    for moment in (10.0, 10.4, 10.9):
+        assert limiter.admit(moment)
+    assert not limiter.admit(10.95)
+    assert limiter.wait(10.95) == pytest.approx(0.05)  # 10.0 leaves at 11.0
+    assert limiter.retry_after(10.95) == 1
+    assert limiter.wait(11.0) == 0.0  # it has left: one request may come in
+    assert limiter.admit(11.0)
+    assert limiter.wait(11.1) == pytest.approx(0.3)  # now 10.4 is the oldest
+    # More admitted than a lowered limit allows: all three must leave, the last at 12.0.
+    limiter.limit = 1
+    assert limiter.wait(11.1) == pytest.approx(0.9)
+    assert RateLimiter(None).wait(0.0) == 0.0
 
 
 def test_default_rate_limit_is_300_and_none_disables_it(clock: ManualClock) -> None:

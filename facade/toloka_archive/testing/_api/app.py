@@ -18,7 +18,8 @@ A request goes through the layers a real request to Toloka meets, in this order:
 1. routing (which endpoint, which pool, so that faults can be matched);
 2. injected faults (the infrastructure in front of Toloka: proxies, overload, lost
    connections); a ``slow`` fault only delays whatever comes next;
-3. the rate limit;
+3. the rate limit (429 ``TOO_MANY_REQUESTS`` with ``Retry-After`` and
+   ``payload: {"interval": "SEC", "limit": N}``; see `_world.ratelimit`);
 4. authentication (401), then the endpoint: validation (400), existence (404), ownership (403),
    and the pool's or project's state (204, 409 or 202);
 5. for an archive or a close about to start, the faults decided at that moment
@@ -62,7 +63,7 @@ from toloka_archive.testing._carriers.wire import (
 from toloka_archive.testing._world.auth import Requesters
 from toloka_archive.testing._world.clock import Clock, timestamp
 from toloka_archive.testing._world.listing import Invalid, OperationQuery, PoolQuery, sort_keys
-from toloka_archive.testing._world.ratelimit import RateLimiter
+from toloka_archive.testing._world.ratelimit import WINDOW_NAME, RateLimiter
 from toloka_archive.testing._world.seeded import SeededSequence
 from toloka_archive.testing._world.state import OperationState, PoolState, ProjectState, WorldState
 from toloka_archive.testing._world.validation import is_digits
@@ -176,8 +177,8 @@ class TolokaApp:
             self._decided_by = None if verdict.fault is None else verdict.fault.kind
             if verdict.fault is not None:
                 reply = self._fault_reply(verdict.fault)
-            elif not self.limiter.admit(self.clock.monotonic()):
-                reply = self._error(429, "TOO_MANY_REQUESTS", "Too many requests")
+            elif not self.limiter.admit(now := self.clock.monotonic()):
+                reply = self._over_the_limit(now)
             else:
                 reply = self._dispatch(method, route, headers)
             reply = reply.delayed(verdict.delay)
@@ -205,6 +206,18 @@ class TolokaApp:
         if route.endpoint in ("operation", "log"):
             return self.state.pool_of_operation(route.ident)
         return None
+
+    def _over_the_limit(self, now: float) -> Reply:
+        """The rate limit's 429: Toloka's error body, with which limit in ``payload``, and
+        ``Retry-After``: the seconds until the window has room again, rounded up."""
+        limit = self.limiter.limit
+        return self._error(
+            429,
+            "TOO_MANY_REQUESTS",
+            f"Too many requests: more than {limit} a second",
+            payload={"interval": WINDOW_NAME, "limit": limit},
+            headers=(("retry-after", str(self.limiter.retry_after(now))),),
+        )
 
     def _fault_reply(self, fault: Fault) -> Reply:
         kind = fault.kind
