@@ -7,9 +7,11 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import inspect
+import json
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator, Mapping
 
 import httpx
@@ -24,6 +26,7 @@ from toloka_archive.testing import (
     serve,
 )
 from toloka_archive.testing._carriers.server import (
+    DEFAULT_HEADER_TIMEOUT,
     DEFAULT_IDLE_TIMEOUT,
     MAX_HEADER_BYTES,
     LoopbackServer,
@@ -314,6 +317,105 @@ def test_the_idle_timeout_is_checked_and_defaults_to_30_seconds(fake: FakeToloka
         with pytest.raises(ValueError, match=r"^FakeServer\.idle_timeout: "):
             serve(fake, idle_timeout=bad)  # type: ignore[arg-type]
     assert len(server_threads()) == before
+
+
+# -- keeping up: the deadline of a request head -------------------------------------------------
+
+HEAD_DEADLINE = 0.2  # seconds; long enough for a whole head sent at once on a loaded machine
+PARTIAL_HEAD = b"GET /api/v1/pools/101 HTTP/1.1\r\nHost: x\r\n"
+WHOLE_REQUEST = (
+    b"GET /api/v1/pools/101 HTTP/1.1\r\nHost: x\r\nAuthorization: ApiKey fake-api-key-0001\r\n\r\n"
+)
+
+
+@pytest.fixture
+def strict(fake: FakeToloka) -> Iterator[FakeServer]:
+    # The idle timeout stays long: only the head's deadline can close these connections.
+    with serve(fake, header_timeout=HEAD_DEADLINE) as running:
+        yield running
+
+
+def trickle_until_closed(sock: socket.socket, every: float = 0.02) -> bytes:
+    """Send one more header line every ``every`` seconds, never the blank line that ends the
+    head, until the server answers and hangs up (within `EVENTUALLY`); what it sent."""
+    received = bytearray()
+    deadline = time.monotonic() + EVENTUALLY
+    sock.settimeout(every)
+    line = 0
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):  # the server has stopped reading: it is closing
+            sock.sendall(b"X-Slow-%d: one more\r\n" % line)
+            line += 1
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            continue
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    else:
+        raise AssertionError(f"the server did not hang up; it sent {bytes(received)[:100]!r}")
+    return bytes(received)
+
+
+def test_a_head_trickled_past_its_deadline_is_answered_408_and_closed(strict: FakeServer) -> None:
+    with socket.create_connection(("127.0.0.1", strict.port)) as sock:
+        began = time.monotonic()
+        sock.sendall(PARTIAL_HEAD)
+        data = trickle_until_closed(sock)
+        took = time.monotonic() - began
+    assert answer_of(data) == b"408"
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert b"connection: close" in head
+    assert json.loads(body) == {
+        "request_id": "fake-server",
+        "code": "REQUEST_TIMEOUT",
+        "message": "The request line and headers did not arrive within 0.2 seconds",
+    }
+    assert took >= HEAD_DEADLINE  # never before the deadline (no upper bound: a loaded machine)
+
+
+def test_the_deadline_runs_from_a_heads_first_byte_not_from_the_connection(
+    fake: FakeToloka,
+) -> None:
+    # Silence before a request, on a new connection or between requests, is the idle timeout's
+    # business: a head that then arrives whole is served however late it starts.
+    with (
+        serve(fake, header_timeout=0.1) as server,
+        socket.create_connection(("127.0.0.1", server.port)) as sock,
+    ):
+        sock.settimeout(EVENTUALLY)
+        for _ in range(2):  # the first request of a connection, then one on keep-alive
+            time.sleep(0.15)
+            sock.sendall(WHOLE_REQUEST)
+            assert answer_of(sock.recv(65536)) == b"200"
+
+
+def test_a_partial_head_after_a_pipelined_request_has_a_deadline_too(strict: FakeServer) -> None:
+    with socket.create_connection(("127.0.0.1", strict.port)) as sock:
+        sock.sendall(WHOLE_REQUEST + PARTIAL_HEAD)
+        data = closed_by_server(sock)
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", data) == [b"200", b"408"]
+
+
+def test_the_header_timeout_is_checked_and_defaults_to_10_seconds(fake: FakeToloka) -> None:
+    assert DEFAULT_HEADER_TIMEOUT == 10.0
+    for call in (serve, FakeServer, LoopbackServer.start):
+        assert inspect.signature(call).parameters["header_timeout"].default == 10.0
+    before = len(server_threads())
+    for bad in (0, -1.0, float("nan"), "1"):
+        with pytest.raises(ValueError, match=r"^FakeServer\.header_timeout: "):
+            serve(fake, header_timeout=bad)  # type: ignore[arg-type]
+    assert len(server_threads()) == before
+
+
+def test_a_port_out_of_range_is_refused_rather_than_wrapped_around(fake: FakeToloka) -> None:
+    # getaddrinfo takes 70000 as 70000 - 65536 = 4464: the server would listen elsewhere.
+    for bad in (70000, -1):
+        with pytest.raises(ValueError, match=r"^FakeServer\.port: "):
+            serve(fake, port=bad)
 
 
 # -- keeping up: the header-size limit ----------------------------------------------------------

@@ -13,7 +13,11 @@ from typing import Protocol
 
 from toloka_archive.testing._api.app import RecordedRequest, TolokaApp
 from toloka_archive.testing._api.faults import Fault
-from toloka_archive.testing._carriers.server import DEFAULT_IDLE_TIMEOUT, FakeServer
+from toloka_archive.testing._carriers.server import (
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_IDLE_TIMEOUT,
+    FakeServer,
+)
 from toloka_archive.testing._carriers.transport import AsyncFakeTransport, FakeTransport
 from toloka_archive.testing._carriers.wire import Reply
 from toloka_archive.testing._world import validation as check
@@ -373,6 +377,7 @@ def serve(
     port: int = 0,
     *,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
 ) -> FakeServer:
     """Serve ``fake`` over HTTP on ``host:port`` (0: a free port) from a background thread.
 
@@ -382,6 +387,10 @@ def serve(
             httpx.post(f"{server.url}/pools/21/archive", headers=...)
 
     ``idle_timeout``: seconds a connection may stay silent (between requests, or in the middle
-    of one) before the server closes it; real time, not the fake's clock.
+    of one) before the server closes it; ``header_timeout``: seconds a request head may take
+    to arrive whole, from its first byte, before the server answers 408 and closes the
+    connection. Both are real time, not the fake's clock.
     """
-    return FakeServer(fake.handle, host, port, idle_timeout=idle_timeout)
+    return FakeServer(
+        fake.handle, host, port, idle_timeout=idle_timeout, header_timeout=header_timeout
+    )

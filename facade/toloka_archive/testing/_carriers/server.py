@@ -13,9 +13,20 @@ The server keeps up with clients that misbehave:
 - a connection on which the client sends nothing for ``idle_timeout`` seconds (default 30) is
   closed, whether it is idle between requests (keep-alive) or stopped in the middle of one; a
   connection waiting for an answer the fake holds back is not idle;
+- a request head (request line and header fields) must arrive whole within ``header_timeout``
+  seconds (default 10) of its first byte, however the client spaces its bytes out (one header
+  line every few seconds keeps a connection from being idle, not from this deadline); a head
+  still incomplete then is answered ``408`` and the connection closed;
 - a request whose head (request line and header fields, as parsed) is larger than
   `MAX_HEADER_BYTES` is answered ``431`` and the connection closed, however the bytes arrive:
-  in one piece, in many small ones, or as many small headers.
+  in one piece, in many small ones, or as many small headers;
+- when the process runs out of file descriptors (``EMFILE``; the system, ``ENFILE``; or memory
+  for sockets, ``ENOBUFS``/``ENOMEM``; or accepting fails in any other way that is not about
+  one lost connection), a new connection cannot be accepted: the server stops accepting for a
+  short pause (0.05 s, doubling to 1 s while the failures go on), serving the connections it
+  has meanwhile, and logs one warning for the whole burst of failures rather than one per
+  attempt (asyncio's own accept loop logs a traceback per attempt, thousands a second). New
+  connections wait in the listening queue and are taken as soon as descriptors free up.
 
 `LoopbackServer` is the asyncio server itself (``python -m toloka_archive.testing`` runs it in the
 main thread); `serve` runs one in a background thread for tests and benchmarks, as a context
@@ -26,13 +37,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import http
 import json
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 import h11
 
@@ -46,6 +60,39 @@ MAX_HEADER_BYTES = 64 * 1024
 """The largest request head accepted: request line and header fields, as parsed."""
 DEFAULT_IDLE_TIMEOUT = 30.0
 """Seconds a connection may stay silent (between requests or within one) before it is closed."""
+DEFAULT_HEADER_TIMEOUT = 10.0
+"""Seconds a request head may take to arrive whole, from its first byte to the blank line that
+ends it (a slowloris client sends a header line every few seconds and never ends the head)."""
+ACCEPT_BATCH = 128
+"""At most this many connections are accepted each time the listening socket is ready, so that
+a flood of new connections cannot starve the open ones."""
+ACCEPT_PAUSE_FIRST = 0.05
+ACCEPT_PAUSE_MAX = 1.0
+"""When accepting fails for want of resources, the server stops accepting for a pause that
+starts at `ACCEPT_PAUSE_FIRST` seconds and doubles, up to `ACCEPT_PAUSE_MAX`, while the failures
+go on; an accepted connection resets it."""
+ACCEPT_BURST_QUIET = 5.0
+"""A burst of accept failures ends this many seconds after its last failure (longer than the
+longest pause, so a burst that goes on is never cut in two): one warning when a burst begins,
+one info line with its count when it ends."""
+_TRY_NEXT = frozenset(
+    getattr(errno, name)
+    for name in (
+        # The connection at the head of the queue was lost before it was accepted (Linux
+        # passes on the network errors pending on it): the next one may be fine.
+        "ECONNABORTED",
+        "EPROTO",
+        "EPERM",
+        "ENETDOWN",
+        "ENETUNREACH",
+        "ENONET",
+        "ENOPROTOOPT",
+        "EHOSTDOWN",
+        "EHOSTUNREACH",
+        "EOPNOTSUPP",
+    )
+    if hasattr(errno, name)
+)
 LINGER_SECONDS = 2.0
 """After refusing a request it could not read, how long the server keeps reading (and dropping)
 what the client still sends, so that closing does not reset the connection before the client
@@ -75,6 +122,15 @@ _TOO_LARGE = _static_error(
 _CRASHED = _static_error(500, "INTERNAL_ERROR", "The fake failed to answer; see its log")
 
 
+@functools.cache
+def _head_too_slow(header_timeout: float) -> Reply:
+    return _static_error(
+        408,
+        "REQUEST_TIMEOUT",
+        f"The request line and headers did not arrive within {header_timeout:g} seconds",
+    )
+
+
 def _head_size(request: h11.Request) -> int:
     """The bytes of a request head as h11 parsed it: ``METHOD SP target SP HTTP/1.1 CRLF``,
     ``name: value CRLF`` for each field, and the final CRLF."""
@@ -98,10 +154,12 @@ class _Connection(asyncio.Protocol):
         handler: Handler,
         connections: set[_Connection],
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     ) -> None:
         self._handler = handler
         self._connections = connections
         self._idle_timeout = idle_timeout
+        self._header_timeout = header_timeout
         # h11 refuses an incomplete head that grows past the limit (a head sent in pieces);
         # `_advance` checks the size of every complete one (a head sent in one piece).
         self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
@@ -112,6 +170,8 @@ class _Connection(asyncio.Protocol):
         self._pending: asyncio.TimerHandle | None = None
         self._silent = False
         self._idle: asyncio.TimerHandle | None = None
+        # The deadline of the request head being received, from its first byte on.
+        self._head_deadline: asyncio.TimerHandle | None = None
         self._linger: asyncio.TimerHandle | None = None
         self._last_seen = 0.0  # loop time of the last bytes in or out
         self._closing = False  # once we hang up, whatever else the client sends is ignored
@@ -125,10 +185,10 @@ class _Connection(asyncio.Protocol):
         self._idle = self._loop.call_later(self._idle_timeout, self._check_idle)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        for timer in (self._pending, self._idle, self._linger):
+        for timer in (self._pending, self._idle, self._head_deadline, self._linger):
             if timer is not None:
                 timer.cancel()
-        self._pending = self._idle = self._linger = None
+        self._pending = self._idle = self._head_deadline = self._linger = None
         self._transport = None
         self._connections.discard(self)
 
@@ -150,6 +210,27 @@ class _Connection(asyncio.Protocol):
                 self._close()
                 return
         self._idle = loop.call_later(remaining, self._check_idle)
+
+    def _watch_head(self) -> None:
+        """Start the head's deadline when part of a request head is in (once per head)."""
+        if self._head_deadline is not None or self._loop is None:
+            return
+        if self._h11.their_state is not h11.IDLE or not self._h11.trailing_data[0]:
+            return  # no request head begun: waiting for one is the idle timeout's business
+        self._head_deadline = self._loop.call_later(self._header_timeout, self._head_too_slow)
+
+    def _head_seen(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_too_slow(self) -> None:
+        """The head's deadline passed before its end: answer 408 (nothing else is in flight on
+        the connection while a head is being read) and hang up."""
+        self._head_deadline = None
+        if self._transport is None or self._closing:
+            return
+        self._write_raw(_head_too_slow(self._header_timeout))
 
     def data_received(self, data: bytes) -> None:
         if self._closing:
@@ -197,9 +278,13 @@ class _Connection(asyncio.Protocol):
                 # 431: an incomplete head already longer than the limit.
                 self._write_raw(_TOO_LARGE if error.error_status_hint == 431 else _MALFORMED)
                 return
-            if event is h11.NEED_DATA or event is h11.PAUSED:
+            if event is h11.NEED_DATA:
+                self._watch_head()
+                return
+            if event is h11.PAUSED:
                 return
             if isinstance(event, h11.Request):
+                self._head_seen()
                 if _head_size(event) > MAX_HEADER_BYTES:
                     self._write_raw(_TOO_LARGE)
                     return
@@ -302,6 +387,18 @@ def check_idle_timeout(owner: str, value: object) -> float:
     return check.number(owner, "idle_timeout", value, allow_minimum=False)
 
 
+def check_header_timeout(owner: str, value: object) -> float:
+    return check.number(owner, "header_timeout", value, allow_minimum=False)
+
+
+def check_port(owner: str, value: object) -> int:
+    # getaddrinfo takes a port modulo 65536: 70000 would quietly listen on 4464.
+    port = check.integer(owner, "port", value)
+    if port > 65535:
+        raise check.FieldError(owner, "port", f"must be <= 65535, got {port!r}")
+    return port
+
+
 def _bind(host: str, port: int) -> socket.socket:
     # One socket, bound here rather than by asyncio: for port 0, a host with several addresses
     # ("localhost") would otherwise get a different free port on each of them.
@@ -319,12 +416,33 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 class LoopbackServer:
-    """The asyncio HTTP server. Start it with `LoopbackServer.start` inside a running loop."""
+    """The asyncio HTTP server. Start it with `LoopbackServer.start` inside a running loop.
 
-    def __init__(self, server: asyncio.Server, connections: set[_Connection]) -> None:
-        self._server = server
+    It accepts connections itself rather than through ``loop.create_server``, to get through
+    running out of file descriptors (see the module's notes); on an event loop that cannot watch
+    a socket (Windows' proactor loop) it falls back to asyncio's server.
+    """
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        protocol: Callable[[], _Connection],
+        connections: set[_Connection],
+    ) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._socket = sock
+        self._protocol = protocol
         self._connections = connections
-        host, port = server.sockets[0].getsockname()[:2]
+        # The one call that accepts a connection: a seam, so that a test can make it fail.
+        self._accept: Callable[[], tuple[socket.socket, Any]] = sock.accept
+        self._fallback: asyncio.Server | None = None
+        self._starting: set[asyncio.Task[Any]] = set()  # accepted, transport not made yet
+        self._closed = False
+        self._watching = False
+        self._pause = ACCEPT_PAUSE_FIRST
+        self._resume: asyncio.TimerHandle | None = None
+        self._burst: _Burst | None = None
+        host, port = sock.getsockname()[:2]
         self.host: str = host
         self.port: int = port
 
@@ -336,22 +454,40 @@ class LoopbackServer:
         port: int = 0,
         *,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     ) -> LoopbackServer:
         """Listen on ``host:port`` (0: a free port). ``idle_timeout``: seconds a connection may
-        stay silent, between requests or in the middle of one, before it is closed."""
-        idle_timeout = check_idle_timeout("LoopbackServer.start", idle_timeout)
+        stay silent, between requests or in the middle of one, before it is closed;
+        ``header_timeout``: seconds a request head may take from its first byte to its end."""
+        owner = "LoopbackServer.start"
+        idle_timeout = check_idle_timeout(owner, idle_timeout)
+        header_timeout = check_header_timeout(owner, header_timeout)
+        port = check_port(owner, port)
         connections: set[_Connection] = set()
+
+        def protocol() -> _Connection:
+            return _Connection(handler, connections, idle_timeout, header_timeout)
+
         sock = _bind(host, port)
         try:
-            server = await asyncio.get_running_loop().create_server(
-                lambda: _Connection(handler, connections, idle_timeout),
-                sock=sock,
-                backlog=BACKLOG,
-            )
+            server = cls(sock, protocol, connections)
+            await server._listen()
         except BaseException:
             sock.close()
             raise
-        return cls(server, connections)
+        return server
+
+    async def _listen(self) -> None:
+        self._socket.listen(BACKLOG)
+        self._socket.setblocking(False)
+        try:
+            self._loop.add_reader(self._socket, self._on_readable)
+        except NotImplementedError:
+            self._fallback = await self._loop.create_server(
+                self._protocol, sock=self._socket, backlog=BACKLOG
+            )
+            return
+        self._watching = True
 
     @property
     def url(self) -> str:
@@ -359,15 +495,128 @@ class LoopbackServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}/api/v1"
 
+    def _on_readable(self) -> None:
+        for _ in range(ACCEPT_BATCH):
+            try:
+                connection, _ = self._accept()
+            except (BlockingIOError, InterruptedError):
+                return  # nobody else is waiting (or a signal came): wait for the next one
+            except OSError as error:
+                if error.errno in _TRY_NEXT:
+                    continue
+                self._pause_accepting(error)
+                return
+            self._pause = ACCEPT_PAUSE_FIRST
+            self._open(connection)
+
+    def _open(self, connection: socket.socket) -> None:
+        try:
+            connection.setblocking(False)
+            made = self._loop.connect_accepted_socket(self._protocol, sock=connection)
+        except BaseException:
+            connection.close()
+            raise
+        task = self._loop.create_task(made)
+        self._starting.add(task)
+        task.add_done_callback(functools.partial(self._opened, connection))
+
+    def _opened(self, connection: socket.socket, task: asyncio.Task[Any]) -> None:
+        self._starting.discard(task)
+        if task.cancelled() or task.exception() is not None:
+            connection.close()  # the connection is lost; the server goes on
+
+    def _pause_accepting(self, error: OSError) -> None:
+        """Stop accepting for a while: on Linux the listening socket stays ready while the
+        process has no descriptor left, so watching it would spin (and log) without end."""
+        if self._watching:
+            self._loop.remove_reader(self._socket)
+            self._watching = False
+        now = self._loop.time()
+        if self._burst is None:
+            self._burst = _Burst(self._loop, now, self._end_burst)
+            logger.warning(
+                "cannot accept new connections (%s): they wait in the queue, the open ones are "
+                "served, and accepting is tried again after pauses of up to %g s (logged once "
+                "per burst)",
+                _describe(error),
+                ACCEPT_PAUSE_MAX,
+            )
+        self._burst.failed(now)
+        self._resume = self._loop.call_later(self._pause, self._resume_accepting)
+        self._pause = min(self._pause * 2, ACCEPT_PAUSE_MAX)
+
+    def _resume_accepting(self) -> None:
+        self._resume = None
+        if not self._closed and not self._watching:
+            self._loop.add_reader(self._socket, self._on_readable)
+            self._watching = True
+
+    def _end_burst(self) -> None:
+        burst, self._burst = self._burst, None
+        self._pause = ACCEPT_PAUSE_FIRST
+        if burst is not None:
+            logger.info(
+                "accepting connections again: %d attempts failed over %.1f s",
+                burst.failures,
+                burst.last - burst.began,
+            )
+
     async def aclose(self) -> None:
         """Stop listening and drop every open connection (pending slow answers included)."""
-        self._server.close()
+        self._closed = True
+        if self._watching:
+            self._loop.remove_reader(self._socket)
+            self._watching = False
+        if self._resume is not None:
+            self._resume.cancel()
+            self._resume = None
+        if self._burst is not None:
+            self._burst.cancel()
+            self._burst = None
+        if self._fallback is not None:
+            self._fallback.close()
+        else:
+            self._socket.close()
+        # Connections accepted a moment ago get their transport within a loop iteration or two.
+        if self._starting:
+            await asyncio.gather(*self._starting, return_exceptions=True)
         for connection in list(self._connections):
             connection.abort()
-        await self._server.wait_closed()
+        if self._fallback is not None:
+            await self._fallback.wait_closed()
         # Let the transports run their connection_lost callbacks before the loop goes away.
         while self._connections:
             await asyncio.sleep(0)
+
+
+class _Burst:
+    """Accept failures that follow one another closely: counted, and ended by a quiet spell."""
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, now: float, end: Callable[[], None]
+    ) -> None:
+        self._loop = loop
+        self._end = end
+        self.began = self.last = now
+        self.failures = 0
+        self._timer: asyncio.TimerHandle | None = None
+
+    def failed(self, now: float) -> None:
+        self.failures += 1
+        self.last = now
+        self.cancel()
+        self._timer = self._loop.call_later(ACCEPT_BURST_QUIET, self._end)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+
+def _describe(error: OSError) -> str:
+    name = errno.errorcode.get(error.errno or 0)
+    reason = error.strerror or str(error)
+    return f"{name}: {reason}" if name else reason
 
 
 class FakeServer:
@@ -380,11 +629,13 @@ class FakeServer:
         port: int,
         *,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     ) -> None:
         self._handler = handler
         self._host = host
-        self._port = port
+        self._port = check_port("FakeServer", port)
         self._idle_timeout = check_idle_timeout("FakeServer", idle_timeout)
+        self._header_timeout = check_header_timeout("FakeServer", header_timeout)
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._server: LoopbackServer | None = None
@@ -404,7 +655,11 @@ class FakeServer:
         self._stop = asyncio.Event()
         try:
             self._server = await LoopbackServer.start(
-                self._handler, self._host, self._port, idle_timeout=self._idle_timeout
+                self._handler,
+                self._host,
+                self._port,
+                idle_timeout=self._idle_timeout,
+                header_timeout=self._header_timeout,
             )
         except BaseException as error:
             self._error = error
