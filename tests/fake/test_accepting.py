@@ -7,7 +7,11 @@ import asyncio
 import errno
 import logging
 import os
+import select
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -170,6 +174,59 @@ def test_a_connection_lost_before_it_was_accepted_is_skipped_without_a_pause(
         assert client.get("/pools/101").status_code == 200
     assert not lost
     assert warnings_in(caplog) == []
+
+
+# -- for real: a process with a low descriptor limit -----------------------------------------
+
+LIMITED = """
+import resource, runpy, sys
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+sys.argv = ["toloka_archive.testing", "--port", "0"]
+runpy.run_module("toloka_archive.testing", run_name="__main__", alter_sys=True)
+"""
+
+
+def read_line(stream: Any, timeout: float = EVENTUALLY) -> str:
+    ready, _, _ = select.select([stream], [], [], timeout)
+    assert ready, "nothing came"
+    line: str = stream.readline()
+    return line
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX")
+def test_a_process_out_of_descriptors_says_so_once_and_recovers() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", LIMITED], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    clients: list[socket.socket] = []
+    try:
+        url = read_line(process.stdout).strip().removeprefix("listening on ")
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        for _ in range(100):  # more than the 64 descriptors the process may have
+            sock = socket.socket()
+            sock.setblocking(False)
+            sock.connect_ex(("127.0.0.1", port))
+            clients.append(sock)
+        warning = read_line(process.stderr)
+        assert warning.startswith(
+            "python -m toloka_archive.testing: warning: cannot accept new connections "
+            "(EMFILE: Too many open files)"
+        )
+        for sock in clients:
+            sock.close()  # the server's ends close in turn: descriptors free up
+        with httpx.Client(base_url=url, headers=KEY, timeout=EVENTUALLY) as client:
+            assert client.get("/pools/101").status_code == 200
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=EVENTUALLY)
+        assert process.returncode == 0
+        assert errors == ""  # nothing after the one line: no line per failed accept
+    finally:
+        for sock in clients:
+            sock.close()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
 class _NoSocketWatching(asyncio.SelectorEventLoop):

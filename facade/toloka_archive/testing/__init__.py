@@ -8,9 +8,9 @@ and ``GET /api/v1/operations`` (and the pre-flight reads ``GET /api/v1/pools/{id
 ``POST /api/v1/projects/{id}/archive``, the way Toloka documents them:
 202 with an operation that moves ``PENDING`` -> ``RUNNING`` -> ``SUCCESS``, 204 for an archived
 pool (a closed one, to a close), 409s with Toloka's codes and payloads, 400/401/403/404, the
-300-a-second rate limit, all with Toloka's error body ``{"request_id", "code", "message",
-"payload"?}``. It can also misbehave on purpose (`Fault`). Other clients can use it too,
-toloka-kit included (see the keys below).
+300-a-second rate limit (429 with ``Retry-After``), all with Toloka's error body
+``{"request_id", "code", "message", "payload"?}``. It can also misbehave on purpose (`Fault`).
+Other clients can use it too, toloka-kit included (see the keys below).
 
 Using it in your own service's tests
 ------------------------------------
@@ -51,7 +51,10 @@ Over real HTTP on loopback, e.g. for a client you do not control::
 
 The server closes a connection on which the client sends nothing for ``idle_timeout`` seconds
 (``serve(..., idle_timeout=30.0)``, ``--idle-timeout``), between requests or in the middle of
-one, and answers 431 to a request head larger than 64 KiB.
+one; answers 408 and closes when a request head has not arrived whole ``header_timeout``
+seconds after its first byte (``serve(..., header_timeout=10.0)``, ``--header-timeout``), and
+431 to a request head larger than 64 KiB. Out of file descriptors, it stops accepting for a
+moment (new connections wait in the queue), serves the open ones, and logs one warning a burst.
 
 in a process of its own (``with fake_process(scenario) as fake: ... fake.url``), or from a
 shell: ``python -m toloka_archive.testing --port 8765 [--scenario FILE] [--seed N]``

@@ -36,11 +36,13 @@ def fake_process(
     host: str = "127.0.0.1",
     port: int = 0,
     idle_timeout: float | None = None,
+    header_timeout: float | None = None,
 ) -> Iterator[FakeProcess]:
     """Start the fake on ``host:port`` (0: a free port), yield it, then stop it.
 
     ``idle_timeout``: seconds before the server closes a connection on which the client sends
-    nothing (``None``: the server's default, 30)."""
+    nothing (``None``: the server's default, 30); ``header_timeout``: seconds a request head
+    may take from its first byte before the server answers 408 (``None``: the default, 10)."""
     command = [sys.executable, "-m", "toloka_archive.testing", "--host", host, "--port", str(port)]
     if scenario is not None:
         command += ["--scenario", os.fspath(scenario)]
@@ -48,6 +50,8 @@ def fake_process(
         command += ["--seed", str(seed)]
     if idle_timeout is not None:
         command += ["--idle-timeout", repr(float(idle_timeout))]
+    if header_timeout is not None:
+        command += ["--header-timeout", repr(float(header_timeout))]
     # Our own module on this interpreter, with arguments built here: nothing untrusted runs.
     process = subprocess.Popen(  # noqa: S603
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
