@@ -60,6 +60,7 @@ from toloka_archive._core.errors import ConflictError as ConflictError
 from toloka_archive._core.errors import RateLimitError as RateLimitError
 from toloka_archive._core.errors import InternalServerError as InternalServerError
 from toloka_archive._core.errors import UnexpectedResponseError as UnexpectedResponseError
+from toloka_archive._core.errors import ListingError as ListingError
 from toloka_archive._core.errors import OperationError as OperationError
 from toloka_archive._core.errors import OperationFailedError as OperationFailedError
 from toloka_archive._core.errors import OperationTimeoutError as OperationTimeoutError

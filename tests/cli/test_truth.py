@@ -50,7 +50,7 @@ archive_seconds = {seconds}
 def archives_per_pool(url: str) -> Counter[str]:
     """How many archive operations the fake has for each pool, read through its own list."""
     counts: Counter[str] = Counter()
-    query: dict[str, str | int] = {"type": "POOL.ARCHIVE", "sort": "id", "limit": 500}
+    query: dict[str, str | int] = {"type": "POOL.ARCHIVE", "sort": "id", "limit": 300}
     with httpx.Client(base_url=url, headers=AUTH) as client:
         while True:
             page = client.get("/operations", params=query).json()

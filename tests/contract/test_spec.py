@@ -23,6 +23,7 @@ import pytest
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
+from toloka_archive._wire.endpoints import MAX_PAGE_SIZE
 
 from tests.contract.conftest import SPEC_PATH
 
@@ -479,18 +480,34 @@ def test_the_operation_list_parameters_agree_with_the_reference(spec: dict[str, 
 
 
 def test_the_operation_list_limit_is_our_contract(spec: dict[str, Any]) -> None:
-    # The reference gives no numbers; toloka-kit documents a default of 50 and at most 500.
+    # Toloka's reference, "Pagination" (the general rule for every list): 50 items by default,
+    # 300 at most. toloka-kit's docstrings say 500 for this call; the reference does not.
     parameter = list_parameters(spec)["limit"]
     limit = parameter["schema"]
     assert (limit["type"], limit["minimum"], limit["maximum"], limit["default"]) == (
         "integer",
         1,
-        500,
+        300,
         50,
     )
     validator = parameter_validator(spec, parameter)
     assert not validator.is_valid(0)
-    assert not validator.is_valid(501)
+    assert not validator.is_valid(301)
+
+
+def test_no_list_in_the_spec_or_the_client_asks_for_more_than_300(spec: dict[str, Any]) -> None:
+    # The reference's "Pagination": 300 at most, for every list. The client's page size and
+    # its look-ups' growing pages stop there too.
+    limits = {
+        path: parameter["schema"]["maximum"]
+        for path, item in spec["paths"].items()
+        for operation in item.values()
+        for parameter in operation.get("parameters", [])
+        if isinstance(parameter, dict) and parameter.get("name") == "limit"
+    }
+    assert set(limits) == {"/pools", "/assignments", "/operations"}
+    assert set(limits.values()) == {300}
+    assert MAX_PAGE_SIZE == 300
 
 
 @pytest.mark.parametrize(

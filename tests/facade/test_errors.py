@@ -20,6 +20,7 @@ from toloka_archive import (
     TolokaError,
     UnexpectedResponseError,
 )
+from toloka_archive._wire.response import error_from_response
 
 from tests.facade.scripted import FakeClock, Script, error, started, sync_client
 
@@ -153,3 +154,21 @@ def test_started_operation_is_pending() -> None:
     assert not operation.already_archived
     assert not operation.done
     assert operation.operation_id == "op-1"
+
+
+@pytest.mark.parametrize(
+    ("status", "page", "said"),
+    [
+        (
+            404,
+            b"<html><title>404 Not Found</title><body><h1>Not Found</h1></body></html>",
+            "404 Not Found: this is not Toloka's API; check the base URL",
+        ),
+        (502, b"<h1>502 Bad Gateway</h1><hr>nginx", "502 Bad Gateway nginx"),
+        (502, b"upstream down", "502: Bad Gateway: upstream down"),
+    ],
+)
+def test_a_proxys_page_that_says_its_status_is_said_once(
+    status: int, page: bytes, said: str
+) -> None:
+    assert str(error_from_response(httpx.Response(status, content=page))).startswith(said)

@@ -416,3 +416,36 @@ def test_a_read_failure_is_not_unreachable_even_before_any_answer() -> None:
     trace, _ = run([httpx.ReadError("reset")] * 4)
     exception = trace.raised(APIConnectionError)
     assert not isinstance(exception, TolokaUnreachableError)
+
+
+def quota(interval: str, **headers: str) -> httpx.Response:
+    """Toloka's 429 over one of its quotas: the payload names the quota's interval."""
+    body = {"request_id": "r", "code": "TOO_MANY_REQUESTS", "message": "quota", "payload": {}}
+    body["payload"] = {"interval": interval, "limit": 100}
+    return httpx.Response(429, json=body, headers=headers)
+
+
+def test_a_minute_quota_is_waited_out_for_its_minute() -> None:
+    trace, _ = run([quota("MIN"), httpx.Response(200)])
+    assert trace.actions == [Send(ARCHIVE), Sleep(60.0), Send(ARCHIVE)]
+    assert trace.result is not None
+
+
+@pytest.mark.parametrize(("interval", "seconds"), [("HOUR", 3600.0), ("DAY", 86400.0)])
+def test_an_hour_or_day_quota_stops_at_once_and_says_how_long(
+    interval: str, seconds: float
+) -> None:
+    trace, clock = run([quota(interval)])
+    assert trace.actions == [Send(ARCHIVE)]
+    assert trace.raised(RateLimitError).retry_after == seconds
+    assert clock.slept == []
+
+
+def test_a_retry_after_header_wins_over_the_quota_interval() -> None:
+    trace, _ = run([quota("HOUR", **{"Retry-After": "2"}), httpx.Response(200)])
+    assert trace.sleeps == [2.0]
+
+
+def test_an_unknown_interval_leaves_the_policys_own_backoff() -> None:
+    trace, _ = run([quota("FORTNIGHT"), httpx.Response(200)])
+    assert trace.sleeps == [0.5]

@@ -40,7 +40,7 @@ from toloka_archive._flows.selection import ARCHIVABLE_STATUS, PoolSelection, po
 from toloka_archive._flows.starting import start_flow
 from toloka_archive._flows.waiting import ProgressCallback, fetch_flow
 from toloka_archive._wire.kinds import POOL_ARCHIVE, POOL_CLOSE, PROJECT_ARCHIVE, Job, OperationKind
-from toloka_archive._wire.paging import Listing
+from toloka_archive._wire.paging import Listing, Pager
 from toloka_archive._wire.response import aread_capped
 
 T = TypeVar("T")
@@ -267,19 +267,22 @@ class AsyncTolokaClient(_ClientBase):
         type: str | None = None,  # Toloka's name for the filter
         status: str | None = None,
         pool_id: str | int | None = None,
+        project_id: str | int | None = None,
         submitted_since: datetime | None = None,
         submitted_until: datetime | None = None,
     ) -> AsyncIterator[Operation]:
         """Toloka's operations matching the filters, oldest first, read a page at a time.
 
-        ``pool_id`` keeps the operations whose parameters name that pool (Toloka's list has no
-        such filter; it is applied to each page). Times are UTC; naive ones are taken as UTC.
+        ``pool_id`` and ``project_id`` keep the operations whose parameters name that pool or
+        project (Toloka's list has no such filter; it is applied to each page). Times are UTC;
+        naive ones are taken as UTC.
         """
         return self._list(
             operations_listing(
                 type=type,
                 status=status,
                 pool_id=pool_id,
+                project_id=project_id,
                 submitted_since=submitted_since,
                 submitted_until=submitted_until,
             )
@@ -325,15 +328,19 @@ class AsyncTolokaClient(_ClientBase):
             check_archivable=self.check_archivable,
             get_operation=self.get_operation,
             get_project=self.get_project,
-            project_pools=lambda project_id: self.find_pools(project_id=project_id, status=None),
+            project_pools=self._project_pools,
         )
+
+    def _project_pools(self, project_id: str) -> AsyncIterator[Pool]:
+        """Every pool of a project just read (so it is not read again before the list)."""
+        selection = PoolSelection(project_id=project_id, status=None)
+        return self._list(pools_listing(selection, check_project=False))
 
     async def _list(self, listing: Listing[Q, I]) -> AsyncIterator[I]:
         """Read ``listing`` a page at a time, yielding the items it keeps."""
-        query: Q | None = listing.first
-        while query is not None:
-            items, query = await self._run(listing.page(query, self._core.context))
-            for item in filter(listing.wants, items):
+        pager = Pager(listing)
+        while (page := pager.next_page()) is not None:
+            for item in await self._run(page(self._core.context)):
                 yield item
 
     def _handle(

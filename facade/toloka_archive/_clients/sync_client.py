@@ -36,7 +36,7 @@ from toloka_archive._flows.selection import ARCHIVABLE_STATUS, PoolSelection, po
 from toloka_archive._flows.starting import start_flow
 from toloka_archive._flows.waiting import ProgressCallback, fetch_flow
 from toloka_archive._wire.kinds import POOL_ARCHIVE, POOL_CLOSE, PROJECT_ARCHIVE, Job, OperationKind
-from toloka_archive._wire.paging import Listing
+from toloka_archive._wire.paging import Listing, Pager
 from toloka_archive._wire.response import read_capped
 
 if TYPE_CHECKING:
@@ -266,19 +266,22 @@ class TolokaClient(_ClientBase):
         type: str | None = None,  # Toloka's name for the filter
         status: str | None = None,
         pool_id: str | int | None = None,
+        project_id: str | int | None = None,
         submitted_since: datetime | None = None,
         submitted_until: datetime | None = None,
     ) -> Iterator[Operation]:
         """Toloka's operations matching the filters, oldest first, read a page at a time.
 
-        ``pool_id`` keeps the operations whose parameters name that pool (Toloka's list has no
-        such filter; it is applied to each page). Times are UTC; naive ones are taken as UTC.
+        ``pool_id`` and ``project_id`` keep the operations whose parameters name that pool or
+        project (Toloka's list has no such filter; it is applied to each page). Times are UTC;
+        naive ones are taken as UTC.
         """
         return self._list(
             operations_listing(
                 type=type,
                 status=status,
                 pool_id=pool_id,
+                project_id=project_id,
                 submitted_since=submitted_since,
                 submitted_until=submitted_until,
             )
@@ -329,10 +332,9 @@ class TolokaClient(_ClientBase):
 
     def _list(self, listing: Listing[Q, I]) -> Iterator[I]:
         """Read ``listing`` a page at a time, yielding the items it keeps."""
-        query: Q | None = listing.first
-        while query is not None:
-            items, query = self._run(listing.page(query, self._core.context))
-            yield from filter(listing.wants, items)
+        pager = Pager(listing)
+        while (page := pager.next_page()) is not None:
+            yield from self._run(page(self._core.context))
 
     def _handle(
         self, job: Job | None, operation: Operation | None, *, reconciled: bool = False

@@ -23,7 +23,8 @@ One root, so ``except TolokaError`` catches everything this package raises on pu
     │   │   └── InternalServerError       500 and above, 520 included
     │   ├── OperationNotStartedError  tries failed, and Toloka confirms nothing was started
     │   │                             (also reachable as ArchiveNotStartedError, its 0.1 name)
-    │   └── UnexpectedResponseError   a success status whose answer is not what was asked for
+    │   ├── UnexpectedResponseError   a success status whose answer is not what was asked for
+    │   └── ListingError              a list stopped part way (.after: the last id read)
     └── OperationError                the operation itself did not end well
         ├── OperationFailedError      it ended FAIL (.operation, .log, .reason)
         └── OperationTimeoutError     we stopped waiting (also a TimeoutError; resume by id)
@@ -32,7 +33,7 @@ The three marked ``*`` are also ``RunEndingError``: no pool could get past them,
 stops at the first one instead of reporting it once per pool.
 
 Status errors carry what Toloka's error body says (``code``, ``message``, ``request_id``,
-``payload``); ``_response.error_for`` reads the body and picks the class with
+``payload``); ``_wire.response.error_for`` reads the body and picks the class with
 ``status_error_class`` below, the one status-to-class table. A body that is not JSON (an HTML
 page from a proxy) still gives the right class, with a short excerpt of the body as its message.
 No message ever holds a request header, so a key cannot leak through an exception.
@@ -47,6 +48,7 @@ from typing import Any
 from toloka_archive._core.models import LogEntry, Operation, failure_reason
 
 _EXCERPT_CHARS = 200
+_REPEATED_PHRASE = re.compile(r"\b((?:\S+ ){0,4}\S+)(?: \1\b)+")
 
 
 class TolokaError(Exception):
@@ -120,7 +122,8 @@ class APIStatusError(APIError):
 
     def _describe(self) -> str:
         head = f"{self.status_code} {self.code}" if self.code else str(self.status_code)
-        text = f"{head}: {self.message}"
+        # A proxy's page often says its status itself ("404 Not Found"): say it once.
+        text = self.message if self.message.startswith(head) else f"{head}: {self.message}"
         if self.request_id:
             text += f" (request_id {self.request_id})"
         return text
@@ -194,7 +197,25 @@ class UnexpectedResponseError(APIError):
         self.contradicts = contradicts
         """True when the answer was read and contradicts the request; False when unreadable."""
         what = "contradicts the request" if contradicts else "could not be read"
-        super().__init__(f"{status_code} answer {what} ({reason}): {self.body_excerpt}")
+        self.summary = f"{status_code} answer {what} ({reason})"
+        """The message without the body's excerpt: one short line."""
+        super().__init__(f"{self.summary}: {self.body_excerpt}")
+
+
+class ListingError(APIError):
+    """A list (Toloka's pools, its operations) could not be read to its end.
+
+    One page failed for good after its retries, or was not a page that moves the list forward.
+    Everything read before it was used: a bulk run finishes and reports the pools it had found,
+    then raises this. ``after`` is the last id read (None: not even the first page);
+    ``__cause__`` is the page's own error. Reading the list again resumes it safely.
+    """
+
+    def __init__(self, what: str, after: str | None, reason: str) -> None:
+        self.what = what
+        self.after = after
+        where = f"after {what} {after}" if after is not None else "at its first page"
+        super().__init__(f"the {what} list stopped {where}: {reason}")
 
 
 class OperationError(TolokaError):
@@ -258,8 +279,13 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
 
 
 def excerpt(body: bytes) -> str:
-    """A short, one-line, tag-free glimpse of a body, for messages about unreadable answers."""
+    """A short, one-line, tag-free glimpse of a body, for messages about unreadable answers.
+
+    A page's title and heading often say the same ("404 Not Found", "Not Found"): a phrase
+    that repeats the one just before it is said once.
+    """
     text = body.decode("utf-8", errors="replace")
     text = re.sub(r"<[^>]*>", " ", text)
     text = " ".join(text.split())
+    text = _REPEATED_PHRASE.sub(r"\1", text)
     return text if len(text) <= _EXCERPT_CHARS else text[: _EXCERPT_CHARS - 1] + "…"

@@ -208,6 +208,10 @@ async def run_many(
     source, so at most ``concurrency`` ids are in flight and the source is read only as fast
     as subjects finish. Closing the iterator early (or cancelling its task, as on Ctrl-C)
     cancels the workers: no new subject is started.
+
+    When the source itself fails (a listing whose page failed for good: ``ListingError``), no
+    new id is taken, the subjects in flight are finished and reported, and then the source's
+    error is raised: one bad page never ends a run without saying what was started.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -215,19 +219,24 @@ async def run_many(
     reports: asyncio.Queue[PoolReport | Exception | _Done] = asyncio.Queue(maxsize=concurrency)
     source_lock = asyncio.Lock()  # one reader of the source at a time
     on_begin = None if hooks is None else hooks.on_begin
+    source_failure: list[Exception] = []  # what stopped the source, raised once all are done
 
     async def next_id() -> _Admitted[A] | PoolReport | None:
         async with source_lock:
-            while True:
+            while not source_failure:
                 try:
                     raw = await source.__anext__()
                 except StopAsyncIteration:
+                    return None
+                except Exception as error:  # the ids' source failed: take no new ones
+                    source_failure.append(error)
                     return None
                 admitted = admit(raw)
                 if isinstance(admitted, PoolReport):
                     return admitted
                 if admitted is not None:
                     return _Admitted(admitted)
+            return None
 
     async def worker() -> None:
         # A cancelled worker puts nothing: the consumer has stopped reading.
@@ -254,6 +263,8 @@ async def run_many(
                 raise item
             else:
                 yield item
+        if source_failure:
+            raise source_failure[0]
     finally:
         for task in workers:
             task.cancel()

@@ -18,6 +18,7 @@ from datetime import datetime
 from toloka_archive._core.dates import format_moment
 from toloka_archive._core.errors import (
     ConflictError,
+    ListingError,
     NotFoundError,
     OperationFailedError,
     OperationTimeoutError,
@@ -77,13 +78,25 @@ async def archive_project(
         close_open=close_open,
         hooks=hooks,
     )
-    async for report in reports:
-        counts[report.outcome] += 1
-        fine = report.outcome in _DONE or (dry_run and report.outcome is Outcome.ARCHIVABLE)
-        if not fine and len(blocking) < MAX_BLOCKING:
-            blocking.append(report)
-        if on_report is not None:
-            on_report(report)
+    try:
+        async for report in reports:
+            counts[report.outcome] += 1
+            fine = report.outcome in _DONE or (dry_run and report.outcome is Outcome.ARCHIVABLE)
+            if not fine and len(blocking) < MAX_BLOCKING:
+                blocking.append(report)
+            if on_report is not None:
+                on_report(report)
+    except ListingError as error:
+        # The pools found were archived and reported; the others are not known.
+        detail = f"not archived: {error}; run again to take up the rest"
+        return ProjectReport(
+            project_id,
+            ProjectOutcome.UNKNOWN,
+            detail,
+            pools=counts,
+            blocking=tuple(blocking),
+            error=error,
+        )
     not_archived = sum(counts.values()) - sum(counts[o] for o in _DONE)
     if dry_run:
         blockers = sum(counts.values()) - counts[Outcome.ARCHIVABLE] - sum(counts[o] for o in _DONE)

@@ -77,7 +77,7 @@ async def do_job(port: Port, job: Job, *, wait: bool, timeout: Timeout, hooks: H
             return PoolReport(pool_id, already_outcome(kind), f"already {kind.past}")
         if hooks.on_started is not None:
             hooks.on_started(pool_id, operation_id)
-        found = " (operation found by asking Toloka)" if handle.reconciled else ""
+        found = ", found by asking Toloka" if handle.reconciled else ""
         if not wait:
             detail = f"{kind.doing} started ({operation_id}){found}"
             return PoolReport(pool_id, Outcome.STARTED, detail, operation_id)

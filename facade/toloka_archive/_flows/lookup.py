@@ -17,14 +17,19 @@ from datetime import datetime, timedelta
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.errors import NotFoundError, UnexpectedResponseError
 from toloka_archive._core.flow import Flow
-from toloka_archive._core.ids import normalize_pool_id, same_id
+from toloka_archive._core.ids import (
+    normalize_operation_id,
+    normalize_pool_id,
+    normalize_project_id,
+    same_id,
+)
 from toloka_archive._core.models import Operation, OperationStatus, Phase, Project
 from toloka_archive._flows import sending
 from toloka_archive._flows.waiting import fetch_flow
 from toloka_archive._wire import endpoints
 from toloka_archive._wire.endpoints import MAX_PAGE_SIZE, OperationQuery
 from toloka_archive._wire.kinds import Job
-from toloka_archive._wire.paging import Listing, Page
+from toloka_archive._wire.paging import Listing, Page, moving_forward
 from toloka_archive._wire.response import read_operation_page, read_project
 
 ACTIVE_STATUSES = (OperationStatus.PENDING.value, OperationStatus.RUNNING.value)
@@ -56,29 +61,45 @@ def operations_listing(
     type: str | None,  # Toloka's name for the filter
     status: str | None,
     pool_id: str | int | None,
+    project_id: str | int | None,
     submitted_since: datetime | None,
     submitted_until: datetime | None,
 ) -> Listing[OperationQuery, Operation]:
     """What ``find_operations`` reads: the operations list in id order, filtered.
 
-    Ids go through the same checks as everywhere (``pool_id`` digits); the pool is matched on
-    each item, since Toloka's list cannot filter by it.
+    Ids go through the same checks as everywhere (digits); the pool and the project are
+    matched on each item, since Toloka's list cannot filter by them.
     """
     wanted_pool = None if pool_id is None else normalize_pool_id(pool_id)
+    wanted_project = None if project_id is None else normalize_project_id(project_id)
     query = OperationQuery(
         type=type, status=status, submitted_gte=submitted_since, submitted_lte=submitted_until
     )
 
     def wanted(operation: Operation) -> bool:
-        return wanted_pool is None or same_id(operation.pool_id, wanted_pool)
+        if wanted_pool is not None and not same_id(operation.pool_id, wanted_pool):
+            return False
+        return wanted_project is None or same_id(operation.project_id, wanted_project)
 
-    return Listing(query, _operations_page, wanted)
+    return Listing("operation", query, _operations_page, _operation_id, wanted)
+
+
+def _operation_id(operation: Operation) -> str:
+    return operation.id
 
 
 def _operations_page(
     query: OperationQuery, context: FlowContext
 ) -> Flow[tuple[Sequence[Operation], OperationQuery | None]]:
-    page = yield from page_flow(query, context)
+    """One page of the operations list in id order, which must move forward (operation ids
+    are compared as text, as Toloka sorts them)."""
+    response = yield from sending.send(endpoints.list_operations_request(query), context)
+    page = read_operation_page(response)
+    problem = moving_forward([item.id for item in page.items], query.id_gt, normalize_operation_id)
+    if problem is not None:
+        raise UnexpectedResponseError(
+            response.status_code, problem, response.content, contradicts=True
+        )
     return page.items, next_page(query, page)
 
 

@@ -9,6 +9,7 @@ neither created, started nor stopped after it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,13 +17,15 @@ from typing import Any
 
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.dates import as_utc, format_moment
+from toloka_archive._core.errors import UnexpectedResponseError
 from toloka_archive._core.flow import Flow
-from toloka_archive._core.ids import normalize_project_id
+from toloka_archive._core.ids import normalize_pool_id, normalize_project_id
 from toloka_archive._core.models import Pool, PoolStatus
 from toloka_archive._flows import sending
+from toloka_archive._flows.lookup import project_flow
 from toloka_archive._wire import endpoints
 from toloka_archive._wire.endpoints import PoolQuery
-from toloka_archive._wire.paging import Listing
+from toloka_archive._wire.paging import Listing, moving_forward
 from toloka_archive._wire.response import read_pool_page
 
 ARCHIVABLE_STATUS = PoolStatus.CLOSED.value  # the pools that can be archived
@@ -72,8 +75,7 @@ class PoolSelection:
 
     def describe(self) -> str:
         """The selection in words: "the CLOSED pools of project 7 idle since ..."."""
-        status = "every" if self.status is None else f"the {self.status}"
-        text = f"{status} pools"
+        text = "every pool" if self.status is None else f"the {self.status} pools"
         if self.project_id is not None:
             text += f" of project {self.project_id}"
         if self.idle_since is not None:
@@ -85,9 +87,26 @@ class PoolSelection:
         return text
 
 
-def pools_listing(selection: PoolSelection) -> Listing[PoolQuery, Pool]:
-    """What ``find_pools`` reads: ``GET /pools`` in id order, kept by ``selection.wants``."""
-    return Listing(selection.first_query(), pools_page_flow, selection.wants)
+def pools_listing(
+    selection: PoolSelection, *, check_project: bool = True
+) -> Listing[PoolQuery, Pool]:
+    """What ``find_pools`` reads: ``GET /pools`` in id order, kept by ``selection.wants``.
+
+    A selection that names a project reads the project first (unless the caller just did):
+    Toloka would answer a list of no pools for a project that does not exist, or is not
+    yours, and that silence must not pass for "nothing to archive".
+    """
+    project = selection.first_query().project_id
+    before = None
+    if project is not None and check_project:
+        before = functools.partial(project_flow, project)
+    return Listing(
+        "pool", selection.first_query(), pools_page_flow, _pool_id, selection.wants, before
+    )
+
+
+def _pool_id(pool: Pool) -> str:
+    return pool.id
 
 
 def pools_page_flow(
@@ -97,9 +116,18 @@ def pools_page_flow(
     paging; None at the end)."""
     response = yield from sending.send(endpoints.list_pools_request(query), context)
     page = read_pool_page(response)
+    problem = moving_forward([pool.id for pool in page.items], query.id_gt, _pool_order)
+    if problem is not None:
+        raise UnexpectedResponseError(
+            response.status_code, problem, response.content, contradicts=True
+        )
     if not page.has_more or not page.items:
         return page.items, None
     return page.items, replace(query, id_gt=page.items[-1].id)
+
+
+def _pool_order(pool_id: str) -> int:
+    return int(normalize_pool_id(pool_id))  # InvalidPoolIdError is a ValueError
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:

@@ -46,7 +46,7 @@ def retry_delay(
     if isinstance(reply, httpx.Response):
         if reply.status_code not in policy.retry_statuses:
             return None
-        hint = retry_after_seconds(reply.headers, now)
+        hint = retry_after_seconds(reply, now)
         if hint is not None:
             return policy.clamp_hint(hint)
     return shortened(ceiling, policy.jitter, random())

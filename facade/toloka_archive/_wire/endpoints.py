@@ -18,8 +18,10 @@ from toloka_archive._core.dates import toloka_text
 from toloka_archive._core.flow import Request
 from toloka_archive._wire import generated
 
-MAX_PAGE_SIZE = 500  # the most Toloka returns in one page of the operations list
-MAX_POOLS_PAGE = 300  # and of the pools list
+MAX_PAGE_SIZE = 300
+"""The most Toloka returns in one page of any list: its reference's general rule ("50 by
+default, 300 at most"); ``openapi.yaml`` says the same for each list, and a contract test
+checks that no request the client sends asks for more."""
 
 
 def _request(kwargs: dict[str, Any]) -> Request:
@@ -95,7 +97,7 @@ class PoolQuery:
     created_lt: datetime | None = None
     last_started_lt: datetime | None = None
     id_gt: str | None = None
-    limit: int = MAX_POOLS_PAGE
+    limit: int = MAX_PAGE_SIZE
 
 
 def list_pools_request(query: PoolQuery) -> Request:

@@ -168,13 +168,29 @@ def read_log(response: httpx.Response) -> list[LogEntry]:
 def read_operation_page(response: httpx.Response) -> Page[Operation]:
     """A page of ``GET /operations``."""
     page = read_model(response, generated.OperationPage)
-    return Page([convert.operation(item) for item in page.items], bool(page.has_more))
+    return Page([convert.operation(item) for item in page.items], _has_more(response, page))
 
 
 def read_pool_page(response: httpx.Response) -> Page[Pool]:
     """A page of ``GET /pools``."""
     page = read_model(response, generated.PoolPage)
-    return Page([convert.pool(item) for item in page.items], bool(page.has_more))
+    return Page([convert.pool(item) for item in page.items], _has_more(response, page))
+
+
+class _Paged(Protocol):
+    @property
+    def has_more(self) -> object:  # typed bool, but the generated model keeps what was sent
+        ...
+
+
+def _has_more(response: httpx.Response, page: _Paged) -> bool:
+    """A page's ``has_more``, which must be true or false: ``"yes"`` or null is no answer."""
+    has_more = page.has_more
+    if not isinstance(has_more, bool):
+        raise UnexpectedResponseError(
+            response.status_code, f"has_more is {has_more!r}, not true or false", response.content
+        )
+    return has_more
 
 
 def read_pool(response: httpx.Response) -> Pool:
@@ -193,7 +209,7 @@ def error_for(
         return APITimeoutError(f"{request.label}: no answer in time ({type(reply).__name__})")
     if isinstance(reply, httpx.TransportError):
         return APIConnectionError(f"{request.label}: {type(reply).__name__}: {reply}")
-    return error_from_response(reply, retry_after=retry_after_seconds(reply.headers, now))
+    return error_from_response(reply, retry_after=retry_after_seconds(reply, now))
 
 
 def error_from_response(
@@ -223,21 +239,31 @@ def error_from_response(
         )
     reason = response.reason_phrase or "error"
     text = excerpt(response.content)
-    return cls(
-        response.status_code,
-        message=f"{reason}: {text}" if text else f"{reason} (no body)",
-        retry_after=retry_after,
-    )
+    if not text:
+        message = f"{reason} (no body)"
+    elif text.startswith((reason, f"{response.status_code} {reason}")):
+        message = text  # the page says its status itself: once is enough
+    else:
+        message = f"{reason}: {text}"
+    return cls(response.status_code, message=message, retry_after=retry_after)
 
 
-def retry_after_seconds(headers: httpx.Headers, now: datetime) -> float | None:
-    """The server's hint, from ``retry-after-ms`` or ``Retry-After`` (seconds or HTTP date)."""
+QUOTA_INTERVALS = {"MIN": 60.0, "HOUR": 3600.0, "DAY": 86400.0}
+"""A 429 over one of Toloka's quotas says which in ``payload.interval``: the minute's, the
+hour's or the day's. Without a ``Retry-After``, the quota's length is the hint (as toloka-kit
+reads it), so a minute's quota is waited out and an hour's or a day's ends the try at once."""
+
+
+def retry_after_seconds(response: httpx.Response, now: datetime) -> float | None:
+    """The server's hint: ``retry-after-ms``, ``Retry-After`` (seconds or HTTP date), or for a
+    429 without either, the length of the quota its body's ``payload.interval`` names."""
+    headers = response.headers
     millis = _non_negative_number(headers.get("retry-after-ms"))
     if millis is not None:
         return millis / 1000.0
     value = headers.get("retry-after")
     if value is None:
-        return None
+        return _quota_interval(response)
     seconds = _non_negative_number(value)
     if seconds is not None:
         return seconds
@@ -248,6 +274,15 @@ def retry_after_seconds(headers: httpx.Headers, now: datetime) -> float | None:
     if moment.tzinfo is None:
         return None
     return max(0.0, (moment - now).total_seconds())
+
+
+def _quota_interval(response: httpx.Response) -> float | None:
+    if response.status_code != httpx.codes.TOO_MANY_REQUESTS:
+        return None
+    body = _json_object(response.content)
+    payload = body.get("payload") if body is not None else None
+    interval = payload.get("interval") if isinstance(payload, Mapping) else None
+    return QUOTA_INTERVALS.get(interval) if isinstance(interval, str) else None
 
 
 def request_id_of(response: httpx.Response) -> str | None:
