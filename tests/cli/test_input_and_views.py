@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from toloka_archive import Outcome, PoolReport
 from toloka_archive.cli.inputs import UsageError, read_pool_ids
-from toloka_archive.cli.views import JsonView, LinesView, LiveView, summary
+from toloka_archive.cli.views import JsonView, LinesView, LiveView, plain_line, summary
 
 
 def test_ids_from_arguments_file_and_stdin(tmp_path: Path) -> None:
@@ -17,6 +17,13 @@ def test_ids_from_arguments_file_and_stdin(tmp_path: Path) -> None:
     listing.write_text("# pools to clean up\n21\n\n  22  # a comment\n21\n", encoding="utf-8")
     assert list(read_pool_ids(["7"], str(listing))) == [7, 21, 22, 21]
     assert list(read_pool_ids([], "-", io.StringIO("5\n#x\n6\n"))) == [5, 6]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_id(tmp_path: Path) -> None:
+    listing = tmp_path / "pools.txt"
+    listing.write_bytes("\ufeff21\n22\n".encode())
+    assert list(read_pool_ids([], str(listing))) == [21, 22]
+    assert list(read_pool_ids([], "-", io.StringIO("\ufeff5\n6\n"))) == [5, 6]
 
 
 def test_a_bad_line_names_the_file_and_line(tmp_path: Path) -> None:
@@ -80,6 +87,17 @@ def test_live_view_redraws_in_place_and_keeps_finished_lines() -> None:
     assert "[" + "#" * 15 + "-" * 15 + "] 1/2 done" in text
     assert "\x1b[2F\x1b[J" in text  # the two-line block (bar + one pool) was erased
     assert text.endswith("\x1b[1F\x1b[J")  # and the final bar is erased on close
+
+
+def test_an_operation_found_by_asking_is_said_once() -> None:
+    found = report("21", Outcome.ARCHIVED, "archived, found by asking Toloka", "op-1")
+    assert plain_line(found) == "pool 21: archived, found by asking Toloka (operation op-1)"
+
+
+def test_the_summary_heading_says_what_the_run_was() -> None:
+    problems = [report("31", Outcome.WRONG_STATUS, "status OPEN, close it first")]
+    lines = summary(Counter({Outcome.WRONG_STATUS: 1}), problems, heading="Cannot be archived now:")
+    assert lines[-2] == "Cannot be archived now:"
 
 
 def test_summary_counts_and_reasons() -> None:

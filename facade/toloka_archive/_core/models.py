@@ -186,3 +186,19 @@ class Project:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+ANY_STATUS = "any"
+
+
+def pool_status_filter(text: str) -> str | None:
+    """A pool status as a filter is written (any case; ``any`` for every status): the status,
+    or None for every one. Anything else is a ``ValueError`` that names the choices: a filter
+    Toloka would not understand must not quietly select nothing."""
+    wanted = text.strip().upper()
+    if wanted == ANY_STATUS.upper():
+        return None
+    if wanted not in PoolStatus.__members__:
+        choices = ", ".join(status.value for status in PoolStatus)
+        raise ValueError(f"{text.strip()!r} is not a pool status; choose {choices} or any")
+    return wanted

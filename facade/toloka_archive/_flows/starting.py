@@ -120,6 +120,7 @@ def start_flow(job: Job, context: FlowContext) -> Flow[Started]:
             )
             if found is not None:
                 return found
+            logger.info("%s: the lock is gone; sending again", job)
             continue
         except APIError as error:
             if isinstance(error, UnexpectedResponseError) and error.contradicts:
@@ -132,7 +133,9 @@ def start_flow(job: Job, context: FlowContext) -> Flow[Started]:
             )
             if isinstance(answer, Started):
                 return answer
-            continue  # Toloka shows nothing of that request: it started nothing
+            # Toloka shows nothing of that request: it started nothing, so sending is safe.
+            logger.info("%s: the answer was lost and nothing was started; sending again", job)
+            continue
         _log_start(started)
         return started
     assert last is not None
@@ -168,6 +171,7 @@ def _asking(
         try:
             return (yield from question())
         except APIError as lookup_error:
+            logger.info("%s: asking Toloka what happened failed: %s", job, lookup_error)
             failure = lookup_error
     error.add_note(
         f"whether the {job.kind.verb} started is unknown: asking Toloka failed ({failure})"

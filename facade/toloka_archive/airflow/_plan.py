@@ -18,9 +18,8 @@ from toloka_archive import Outcome, PoolSelection
 from toloka_archive._core.dates import DateError, parse_duration, parse_moment
 from toloka_archive._core.errors import InvalidIdError
 from toloka_archive._core.ids import normalize_pool_id, normalize_project_id
-from toloka_archive._core.models import PoolStatus
+from toloka_archive._core.models import PoolStatus, pool_status_filter
 
-ANY_STATUS = "any"
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
 SHOWN_IN_A_MESSAGE = 50  # pools listed in a failure message; the XCom report has them all
 _SEPARATORS = re.compile(r"[\s,;\[\]()'\"]+")
@@ -120,8 +119,10 @@ def _status(value: object) -> str | None:
         return PoolStatus.CLOSED.value
     if not isinstance(value, str):
         raise PlanError(f"status must be a pool status or 'any', got {_shown(value)}")
-    status = value.strip().upper()
-    return None if status == ANY_STATUS.upper() else status
+    try:
+        return pool_status_filter(value)
+    except ValueError as error:
+        raise PlanError(f"status: {error}") from None
 
 
 def _moment(name: str, value: object, now: datetime) -> datetime | None:

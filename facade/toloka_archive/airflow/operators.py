@@ -274,7 +274,9 @@ class TolokaArchivePoolsOperator(BaseOperator):
             self._log_json(report.to_json())
 
     def _log_json(self, report: dict[str, Any]) -> None:
-        self.log.info("pool %s: %s: %s", report["pool_id"], report["outcome"], report["detail"])
+        outcome, detail = report["outcome"], report["detail"]
+        said = detail if detail == outcome.replace("_", " ") else f"{outcome}: {detail}"
+        self.log.info("pool %s: %s", report["pool_id"], said)
 
     def _ended_early(self, error: Exception, started: dict[str, str]) -> str:
         text = f"stopped: {type(error).__name__}: {error}"

@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn, TextIO
 
 from toloka_archive.cli.parser import build_parser
-from toloka_archive.cli.status import EXIT_OUTPUT_CLOSED, EXIT_USAGE
+from toloka_archive.cli.status import EXIT_OUTPUT_CLOSED, EXIT_USAGE, PROG
 
 __all__ = ["build_parser", "entry_point", "main"]
 
@@ -50,7 +50,10 @@ def main(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
+    """Run the command as the console script does; the streams and the environment (where the
+    key is read) default to the process's own."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -61,8 +64,17 @@ def main(
     if args.command == "fake":
         from toloka_archive.testing.__main__ import run
 
-        return run(host=args.host, port=args.port, scenario=args.scenario, seed=args.seed)
-    return _command(args.command)(args, os.environ, stdin or sys.stdin, out, err)
+        return run(
+            host=args.host,
+            port=args.port,
+            scenario=args.scenario,
+            seed=args.seed,
+            stdout=out,
+            stderr=err,
+            prog=PROG,
+        )
+    variables = os.environ if environ is None else environ
+    return _command(args.command)(args, variables, stdin or sys.stdin, out, err)
 
 
 Command = Callable[[argparse.Namespace, Mapping[str, str], TextIO, TextIO, TextIO], int]

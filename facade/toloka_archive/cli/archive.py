@@ -24,7 +24,7 @@ from toloka_archive.cli.inputs import (
     unique,
     usage_errors,
 )
-from toloka_archive.cli.session import Session
+from toloka_archive.cli.session import Session, check_project
 
 
 @usage_errors
@@ -43,21 +43,28 @@ def run(
         json_lines=args.json,
         given=None if selection is not None else len(ids),
         rerun=rerun_command(args),
+        heading="Cannot be archived now:" if args.dry_run else "Not archived:",
     )
     mode = "starting" if args.no_wait else "archiving"
     if args.dry_run:
         mode = "checking (dry run)"
     session.announce(mode, _what(ids, selection), args.concurrency)
 
+    found = 0  # pools the selection found
+
     async def pools() -> AsyncIterator[int | Pool]:
         """The ids given, then the pools the selection finds (read a page at a time)."""
+        nonlocal found
         for pool_id in session.given_items(ids):
             yield pool_id
         if selection is not None:
             async for pool in session.client.find_pools(**selection.as_filters()):
+                found += 1
                 yield pool
 
     async def body() -> None:
+        if selection is not None and selection.project_id is not None:
+            await check_project(session.client, str(selection.project_id))
         reports = session.client.archive_pools(
             pools(),
             concurrency=args.concurrency,
@@ -70,6 +77,8 @@ def run(
             on_progress=session.progress,
         )
         await session.consume(reports, key=lambda report: report.pool_id)
+        if selection is not None and not found:
+            session.say(f"no pools match: {selection.describe()}")
 
     return session.execute(body, verbose=args.verbose, ok=lambda: not session.ledger.problems)
 

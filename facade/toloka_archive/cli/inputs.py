@@ -23,7 +23,7 @@ from toloka_archive._core.dates import DateError, parse_duration, parse_moment
 from toloka_archive._core.environment import ENV_API_KEY, ENV_OAUTH_TOKEN
 from toloka_archive._core.errors import InvalidIdError, InvalidOperationIdError, InvalidPoolIdError
 from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id, normalize_project_id
-from toloka_archive._core.models import PoolStatus
+from toloka_archive._core.models import PoolStatus, pool_status_filter
 from toloka_archive._core.policies import DEFAULT_TIMEOUT, Timeout
 from toloka_archive.cli.status import EXIT_OUTPUT_CLOSED, EXIT_USAGE, PROG
 
@@ -86,6 +86,8 @@ def _operation_id(text: str) -> str:
 
 def _numbered_lines(stream: Iterable[str]) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(stream, start=1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a BOM, as some editors save UTF-8
         text = line.split("#", 1)[0].strip()
         if text:
             yield number, text
@@ -116,7 +118,7 @@ def _read(
                 for number, text in _numbered_lines(stdin or sys.stdin):
                     take(f"{name} line {number}", text)
             else:
-                with open(from_file, encoding="utf-8") as handle:
+                with open(from_file, encoding="utf-8-sig") as handle:
                     for number, text in _numbered_lines(handle):
                         take(f"{name} line {number}", text)
         except OSError as error:
@@ -170,10 +172,15 @@ def selection_from(args: argparse.Namespace, now: datetime) -> PoolSelection | N
             idle_since = now - parse_duration(args.idle_for)
         except DateError as error:
             raise UsageError(f"--idle-for: {error}") from None
-    status = args.status.strip().upper() if args.status else PoolStatus.CLOSED.value
+    status: str | None = PoolStatus.CLOSED.value
+    if args.status is not None:
+        try:
+            status = pool_status_filter(args.status)
+        except ValueError as error:
+            raise UsageError(f"--status: {error}") from None
     return PoolSelection(
         project_id=None if args.project is None else project_id(args.project),
-        status=None if status == "ANY" else status,
+        status=status,
         created_before=moment("--created-before", args.created_before),
         last_started_before=moment("--last-started-before", args.last_started_before),
         idle_since=idle_since,

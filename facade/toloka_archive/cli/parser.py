@@ -218,12 +218,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     history = commands.add_parser(
         "history",
-        help="when were pools archived, and by which operation",
-        description="List Toloka's pool archive operations (POOL.ARCHIVE), oldest first.",
+        help="when were pools and projects archived, and by which operation",
+        description="List Toloka's archive operations (POOL.ARCHIVE and PROJECT.ARCHIVE), "
+        "oldest first.",
     )
-    history.add_argument("--pool", metavar="POOL_ID", help="only this pool's")
+    whose = history.add_mutually_exclusive_group()
+    whose.add_argument("--pool", metavar="POOL_ID", help="only this pool's")
+    whose.add_argument("--project", metavar="PROJECT_ID", help="only this project's and its pools'")
     history.add_argument(
         "--since", metavar="DATE", help="only those submitted since (ISO 8601 or e.g. 30d ago)"
+    )
+    history.add_argument("--until", metavar="DATE", help="only those submitted until then")
+    history.add_argument(
+        "--limit", type=_positive_int, metavar="N", help="at most N operations (the oldest)"
     )
     _add_connection_options(history)
     history.add_argument(

@@ -23,7 +23,10 @@ from typing import TextIO, TypeVar
 from toloka_archive import (
     AsyncTolokaClient,
     AuthenticationError,
+    ListingError,
+    NotFoundError,
     NotTolokaAPIError,
+    PermissionDeniedError,
     PoolReport,
     ProjectReport,
     RunEndingError,
@@ -55,6 +58,11 @@ T = TypeVar("T")
 SHOWN_IN_A_COMMAND = 20  # ids written out in a follow-up command line
 
 
+class RunRefusedError(Exception):
+    """The run cannot start as asked (no such project, no access to it): one line, exit 1,
+    before anything was started."""
+
+
 class _StoppedEarlyError(Exception):
     """The run stopped early; ``code`` is the exit status, ``reason`` the one line to print."""
 
@@ -77,10 +85,12 @@ class Session:
         json_lines: bool,
         given: int | None,
         rerun: str,
+        heading: str = "Not archived:",
     ) -> None:
         """``given``: how many subjects were named up front (None when a selection found them,
         with no count known before the end); ``rerun``: the command that picks up what was
-        not started, e.g. "toloka-archive archive --project 7 --env sandbox"."""
+        not started, e.g. "toloka-archive archive --project 7 --env sandbox"; ``heading``: what
+        the summary calls the subjects that did not end well."""
         self.client = client
         self.ledger = Ledger()
         self._out = out
@@ -91,6 +101,7 @@ class Session:
         self._taken_given = 0
         self._not_given: list[str] = []  # named up front, never taken up
         self._rerun = rerun
+        self._heading = heading
         self._view = GuardedView(self._make_view(json_lines, given))
 
     def _make_view(self, json_lines: bool, total: int | None) -> View:
@@ -152,6 +163,10 @@ class Session:
 
     # The run
 
+    def say(self, line: str) -> None:
+        """One line for people, on stderr (stdout may be JSON)."""
+        print(f"{PROG}: {line}", file=self._err, flush=True)
+
     def announce(self, mode: str, what: str, concurrency: int) -> None:
         client = self.client
         where = client.environment.value if client.environment else "custom URL"
@@ -195,8 +210,14 @@ class Session:
                 raise
             task.uncancel()
             return self._stop(EXIT_INTERRUPTED, f"interrupted: no new {self._noun}s were started")
+        except RunRefusedError as refused:
+            print(f"{PROG}: error: {refused}", file=self._err)
+            return EXIT_NOT_ARCHIVED
         except _StoppedEarlyError as stopped:
             return self._stop(stopped.code, stopped.reason)
+        except ListingError as error:
+            # The pools found were finished and reported; the list's rest is unknown.
+            return self._stop(EXIT_NOT_ARCHIVED, f"error: {error}")
         except RunEndingError as error:
             # No request got through to Toloka's work: a subject without an operation was not
             # started, rather than in flight.
@@ -250,6 +271,7 @@ class Session:
         lines = summary(
             ledger.counts,
             ledger.problems,
+            heading=self._heading,
             in_flight=len(ledger.running),
             not_started=self._not_taken() or 0,
             noun=self._noun,
@@ -282,7 +304,7 @@ class Session:
         if unanswered:
             print("Requests sent or about to be sent, with no answer yet:", file=err)
             print(
-                f"  {self._noun}s "
+                f"  {self._noun}{'s' if len(unanswered) > 1 else ''} "
                 + ", ".join(unanswered)
                 + " (run the same command again: an operation already under way is followed,"
                 " not started twice)",
@@ -312,6 +334,17 @@ class Session:
         if client.environment is not None:
             return f" --env {client.environment.value}"
         return f" --base-url {client.base_url}"
+
+
+async def check_project(client: AsyncTolokaClient, project_id: str) -> None:
+    """A run about a project starts only once the project is known to exist and be yours:
+    Toloka lists no pools for one that is not, which must not pass for "nothing to do"."""
+    try:
+        await client.get_project(project_id)
+    except NotFoundError:
+        raise RunRefusedError(f"no such project {project_id}") from None
+    except PermissionDeniedError:
+        raise RunRefusedError(f"no access to project {project_id} (not this key's)") from None
 
 
 def _isatty(stream: TextIO) -> bool:

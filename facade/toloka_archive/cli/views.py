@@ -210,6 +210,7 @@ def summary(
     counts: Counter[Outcome],
     problems: list[PoolReport],
     *,
+    heading: str = "Not archived:",
     in_flight: int = 0,
     not_started: int = 0,
     noun: str = "pool",
@@ -227,7 +228,7 @@ def summary(
     width = max((len(label) for label, _ in rows), default=0)
     lines += [f"  {label:<{width}}  {count:>6}" for label, count in rows]
     if problems:
-        lines.append("Not archived:")
+        lines.append(heading)
         lines += [f"  {plain_line(report)}" for report in problems]
     return lines
 
