@@ -68,7 +68,7 @@ its own pools) like Toloka: filters ``type``, ``status`` (as ``GET /operations/{
 now; an unknown value matches nothing), ``id_gt``/``_gte``/``_lt``/``_lte``,
 ``submitted_*`` and ``finished_*`` (a UTC date-time or a date; an unfinished operation matches
 no ``finished_*``), ``sort`` (``id``, ``submitted``, ``finished``, comma-separated, ``-`` for
-descending; ties by ascending id; default ascending id), ``limit`` (1..500, default 50) and
+descending; ties by ascending id; default ascending id), ``limit`` (1..300, default 50) and
 ``has_more``. A bad ``limit``, ``sort`` key or date answers 400 ``VALIDATION_ERROR``. Operation
 ids are opaque, 24 hex digits, and sort in the order the operations were made, so
 ``sort=id&id_gt=<last id>`` reads the next page. In a test, ``fake.operations(pool_id)`` gives
