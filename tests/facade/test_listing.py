@@ -129,6 +129,7 @@ def test_a_project_that_is_not_there_or_not_yours_is_an_error_not_an_empty_list(
     found, script, ended = read_pools([answer], project_id=9999)
     assert found == []
     assert type(ended) is raised
+    assert "the pools of project 9999 were asked for: the project" in ended.__notes__[0]
     assert script.requests == ["GET /api/v1/projects/9999"]  # no list read after it
 
 

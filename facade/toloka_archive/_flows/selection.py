@@ -9,15 +9,19 @@ neither created, started nor stopped after it.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.dates import as_utc, format_moment
-from toloka_archive._core.errors import UnexpectedResponseError
+from toloka_archive._core.errors import (
+    NotFoundError,
+    PermissionDeniedError,
+    UnexpectedResponseError,
+)
 from toloka_archive._core.flow import Flow
 from toloka_archive._core.ids import normalize_pool_id, normalize_project_id
 from toloka_archive._core.models import Pool, PoolStatus
@@ -99,7 +103,7 @@ def pools_listing(
     project = selection.first_query().project_id
     before = None
     if project is not None and check_project:
-        before = functools.partial(project_flow, project)
+        before = partial(_project_of_the_pools, project)
     return Listing(
         "pool", selection.first_query(), pools_page_flow, _pool_id, selection.wants, before
     )
@@ -124,6 +128,16 @@ def pools_page_flow(
     if not page.has_more or not page.items:
         return page.items, None
     return page.items, replace(query, id_gt=page.items[-1].id)
+
+
+def _project_of_the_pools(project_id: str, context: FlowContext) -> Flow[object]:
+    """The project whose pools are asked for; its 404 or 403 says so in a note."""
+    try:
+        return (yield from project_flow(project_id, context))
+    except (NotFoundError, PermissionDeniedError) as error:
+        missing = "does not exist" if isinstance(error, NotFoundError) else "is not this key's"
+        error.add_note(f"the pools of project {project_id} were asked for: the project {missing}")
+        raise
 
 
 def _pool_order(pool_id: str) -> int:

@@ -36,6 +36,7 @@ def run(
         json_lines=args.json,
         given=len(ids),
         rerun=rerun_command(args),
+        heading="Did not end well:",
     )
     session.announce(
         "following", f"{len(ids)} operation{'s' if len(ids) != 1 else ''}", args.concurrency
