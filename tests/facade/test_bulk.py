@@ -13,6 +13,7 @@ from toloka_archive import (
     AsyncTolokaClient,
     AuthenticationError,
     Outcome,
+    PollPolicy,
     PoolReport,
     RetryPolicy,
     TolokaClient,
@@ -275,8 +276,8 @@ def hold_back_run(throttled: int) -> tuple[float, list[float]]:
 
 def test_bulk_workers_hold_back_when_the_client_is_over_the_limit() -> None:
     # Four workers start together and all four are told to wait 5 s: the client is over
-    # Toloka's limit. Without a shared pause the others would poll at +1 s; with it, nobody
-    # sends anything before +5 s.
+    # Toloka's limit. Without a shared pause the others would poll at their first look; with
+    # it, nobody sends anything before +5 s.
     throttled_at, after = hold_back_run(throttled=RetryPolicy().rate_limit_burst)
     assert after
     assert min(after) == throttled_at + 5.0
@@ -284,7 +285,8 @@ def test_bulk_workers_hold_back_when_the_client_is_over_the_limit() -> None:
 
 def test_one_429_among_successes_holds_back_only_its_pool() -> None:
     throttled_at, after = hold_back_run(throttled=1)
-    assert min(after) == throttled_at + 1.0  # the others poll on their own schedule
+    first_look = PollPolicy().initial_delay
+    assert min(after) == throttled_at + first_look  # the others poll on their own schedule
 
 
 def test_no_wait_reports_started_operations() -> None:

@@ -32,7 +32,7 @@ from toloka_archive._wire.endpoints import OperationQuery, list_operations_reque
 from toloka_archive._wire.kinds import POOL_ARCHIVE
 
 from tests.facade.flowsteps import Trace, drive
-from tests.facade.scripted import FakeClock, error, operation
+from tests.facade.scripted import ROUND_SCHEDULE, FakeClock, error, operation
 
 ARCHIVE = Request("POST", "/pools/21/archive")
 POST = "POST /pools/21/archive"
@@ -45,7 +45,7 @@ ACTIVE = "GET /operations?type=POOL.ARCHIVE&status={}&sort=-submitted&limit=50"
 def context(clock: FakeClock) -> FlowContext:
     return FlowContext(
         retry=RetryPolicy(jitter=0.0, max_retries=1),
-        poll=PollPolicy(jitter=0.0, follow_progress=False),
+        poll=PollPolicy(jitter=0.0, **ROUND_SCHEDULE, follow_progress=False),
         clock=clock,
         random=lambda: 0.0,
     )

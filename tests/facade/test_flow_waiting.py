@@ -32,14 +32,14 @@ from toloka_archive._wire import endpoints as _endpoints
 from toloka_archive._wire.kinds import POOL_ARCHIVE
 
 from tests.facade.flowsteps import Trace, drive, finish
-from tests.facade.scripted import FakeClock, error, operation, polled, snapshot
+from tests.facade.scripted import ROUND_SCHEDULE, FakeClock, error, operation, polled, snapshot
 
 POLL = Request("GET", "/operations/op-1")
 LOG = Request("GET", "/operations/op-1/log")
 ARCHIVE = Request("POST", "/pools/21/archive")
 
-FIXED = PollPolicy(jitter=0.0, follow_progress=False)
-FOLLOWING = PollPolicy(jitter=0.0)
+FIXED = PollPolicy(jitter=0.0, **ROUND_SCHEDULE, follow_progress=False)
+FOLLOWING = PollPolicy(jitter=0.0, **ROUND_SCHEDULE)
 
 
 def context(clock: FakeClock, poll: PollPolicy = FIXED) -> FlowContext:
@@ -222,7 +222,9 @@ def test_no_budget_never_raises_on_time() -> None:
     clock = FakeClock()
     start = clock.monotonic()
     replies = [polled("RUNNING")] * 60 + [polled("SUCCESS")]
-    policy = PollPolicy(jitter=0.0, timeout=5.0)  # wait_flow's own timeout is what counts
+    policy = PollPolicy(
+        jitter=0.0, **ROUND_SCHEDULE, timeout=5.0
+    )  # wait_flow's own timeout is what counts
     trace = wait(snapshot("RUNNING"), replies, timeout=None, poll=policy, clock=clock)
     assert trace.error is None
     assert trace.result is not None
@@ -412,7 +414,7 @@ def test_the_timer_counts_its_polls_and_cuts_the_last_pause() -> None:
 
 def test_the_timer_jitter_only_shortens_a_pause() -> None:
     clock = FakeClock()
-    policy = PollPolicy(jitter=0.2, follow_progress=False)
+    policy = PollPolicy(jitter=0.2, **ROUND_SCHEDULE, follow_progress=False)
     timer = PollTimer(policy, None, clock.monotonic, lambda: 0.5)
     assert timer.next_delay() == pytest.approx(0.9)
     assert timer.next_delay() == pytest.approx(1.35)

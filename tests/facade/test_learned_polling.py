@@ -14,9 +14,9 @@ from toloka_archive._flows.waiting import wait_flow
 from toloka_archive.testing import FakeToloka, ManualClock
 
 from tests.facade.flowsteps import drive
-from tests.facade.scripted import FakeClock, operation, snapshot
+from tests.facade.scripted import ROUND_SCHEDULE, FakeClock, operation, snapshot
 
-NO_JITTER = PollPolicy(jitter=0.0)
+NO_JITTER = PollPolicy(jitter=0.0, **ROUND_SCHEDULE)
 
 
 def finished(seconds: float, **extra: Any) -> Operation:
@@ -91,7 +91,9 @@ def test_an_operation_already_under_way_is_not_given_a_learned_first_look() -> N
 
 def test_learning_can_be_turned_off() -> None:
     clock = FakeClock()
-    shared = FlowContext(poll=PollPolicy(jitter=0.0, learn_durations=False), clock=clock)
+    shared = FlowContext(
+        poll=PollPolicy(jitter=0.0, **ROUND_SCHEDULE, learn_durations=False), clock=clock
+    )
     shared.durations.note(ARCHIVE, 0.3)
     pending = snapshot("PENDING")
     trace = drive(

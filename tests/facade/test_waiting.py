@@ -18,6 +18,7 @@ from toloka_archive import (
 
 from tests.facade.scripted import (
     NO_JITTER_POLL,
+    ROUND_SCHEDULE,
     FakeClock,
     Script,
     error,
@@ -43,13 +44,14 @@ def test_pending_running_success() -> None:
     assert clock.slept == [1.0, 1.5, 2.25]
 
 
-def test_poll_delays_grow_to_the_cap() -> None:
-    policy = PollPolicy(jitter=0.0)
-    plain = list(itertools.islice(policy.delays(lambda: 0.0), 9))
-    assert plain == pytest.approx([1.0, 1.5, 2.25, 3.375, 5.0625, 7.59375, 11.390625, 15.0, 15.0])
+def test_poll_delays_start_short_and_double_to_the_cap() -> None:
+    # A cold client's first look comes after 0.25 s; each pause doubles, up to 15 s.
+    plain = list(itertools.islice(PollPolicy().delays(lambda: 0.0), 9))
+    assert plain == [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 15.0, 15.0]
+    # The jitter only shortens a pause, and only from 1 s on: the first looks are exact.
     jittered = list(itertools.islice(PollPolicy().delays(lambda: 0.99), 9))
-    assert all(0.8 * p <= j <= p for p, j in zip(plain, jittered, strict=True))
-    assert jittered != plain
+    assert jittered[:2] == plain[:2]
+    assert all(0.8 * p <= j < p for p, j in zip(plain[2:], jittered[2:], strict=True))
 
 
 def test_already_archived_returns_at_once_with_no_poll() -> None:
@@ -101,7 +103,7 @@ def test_fail_without_a_log_still_raises_the_failure() -> None:
 
 
 # The deadline tests use a fixed schedule: the progress-following shortcut is tested below.
-FIXED_SCHEDULE = PollPolicy(jitter=0.0, follow_progress=False)
+FIXED_SCHEDULE = PollPolicy(jitter=0.0, **ROUND_SCHEDULE, follow_progress=False)
 
 
 def test_budget_spent_raises_timeout_with_the_last_snapshot() -> None:
@@ -262,4 +264,4 @@ def test_following_progress_can_be_turned_off() -> None:
 
 def test_poll_policy_rejects_a_floor_above_the_first_delay() -> None:
     with pytest.raises(ValueError, match="min_delay"):
-        PollPolicy(min_delay=2.0)
+        PollPolicy(**{**ROUND_SCHEDULE, "min_delay": 2.0})

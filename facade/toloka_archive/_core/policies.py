@@ -23,7 +23,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from toloka_archive._core.models import Operation
 
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_INITIAL_DELAY = 0.5
@@ -35,14 +38,21 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 DEFAULT_RATE_LIMIT_WINDOW = 12
 DEFAULT_RATE_LIMIT_BURST = 4
 
-DEFAULT_POLL_INITIAL_DELAY = 1.0
-DEFAULT_POLL_MULTIPLIER = 1.5
+DEFAULT_POLL_INITIAL_DELAY = 0.25
+DEFAULT_POLL_MULTIPLIER = 2.0
 DEFAULT_POLL_MAX_DELAY = 15.0
 DEFAULT_WAIT_TIMEOUT = 600.0
-DEFAULT_MIN_POLL_DELAY = 0.2
+DEFAULT_MIN_POLL_DELAY = 0.05
 PROGRESS_MARGIN = 1.1  # poll 10 % after the moment the progress rate predicts
 LEARNED_MARGIN = 1.03  # first look 3 % after the typical duration of recent operations
+TRUSTED_PROGRESS = 3
+"""From this many percent on, one reading of the progress is precise enough (a whole percent
+is at most a tenth of it) for its prediction to lengthen a pause, not only to shorten it."""
 DEFAULT_JITTER = 0.2
+JITTER_FROM = 1.0
+"""Poll pauses shorter than this are not jittered: the first looks at a new operation are
+already spread by when operations start, and too short for a herd of clients to matter, while
+their exact moments decide how soon a short operation is seen done."""
 
 DEFAULT_CONCURRENCY = 8  # subjects (pools, operations) in flight at once in a bulk run
 DEFAULT_HTTP_TIMEOUT = 30.0  # seconds for one HTTP request ...
@@ -147,25 +157,34 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class PollPolicy:
-    """Look at an unfinished operation again: 1 s, then x1.5 up to 15 s, for 600 s at most.
+    """Look at an unfinished operation again: first after 0.25 s, each pause twice the last up
+    to 15 s, for 600 s at most.
 
     ``timeout=None`` waits forever, and only when asked for. The budget is measured on a
     monotonic clock from the moment waiting starts.
 
-    With ``follow_progress`` (the default), a pause may be cut short when the operation's
-    ``progress`` is moving: if it went from 0 to 80 % in the last second, the next look comes
-    when it should reach 100 %, not a fixed 1.5 s later. That removes most of the slack a fixed
-    schedule leaves after short operations. It never lengthens a pause, never goes under
-    ``min_delay``, and applies only while the progress keeps moving, so a stalled operation is
-    polled on the ordinary, slowing schedule.
+    The schedule starts short, so that a cold client (one that has not seen an operation
+    finish yet: a service archiving one pool, the first wave of a bulk run) is not slow on short
+    operations, and it doubles, so that a long one costs about one look per doubling of its
+    length. What the operation says of itself places the looks closer:
 
-    With ``learn_durations`` (the default), the first look at a newly started operation comes
-    when the client's recent operations would have been done (their median duration at Toloka,
-    plus ``LEARNED_MARGIN``), never later than ``max_delay`` and never under ``min_delay``:
-    0.3 s operations are looked at after about 0.3 s, 5 s ones after about 5 s, with one poll
-    each. Until the first operation has finished, the ordinary schedule applies. A predicted
-    moment (learned or from the progress) is not jittered: operations that start at different
-    times are already spread.
+    - With ``follow_progress`` (the default), its ``progress`` predicts when it will be done.
+      For an operation this wait saw start, the rate is read from Toloka's own timeline (the
+      progress since its ``started`` moment), so one look is enough: a 0.3 s operation first
+      seen at 80 % is looked at again just after 0.3 s, a 5 s one first seen at 5 % just after
+      5 s. Once the progress is at least ``TRUSTED_PROGRESS`` percent, the prediction may
+      lengthen a pause as well as shorten it (never past ``max_delay``); below that, a whole
+      percent is too coarse, and it only shortens one. For an operation already under way
+      when the wait began, the rate between this wait's looks is used, and only to shorten.
+      A stalled progress gives no prediction: the ordinary, slowing schedule applies.
+    - With ``learn_durations`` (the default), the client's recent operations of the same kind
+      teach when to look: the first look at a new one comes when they would have been done
+      (their median duration at Toloka, plus ``LEARNED_MARGIN``), and a wait that began before
+      any had finished (the first wave of a bulk run) is shortened to that moment as soon as
+      the first one does.
+
+    No pause is shorter than ``min_delay``. A predicted moment (learned or from the progress)
+    is not jittered: operations that start at different times are already spread.
     """
 
     initial_delay: float = DEFAULT_POLL_INITIAL_DELAY
@@ -190,8 +209,8 @@ class PollPolicy:
         """The poll schedule: the pause before look 1, 2, ..., before progress and deadline.
 
         The first pause is learned from ``typical`` (the recent operations' median duration)
-        when there is one and learning is on; every other pause is the backoff formula's,
-        shortened by a draw of ``random``.
+        when there is one and learning is on; every other pause is the backoff formula's, and
+        from ``JITTER_FROM`` seconds on, shortened by a draw of ``random``.
         """
         ceilings = backoff_ceilings(
             initial=self.initial_delay, multiplier=self.multiplier, maximum=self.max_delay
@@ -201,7 +220,8 @@ class PollPolicy:
             next(ceilings)
             yield first_look
         for ceiling in ceilings:
-            yield shortened(ceiling, self.jitter, random())
+            jittered = ceiling >= JITTER_FROM
+            yield shortened(ceiling, self.jitter, random()) if jittered else ceiling
 
     def first_look(self, typical: float | None) -> float | None:
         """The pause before the first look at a new operation, learned from ``typical``; None
@@ -213,7 +233,8 @@ class PollPolicy:
     def expected_remaining(
         self, since: tuple[float, int], previous: int | None, now: float, progress: int
     ) -> float | None:
-        """Seconds until 100 % at the rate seen ``since`` (time, percent), with a margin.
+        """Seconds until 100 % at the rate this wait has seen ``since`` (time, percent), with a
+        margin.
 
         None when the progress gives no usable rate: following it is off, it did not move since
         the previous look, or it is already at 100 %.
@@ -225,6 +246,19 @@ class PollPolicy:
         rate = (progress - started_percent) / (now - started_at)
         return max(self.min_delay, (100 - progress) / rate * PROGRESS_MARGIN)
 
+    def remaining_after(self, running_for: float, progress: int) -> float | None:
+        """Seconds until 100 % for an operation at ``progress`` percent after ``running_for``
+        seconds since Toloka started it, with a margin; None when that says nothing (no
+        progress yet, or done).
+
+        A whole percent is read as its middle (Toloka's and the fake's progress are whole
+        percents, rounded down), so a first reading of 2 % is not taken for half of 4 %.
+        """
+        if not self.follow_progress or not 0 < progress < 100 or running_for <= 0:
+            return None
+        rate = (progress + 0.5) / running_for
+        return max(self.min_delay, (100 - progress - 0.5) / rate * PROGRESS_MARGIN)
+
     def budget(self, timeout: Timeout) -> float | None:
         """The seconds a wait may last: ``timeout``, or this policy's for ``DEFAULT_TIMEOUT``."""
         return self.timeout if isinstance(timeout, _DefaultTimeout) else timeout
@@ -235,8 +269,11 @@ class PollTimer:
 
     The deadline is checked only after the snapshot in hand was found unfinished, and the last
     pause is cut short to land exactly on the deadline, so there is always one last look at it.
-    Pauses follow the policy's schedule (``PollPolicy.delays``), shortened when the progress
-    seen so far says the operation will be done sooner.
+    Pauses follow the policy's schedule (``PollPolicy.delays``), moved by what each snapshot
+    says (see ``PollPolicy``). ``fresh``: this wait saw the operation start (it was pending,
+    with no progress), so Toloka's timeline can be read as this wait's; ``learned`` gives the
+    typical duration of the client's recent operations of the same kind, None before one has
+    finished.
     """
 
     def __init__(
@@ -245,11 +282,17 @@ class PollTimer:
         timeout: float | None,
         monotonic: Callable[[], float],
         random: Callable[[], float],
-        typical: float | None = None,
+        *,
+        learned: Callable[[], float | None] | None = None,
+        fresh: bool = False,
     ) -> None:
         self._policy = policy
         self._monotonic = monotonic
+        self._fresh = fresh
+        self._learned = (lambda: None) if learned is None or not fresh else learned
+        typical = self._learned()
         self._schedule = policy.delays(random, typical)
+        self._taught = typical is not None  # the first look was placed by what was learned
         self._started = monotonic()
         self._deadline = None if timeout is None else self._started + timeout
         self._first_progress: tuple[float, int] | None = None
@@ -262,23 +305,50 @@ class PollTimer:
     def expired(self) -> bool:
         return self._deadline is not None and self._monotonic() >= self._deadline
 
-    def next_delay(self, progress: int | None = None) -> float:
-        """The pause before the next look, given the progress (percent) just seen."""
+    def next_delay(self, snapshot: Operation | None = None) -> float:
+        """The pause before the next look, given the snapshot just seen."""
         self.polls += 1
         now = self._monotonic()
+        policy = self._policy
         delay = next(self._schedule)
-        if progress is not None:
+        progress = None if snapshot is None else snapshot.progress
+        predicted = self._from_timeline(snapshot, now - self._started)
+        if predicted is not None:
+            trusted = progress is not None and progress >= TRUSTED_PROGRESS
+            delay = min(policy.max_delay, predicted) if trusted else min(delay, predicted)
+        elif progress is not None:
             if self._first_progress is None:
                 self._first_progress = (now, progress)
-            remaining = self._policy.expected_remaining(
+            remaining = policy.expected_remaining(
                 self._first_progress, self._last_progress, now, progress
             )
             if remaining is not None:
                 delay = min(delay, remaining)
+        if predicted is None and not self._taught:
+            delay = min(delay, self._learned_look(now - self._started))
+        if progress is not None:
             self._last_progress = progress
         if self._deadline is not None:
             delay = min(delay, max(0.0, self._deadline - now))
         return delay
+
+    def _from_timeline(self, snapshot: Operation | None, elapsed: float) -> float | None:
+        """The prediction from Toloka's own timeline, for an operation this wait saw start."""
+        if not self._fresh or snapshot is None or snapshot.progress is None:
+            return None
+        if snapshot.started is None or snapshot.submitted is None:
+            return None
+        queued = (snapshot.started - snapshot.submitted).total_seconds()
+        return self._policy.remaining_after(elapsed - queued, snapshot.progress)
+
+    def _learned_look(self, elapsed: float) -> float:
+        """The pause to the moment the client's recent operations would have been done, once
+        one has (the first wave of a bulk run learns from its first finished operations)."""
+        look = self._policy.first_look(self._learned())
+        if look is None or look <= elapsed:
+            return float("inf")
+        self._taught = True
+        return max(self._policy.min_delay, look - elapsed)
 
 
 class DurationMemory:

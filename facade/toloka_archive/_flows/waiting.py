@@ -59,9 +59,15 @@ def wait_flow(
     poll whose answer is final (404, 401, 403, another operation) ends it.
     """
     kind = str(operation.type)
-    fresh_start = operation.phase is Phase.WAITING and not operation.progress
-    typical = context.durations.typical(kind) if fresh_start else None
-    timer = PollTimer(context.poll, timeout, context.clock.monotonic, context.random, typical)
+    timer = PollTimer(
+        context.poll,
+        timeout,
+        context.clock.monotonic,
+        context.random,
+        learned=lambda: context.durations.typical(kind),
+        # An operation this wait saw start: pending, no progress, not started at Toloka yet.
+        fresh=operation.phase is Phase.WAITING and not operation.progress,
+    )
     job = Job.of(operation)  # every later snapshot must still be this job
     warned: set[str] = set()
     snapshot = operation
@@ -81,7 +87,7 @@ def wait_flow(
         if timer.expired():
             raise OperationTimeoutError(snapshot.id, snapshot, timer.elapsed())
         progress = snapshot.progress
-        delay = timer.next_delay(progress)
+        delay = timer.next_delay(snapshot)
         logger.debug(
             "operation %s is %s (%s%%); next poll in %.2f s",
             snapshot.id,
