@@ -29,7 +29,7 @@ from toloka_archive._flows.waiting import fetch_flow
 from toloka_archive._wire import endpoints
 from toloka_archive._wire.endpoints import MAX_PAGE_SIZE, OperationQuery
 from toloka_archive._wire.kinds import Job
-from toloka_archive._wire.paging import Listing, Page, moving_forward
+from toloka_archive._wire.paging import Listing, Page, refuse_unless_moving_forward
 from toloka_archive._wire.response import read_operation_page, read_project
 
 ACTIVE_STATUSES = (OperationStatus.PENDING.value, OperationStatus.RUNNING.value)
@@ -95,11 +95,8 @@ def _operations_page(
     are compared as text, as Toloka sorts them)."""
     response = yield from sending.send(endpoints.list_operations_request(query), context)
     page = read_operation_page(response)
-    problem = moving_forward([item.id for item in page.items], query.id_gt, normalize_operation_id)
-    if problem is not None:
-        raise UnexpectedResponseError(
-            response.status_code, problem, response.content, contradicts=True
-        )
+    ids = [item.id for item in page.items]
+    refuse_unless_moving_forward(response, ids, query.id_gt, normalize_operation_id)
     return page.items, next_page(query, page)
 
 

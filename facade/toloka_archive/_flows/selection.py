@@ -20,7 +20,6 @@ from toloka_archive._core.dates import as_utc, format_moment
 from toloka_archive._core.errors import (
     NotFoundError,
     PermissionDeniedError,
-    UnexpectedResponseError,
 )
 from toloka_archive._core.flow import Flow
 from toloka_archive._core.ids import normalize_pool_id, normalize_project_id
@@ -29,7 +28,7 @@ from toloka_archive._flows import sending
 from toloka_archive._flows.lookup import project_flow
 from toloka_archive._wire import endpoints
 from toloka_archive._wire.endpoints import PoolQuery
-from toloka_archive._wire.paging import Listing, moving_forward
+from toloka_archive._wire.paging import Listing, refuse_unless_moving_forward
 from toloka_archive._wire.response import read_pool_page
 
 ARCHIVABLE_STATUS = PoolStatus.CLOSED.value  # the pools that can be archived
@@ -120,11 +119,8 @@ def pools_page_flow(
     paging; None at the end)."""
     response = yield from sending.send(endpoints.list_pools_request(query), context)
     page = read_pool_page(response)
-    problem = moving_forward([pool.id for pool in page.items], query.id_gt, _pool_order)
-    if problem is not None:
-        raise UnexpectedResponseError(
-            response.status_code, problem, response.content, contradicts=True
-        )
+    ids = [pool.id for pool in page.items]
+    refuse_unless_moving_forward(response, ids, query.id_gt, _pool_order)
     if not page.has_more or not page.items:
         return page.items, None
     return page.items, replace(query, id_gt=page.items[-1].id)

@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+import httpx
+
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.errors import (
     APIError,
@@ -129,6 +131,21 @@ def moving_forward(
             return f"its ids do not move forward ({item} comes after {previous})"
         previous = item
     return None
+
+
+def refuse_unless_moving_forward(
+    response: httpx.Response,
+    ids: Sequence[object],
+    after: str | None,
+    order: Callable[[str], Ordered],
+) -> None:
+    """``moving_forward``, as the answer it reads: a page that is not the next one is an
+    ``UnexpectedResponseError`` that contradicts the request."""
+    problem = moving_forward(ids, after, order)
+    if problem is not None:
+        raise UnexpectedResponseError(
+            response.status_code, problem, response.content, contradicts=True
+        )
 
 
 def _first_line(error: Exception) -> str:

@@ -15,10 +15,7 @@ from typing import TextIO
 
 from toloka_archive import Pool, PoolSelection
 from toloka_archive.cli.inputs import (
-    checked_output,
-    client_from,
     read_pool_ids,
-    rerun_command,
     selection_from,
     timeout_of,
     unique,
@@ -35,14 +32,13 @@ def run(
     ids: Sequence[int] = ()
     if selection is None or args.pool_ids or args.from_file is not None:
         ids = unique(read_pool_ids(args.pool_ids, args.from_file, stdin))
-    session = Session(
-        client_from(args, environ),
-        checked_output(out),
+    session = Session.of_command(
+        args,
+        environ,
+        out,
         err,
         noun="pool",
-        json_lines=args.json,
         given=None if selection is not None else len(ids),
-        rerun=rerun_command(args),
         heading="Cannot be archived now:" if args.dry_run else "Not archived:",
     )
     mode = "starting" if args.no_wait else "archiving"

@@ -14,10 +14,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from toloka_archive.cli.inputs import (
-    checked_output,
-    client_from,
     project_id,
-    rerun_command,
     timeout_of,
     usage_errors,
 )
@@ -29,15 +26,7 @@ def run(
     args: argparse.Namespace, environ: Mapping[str, str], stdin: TextIO, out: TextIO, err: TextIO
 ) -> int:
     project = project_id(args.project_id)
-    session = Session(
-        client_from(args, environ),
-        checked_output(out),
-        err,
-        noun="pool",
-        json_lines=args.json,
-        given=None,
-        rerun=rerun_command(args),
-    )
+    session = Session.of_command(args, environ, out, err, noun="pool", given=None)
     mode = "checking (dry run)" if args.dry_run else "archiving"
     session.announce(mode, f"project {project}: its pools, then the project", args.concurrency)
 

@@ -13,10 +13,11 @@ request still unanswered, prints the summary, and ends with the commands that fo
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from typing import TextIO, TypeVar
 
@@ -33,6 +34,7 @@ from toloka_archive import (
     TolokaUnreachableError,
 )
 from toloka_archive._core.models import Operation
+from toloka_archive.cli.inputs import checked_output, client_from, rerun_command
 from toloka_archive.cli.ledger import Ledger
 from toloka_archive.cli.status import (
     EXIT_INTERRUPTED,
@@ -103,6 +105,31 @@ class Session:
         self._rerun = rerun
         self._heading = heading
         self._view = GuardedView(self._make_view(json_lines, given))
+
+    @classmethod
+    def of_command(
+        cls,
+        args: argparse.Namespace,
+        environ: Mapping[str, str],
+        out: TextIO,
+        err: TextIO,
+        *,
+        noun: str,
+        given: int | None,
+        heading: str = "Not archived:",
+    ) -> Session:
+        """The session of a command run as its options say: the client they point at (the key
+        from ``environ``), ``--json``, and the command line itself to run again."""
+        return cls(
+            client_from(args, environ),
+            checked_output(out),
+            err,
+            noun=noun,
+            json_lines=args.json,
+            given=given,
+            rerun=rerun_command(args),
+            heading=heading,
+        )
 
     def _make_view(self, json_lines: bool, total: int | None) -> View:
         if json_lines:

@@ -13,10 +13,7 @@ from typing import TextIO
 
 from toloka_archive._core.models import Operation
 from toloka_archive.cli.inputs import (
-    checked_output,
-    client_from,
     read_operation_ids,
-    rerun_command,
     timeout_of,
     usage_errors,
 )
@@ -28,15 +25,8 @@ def run(
     args: argparse.Namespace, environ: Mapping[str, str], stdin: TextIO, out: TextIO, err: TextIO
 ) -> int:
     ids = list(dict.fromkeys(read_operation_ids(args.operation_ids, args.from_file, stdin)))
-    session = Session(
-        client_from(args, environ),
-        checked_output(out),
-        err,
-        noun="operation",
-        json_lines=args.json,
-        given=len(ids),
-        rerun=rerun_command(args),
-        heading="Did not end well:",
+    session = Session.of_command(
+        args, environ, out, err, noun="operation", given=len(ids), heading="Did not end well:"
     )
     session.announce(
         "following", f"{len(ids)} operation{'s' if len(ids) != 1 else ''}", args.concurrency
