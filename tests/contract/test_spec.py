@@ -480,7 +480,7 @@ def test_the_operation_list_parameters_agree_with_the_reference(spec: dict[str, 
 
 
 def test_the_operation_list_limit_is_our_contract(spec: dict[str, Any]) -> None:
-    # Toloka's reference, "Pagination" (the general rule for every list): 50 items by default,
+    # Toloka's reference, "Filtering requests" (the general rule for every list): 50 by default,
     # 300 at most. toloka-kit's docstrings say 500 for this call; the reference does not.
     parameter = list_parameters(spec)["limit"]
     limit = parameter["schema"]
@@ -496,7 +496,7 @@ def test_the_operation_list_limit_is_our_contract(spec: dict[str, Any]) -> None:
 
 
 def test_no_list_in_the_spec_or_the_client_asks_for_more_than_300(spec: dict[str, Any]) -> None:
-    # The reference's "Pagination": 300 at most, for every list. The client's page size and
+    # The reference's "Filtering requests": 300 at most, for every list. The client's page size and
     # its look-ups' growing pages stop there too.
     limits = {
         path: parameter["schema"]["maximum"]
@@ -600,7 +600,8 @@ def test_the_pool_list_parameters_agree_with_the_reference(spec: dict[str, Any])
 
 
 def test_the_pool_list_limit(spec: dict[str, Any]) -> None:
-    # Toloka's documentation of the list: default 50, at most 300 (toloka-kit agrees on 300).
+    # The reference's general rule ("Filtering requests"): default 50, at most 300 (toloka-kit
+    # agrees on 300). The drift check (test_drift.py) compares it with the reference's text.
     parameter = pool_list_parameters(spec)["limit"]
     limit = parameter["schema"]
     assert (limit["type"], limit["minimum"], limit["maximum"], limit["default"]) == (
