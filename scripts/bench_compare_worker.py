@@ -133,6 +133,75 @@ def call_ours(args: argparse.Namespace) -> dict[str, Any]:
         return {"seconds_per_call": per_call(call, args.calls, args.warmup)}
 
 
+def call_paired(args: argparse.Namespace) -> dict[str, Any]:
+    """Bare httpx and ours in one process, in alternating blocks of ``--block`` calls.
+
+    Separate processes run minutes apart on a shared machine and drift by several percent;
+    blocks taken turn about see the same drift, so their ratio is the overhead itself.
+    """
+    import statistics
+
+    import httpx
+    from toloka_archive import TolokaClient
+
+    headers = {"Authorization": f"ApiKey {args.key}"}
+    with (
+        httpx.Client(base_url=args.url, headers=headers) as bare,
+        TolokaClient(api_key=args.key, base_url=args.url, env={}) as ours,
+    ):
+
+        def call_bare() -> None:
+            if bare.post(f"/pools/{args.pool}/archive").status_code != 204:
+                raise SystemExit("expected 204")
+
+        def call_ours() -> None:
+            assert ours.start_archive_pool(args.pool).operation is None
+
+        for _ in range(args.warmup):
+            call_bare()
+            call_ours()
+        blocks: dict[str, list[float]] = {"bare": [], "ours": []}
+        for _ in range(max(args.calls // args.block, 1)):
+            blocks["bare"].append(per_call(call_bare, args.block, 0))
+            blocks["ours"].append(per_call(call_ours, args.block, 0))
+    ratios = [o / b for b, o in zip(blocks["bare"], blocks["ours"], strict=True)]
+    return {
+        "bare_seconds_per_call": statistics.median(blocks["bare"]),
+        "ours_seconds_per_call": statistics.median(blocks["ours"]),
+        "ratio": statistics.median(ratios),
+        "seconds_per_call": statistics.median(blocks["ours"]),
+        "blocks": len(ratios),
+        "requests_per_call": requests_sent() / (2 * (args.warmup + len(ratios) * args.block)),
+    }
+
+
+# --- a cold client, one pool: the archive call to its result --------------------------------
+
+
+def cold_ours(args: argparse.Namespace) -> tuple[str, float]:
+    """A fresh ``TolokaClient``: one ``archive_pool``, timed from the call to its result."""
+    from toloka_archive import TolokaClient, TolokaError
+
+    with TolokaClient(api_key=args.key, base_url=args.url, env={}) as client:
+        started = time.perf_counter()
+        try:
+            result = client.archive_pool(args.pool)
+            outcome = "already_archived" if result.already_archived else "archived"
+        except TolokaError as error:
+            outcome = error_outcome(error)
+        return outcome, time.perf_counter() - started
+
+
+def cold_kit(args: argparse.Namespace) -> tuple[str, float]:
+    """A fresh toloka-kit client, the way its docs show it: archive_pool_async + wait_operation."""
+    import toloka.client
+
+    client = toloka.client.TolokaClient(args.token, url=site_root(args.url))
+    started = time.perf_counter()
+    outcome = kit_archive_and_wait(client, args.pool)
+    return outcome, time.perf_counter() - started
+
+
 # --- archive and wait: one by one, and in bulk --------------------------------------------
 
 
@@ -243,11 +312,16 @@ POOL_MODES: dict[str, Callable[[argparse.Namespace, list[str]], Counter[str]]] =
     "bulk-kit-async": bulk_kit_async,
     "bulk-ours": bulk_ours,
 }
+COLD_MODES: dict[str, Callable[[argparse.Namespace], tuple[str, float]]] = {
+    "cold-ours": cold_ours,
+    "cold-kit": cold_kit,
+}
 CALL_MODES: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "call-raw": call_raw,
     "call-kit": lambda args: call_kit(args, full=False),
     "call-kit-archive-pool": lambda args: call_kit(args, full=True),
     "call-ours": call_ours,
+    "call-paired": call_paired,
 }
 
 
@@ -266,7 +340,7 @@ def write(path: str, result: dict[str, Any]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=[*CALL_MODES, *POOL_MODES, "command"])
+    parser.add_argument("mode", choices=[*CALL_MODES, *COLD_MODES, *POOL_MODES, "command"])
     parser.add_argument("--url", help="the fake's API root, .../api/v1")
     parser.add_argument("--key", help="our clients' API key")
     parser.add_argument("--token", help="toloka-kit's OAuth token")
@@ -274,6 +348,7 @@ def main() -> int:
     parser.add_argument("--pool", default="1", help="the archived pool of the call-* modes")
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--block", type=int, default=100, help="calls a block, call-paired")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--result", required=True, help="where to write the JSON result")
     args, rest = parser.parse_known_args()
@@ -284,9 +359,14 @@ def main() -> int:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.mode in CALL_MODES:
         result = CALL_MODES[args.mode](args)
-        result["requests_per_call"] = requests_sent() / (args.calls + args.warmup)
+        result.setdefault("requests_per_call", requests_sent() / (args.calls + args.warmup))
         result["peak_rss_kib"] = peak_rss_kib()
         write(args.result, result)
+        return 0
+    if args.mode in COLD_MODES:  # the request counter is installed; nothing else is imported
+        outcome, elapsed = COLD_MODES[args.mode](args)
+        result = {"seconds": elapsed, "requests": requests_sent(), "outcomes": {outcome: 1}}
+        write(args.result, {**result, "peak_rss_kib": peak_rss_kib()})
         return 0
     ids = Path(args.ids).read_text(encoding="utf-8").split()
     started = time.perf_counter()
