@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pip reads the development tools' dependency groups (PEP 735) from 25.1 on.
+PIP_VERSION := 26.3
 # The peers' environment for `make bench` only (toloka-kit); see bench-venv below.
 BENCH_VENV := .bench-venv
 BENCH_STAMP := $(BENCH_VENV)/.installed
@@ -12,12 +14,13 @@ OURS_VENV := .bench-venv-ours
 OURS_STAMP := $(OURS_VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help demo venv bench-venv generate check-generated validate-spec lint test bench cassettes clean
+.PHONY: help demo venv bench-venv generate check-generated validate-spec lint test bench cassettes \
+	dist pythons clean
 
 help:
 	@echo "make demo             archive the fake Toloka's pools with the command (no account needed)"
 	@echo "make test             lint, check-generated, spec validation and the pytest suite"
-	@echo "make generate         regenerate generated/toloka_api from openapi.yaml"
+	@echo "make generate         regenerate generated/toloka_archive_api from openapi.yaml"
 	@echo "make check-generated  fail if generated/ and openapi.yaml disagree"
 	@echo "make lint             ruff on hand-written code, mypy --strict on the facade"
 	@echo "make cassettes        re-record the vcrpy cassettes against the fake Toloka"
@@ -25,6 +28,8 @@ help:
 	@echo "                      and the side-by-side comparison with toloka-kit (bench-results/)"
 	@echo "make bench-venv       create .bench-venv with toloka-kit 1.2.3, for the comparison"
 	@echo "make venv             create .venv with the pinned tool chain"
+	@echo "make dist             build the sdist and the wheel, check them, install the wheel and run it"
+	@echo "make pythons          the test suite on Python 3.12 and 3.13 (nox; 3.11 is make test)"
 
 venv: $(STAMP)
 
@@ -33,7 +38,9 @@ venv: $(STAMP)
 # The airflow extra comes too (Apache Airflow, about 225 MB), so that the suite tests the provider.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,airflow]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==$(PIP_VERSION)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+		--group dev --group release --group docs -e ".[airflow]"
 	touch $(STAMP)
 
 # The main job: the command against the fake Toloka on loopback. No account, no network.
@@ -50,8 +57,8 @@ validate-spec: $(STAMP)
 	$(BIN)/openapi-spec-validator openapi.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check --no-cache facade tests scripts
-	$(BIN)/ruff format --no-cache --check facade tests scripts
+	$(BIN)/ruff check --no-cache facade tests scripts noxfile.py
+	$(BIN)/ruff format --no-cache --check facade tests scripts noxfile.py
 	$(BIN)/mypy facade/toloka_archive
 
 # Cassettes replay only (--record-mode=none); sockets are blocked except to loopback, where the
@@ -91,7 +98,7 @@ $(BENCH_STAMP): $(BENCH_CONSTRAINTS)
 # bytecode, so every import would compile about 35 modules again (20-30 ms). Being a copy, it is
 # rebuilt when any file of the two packages changes (what the wheel takes, __pycache__ left out).
 $(OURS_STAMP): pyproject.toml constraints.txt \
-		$(shell find facade/toloka_archive generated/toloka_api -name __pycache__ -prune \
+		$(shell find facade/toloka_archive generated/toloka_archive_api -name __pycache__ -prune \
 			-o -type f ! -name '*.pyc' -print)
 	rm -rf $(OURS_VENV)
 	$(PYTHON) -m venv $(OURS_VENV)
@@ -105,5 +112,15 @@ cassettes: $(STAMP)
 	rm -f tests/cassettes/*.yaml
 	$(BIN)/pytest -p no:cacheprovider -q tests/facade/test_cassettes.py --record-mode=rewrite $(LOOPBACK)
 
+# The release artifacts, checked as a user meets them: twine, their contents, the version against
+# CHANGELOG.md, and the wheel installed in a fresh venv running the command against the fake.
+dist: $(STAMP)
+	$(BIN)/python scripts/check_dist.py
+
+# The suite (without the linters, which are version-independent) on the other supported
+# Pythons, each in a fresh venv with the same pinned tree.
+pythons: $(STAMP)
+	$(BIN)/nox --noxfile noxfile.py
+
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) $(OURS_VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf dist .nox $(VENV) $(BENCH_VENV) $(OURS_VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,6 +1,6 @@
 """Generate the low-level client from openapi.yaml, or check that the committed one is current.
 
-    python scripts/generate.py          # regenerate generated/toloka_api in place
+    python scripts/generate.py          # regenerate generated/toloka_archive_api in place
     python scripts/generate.py --check  # exit 1, naming each file, if the committed code differs
 
 Generation always happens in a fresh temporary folder outside the repository and is then copied
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "openapi-client.yaml"
-PACKAGE = "toloka_api"
+PACKAGE = "toloka_archive_api"
 COMMITTED = ROOT / "generated" / PACKAGE
 
 
@@ -93,7 +93,7 @@ def main() -> int:
                 print("The committed client does not match openapi.yaml; run `make generate`:")
                 print("\n".join(f"  {line}" for line in problems))
                 return 1
-            print("generated/toloka_api matches openapi.yaml")
+            print("generated/toloka_archive_api matches openapi.yaml")
             return 0
         if COMMITTED.exists():
             shutil.rmtree(COMMITTED)

@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from toloka_api import AuthenticatedClient
-from toloka_api.api.assignment import get_assignments
-from toloka_api.api.operation import get_operation, get_operation_log, get_operations
-from toloka_api.api.pool import archive_pool, close_pool, get_pool, get_pools
-from toloka_api.api.project import archive_project, get_project
-from toloka_api.models import (
+from toloka_archive_api import AuthenticatedClient
+from toloka_archive_api.api.assignment import get_assignments
+from toloka_archive_api.api.operation import get_operation, get_operation_log, get_operations
+from toloka_archive_api.api.pool import archive_pool, close_pool, get_pool, get_pools
+from toloka_archive_api.api.project import archive_project, get_project
+from toloka_archive_api.models import (
     Error,
     KnownOperationStatus,
     KnownOperationType,
@@ -227,7 +227,7 @@ def test_async_form_parses_the_operation() -> None:
 
 
 def test_pool_and_assignment_page_parse_with_unknown_statuses() -> None:
-    from toloka_api.models import AssignmentPage
+    from toloka_archive_api.models import AssignmentPage
 
     pool = Pool.from_dict({"id": "21", "status": "CLOSED", "last_stopped": "2026-11-01T12:00:00"})
     assert pool.status is KnownPoolStatus.CLOSED

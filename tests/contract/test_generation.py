@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "generate.py"
-COMMITTED = ROOT / "generated" / "toloka_api"
+COMMITTED = ROOT / "generated" / "toloka_archive_api"
 
 
 def check(*options: str) -> subprocess.CompletedProcess[str]:
@@ -25,7 +25,7 @@ def check(*options: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def copy_of_package(tmp_path: Path) -> Path:
-    copy = tmp_path / "toloka_api"
+    copy = tmp_path / "toloka_archive_api"
     shutil.copytree(COMMITTED, copy, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
 
@@ -39,7 +39,7 @@ def test_the_package_is_marked_as_typed() -> None:
     # PEP 561: without the marker, `mypy --strict` on a user's script that imports the installed
     # package stops at `import-untyped`. An empty marker means the whole package is typed.
     marker = COMMITTED / "py.typed"
-    assert marker.is_file(), "generated/toloka_api/py.typed is missing: run `make generate`"
+    assert marker.is_file(), "generated/toloka_archive_api/py.typed is missing: run `make generate`"
     assert marker.read_bytes() == b""
 
 
@@ -49,8 +49,8 @@ def test_a_hand_edit_is_caught_and_named(copy_of_package: Path) -> None:
     (copy_of_package / "stray.py").write_text("", encoding="utf-8")
     result = check("--committed", str(copy_of_package))
     assert result.returncode == 1
-    assert "differs: generated/toloka_api/models/operation.py" in result.stdout
-    assert "not produced by the generator: generated/toloka_api/stray.py" in result.stdout
+    assert "differs: generated/toloka_archive_api/models/operation.py" in result.stdout
+    assert "not produced by the generator: generated/toloka_archive_api/stray.py" in result.stdout
 
 
 def test_a_spec_change_not_regenerated_is_caught(tmp_path: Path) -> None:
@@ -62,4 +62,4 @@ def test_a_spec_change_not_regenerated_is_caught(tmp_path: Path) -> None:
     assert spec.read_text(encoding="utf-8") != text
     result = check("--spec", str(spec))
     assert result.returncode == 1
-    assert "differs: generated/toloka_api/models/operation.py" in result.stdout
+    assert "differs: generated/toloka_archive_api/models/operation.py" in result.stdout

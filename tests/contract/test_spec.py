@@ -183,7 +183,7 @@ def test_project_archive_is_documented_and_its_assumptions_are_marked(
     spec: dict[str, Any],
 ) -> None:
     archive = spec["paths"]["/projects/{id}/archive"]["post"]
-    assert archive["tags"] == ["project"]  # so: toloka_api.api.project.archive_project
+    assert archive["tags"] == ["project"]  # so: toloka_archive_api.api.project.archive_project
     assert "requestBody" not in archive
     assert "content" not in archive["responses"]["204"]
     accepted = archive["responses"]["202"]["content"]["application/json"]
@@ -196,7 +196,7 @@ def test_project_archive_is_documented_and_its_assumptions_are_marked(
     assert conflict["content"]["application/json"]["schema"] == {"$ref": schema_ref("Error")}
     assert "toloka-kit" in archive["description"]
     get = spec["paths"]["/projects/{id}"]["get"]
-    assert get["tags"] == ["project"]  # so: toloka_api.api.project.get_project
+    assert get["tags"] == ["project"]  # so: toloka_archive_api.api.project.get_project
     assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": schema_ref("Project")
     }
@@ -204,7 +204,7 @@ def test_project_archive_is_documented_and_its_assumptions_are_marked(
 
 def test_close_is_documented_and_its_assumptions_are_marked(spec: dict[str, Any]) -> None:
     close = spec["paths"]["/pools/{id}/close"]["post"]
-    assert close["tags"] == ["pool"]  # so: toloka_api.api.pool.close_pool
+    assert close["tags"] == ["pool"]  # so: toloka_archive_api.api.pool.close_pool
     assert "requestBody" not in close
     assert "content" not in close["responses"]["204"]
     accepted = close["responses"]["202"]["content"]["application/json"]
@@ -454,7 +454,7 @@ def parameter_validator(spec: dict[str, Any], parameter: dict[str, Any]) -> OAS3
 def test_the_operation_list_call(spec: dict[str, Any]) -> None:
     listing = spec["paths"]["/operations"]["get"]
     assert listing["operationId"] == "getOperations"
-    assert listing["tags"] == ["operation"]  # so: toloka_api.api.operation.get_operations
+    assert listing["tags"] == ["operation"]  # so: toloka_archive_api.api.operation.get_operations
     responses = set(listing["responses"])
     assert responses >= {"200", "400", "401", "403", "429", "500", "503"}
     assert "default" not in responses, "a default response would parse an HTML 502 as JSON"
@@ -571,7 +571,7 @@ def pool_list_parameters(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_the_pool_list_call(spec: dict[str, Any]) -> None:
     listing = spec["paths"]["/pools"]["get"]
     assert listing["operationId"] == "getPools"
-    assert listing["tags"] == ["pool"]  # so: toloka_api.api.pool.get_pools
+    assert listing["tags"] == ["pool"]  # so: toloka_archive_api.api.pool.get_pools
     responses = set(listing["responses"])
     assert responses >= {"200", "400", "401", "403", "429", "500", "503"}
     assert "default" not in responses, "a default response would parse an HTML 502 as JSON"

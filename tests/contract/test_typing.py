@@ -1,6 +1,6 @@
 """A user's script that imports the generated client type-checks under `mypy --strict`.
 
-Two ways a user's mypy finds `toloka_api`:
+Two ways a user's mypy finds `toloka_archive_api`:
 
 - installed: through site-packages (here, the editable install that `make venv` makes, whose
   `.pth` lists `generated/`). PEP 561 applies there: without `py.typed` mypy stops at
@@ -16,14 +16,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import toloka_api
+import toloka_archive_api
 
 ROOT = Path(__file__).resolve().parents[2]
 
 USER_SCRIPT = """\
 from typing import assert_type
 
-from toloka_api.models import Operation
+from toloka_archive_api.models import Operation
 
 
 def operation_id(operation: Operation) -> str:
@@ -65,8 +65,9 @@ def run_mypy(folder: Path, mypy_path: str | None) -> subprocess.CompletedProcess
 
 def test_the_checked_package_is_this_checkout() -> None:
     # The "installed" case below is only meaningful if site-packages leads to this checkout.
-    assert Path(toloka_api.__file__).resolve().parent == ROOT / "generated" / "toloka_api", (
-        "toloka_api is not imported from this checkout: run `make venv`"
+    package = Path(toloka_archive_api.__file__).resolve().parent
+    assert package == ROOT / "generated" / "toloka_archive_api", (
+        "toloka_archive_api is not imported from this checkout: run `make venv`"
     )
 
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
-from toloka_api.models import KnownPoolStatus, Pool
 from toloka_archive import NotFoundError, RetryPolicy, UnexpectedResponseError
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.flow import Request, Send, Sleep
 from toloka_archive._flows.preflight import Archivability, Verdict, judge, preflight_flow
 from toloka_archive._wire import endpoints as _endpoints
+from toloka_archive_api.models import KnownPoolStatus, Pool
 
 from tests.facade.flowsteps import Trace, drive, step
 from tests.facade.scripted import FakeClock, error

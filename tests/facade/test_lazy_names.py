@@ -1,5 +1,5 @@
 """The names served lazily from a stub (the package's public names, and ``_wire.generated``,
-the facade's door to ``toloka_api``): the stub is the one list, its reading agrees with
+the facade's door to ``toloka_archive_api``): the stub is the one list, its reading agrees with
 Python's, each name is the very object the stub names, and nothing else gets through. Also:
 the facade's own enums are the generated client's documented values."""
 
@@ -12,8 +12,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-import toloka_api.models
 import toloka_archive
+import toloka_archive_api.models
 from toloka_archive import OperationStatus, OperationType, PoolStatus, ProjectStatus
 from toloka_archive._core.lazy import stub_homes
 from toloka_archive._wire import generated
@@ -36,7 +36,7 @@ def reexports(stub: str) -> dict[str, object]:
         for alias in statement.names:
             assert alias.asname == alias.name, "a stub re-exports a name as itself"
             value = getattr(module, alias.name, None)
-            if value is None:  # a submodule: `from toloka_api.api.pool import archive_pool`
+            if value is None:  # a submodule: `from toloka_archive_api.api.pool import archive_pool`
                 value = importlib.import_module(f"{statement.module}.{alias.name}")
             resolved[alias.name] = value
     return resolved
@@ -68,10 +68,10 @@ def test_a_name_outside_the_stub_is_refused(door: ModuleType) -> None:
 @pytest.mark.parametrize(
     ("ours", "theirs"),
     [
-        (OperationStatus, toloka_api.models.KnownOperationStatus),
-        (OperationType, toloka_api.models.KnownOperationType),
-        (PoolStatus, toloka_api.models.KnownPoolStatus),
-        (ProjectStatus, toloka_api.models.KnownProjectStatus),
+        (OperationStatus, toloka_archive_api.models.KnownOperationStatus),
+        (OperationType, toloka_archive_api.models.KnownOperationType),
+        (PoolStatus, toloka_archive_api.models.KnownPoolStatus),
+        (ProjectStatus, toloka_archive_api.models.KnownProjectStatus),
     ],
 )
 def test_the_facades_enums_are_the_documented_values(

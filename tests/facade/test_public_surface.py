@@ -30,7 +30,7 @@ def loaded_after(statement: str) -> set[str]:
 
 def test_importing_the_package_loads_no_http_stack() -> None:
     loaded = loaded_after("import toloka_archive")
-    assert not {"httpx", "asyncio", "toloka_api"} & loaded
+    assert not {"httpx", "asyncio", "toloka_archive_api"} & loaded
 
 
 def test_the_blocking_client_does_not_load_asyncio() -> None:
@@ -47,13 +47,13 @@ def test_the_blocking_client_does_not_load_asyncio() -> None:
     ],
 )
 def test_importing_the_clients_leaves_the_generated_package_for_later(statement: str) -> None:
-    # toloka_api (and attrs, which its models are built with) load with the first client.
-    assert not {"toloka_api", "attr", "attrs"} & loaded_after(statement)
+    # toloka_archive_api (and attrs, which its models are built with) load with the first client.
+    assert not {"toloka_archive_api", "attr", "attrs"} & loaded_after(statement)
 
 
 def test_the_first_client_loads_the_generated_client_and_the_first_answer_its_models() -> None:
     made = "from toloka_archive import TolokaClient; c = TolokaClient(api_key='fake-api-key-0001')"
-    assert "toloka_api" in loaded_after(made)
-    assert "toloka_api.models" not in loaded_after(made)
+    assert "toloka_archive_api" in loaded_after(made)
+    assert "toloka_archive_api.models" not in loaded_after(made)
     first_use = "; from toloka_archive._wire import generated; generated.Operation"
-    assert "toloka_api.models" in loaded_after(made + first_use)
+    assert "toloka_archive_api.models" in loaded_after(made + first_use)

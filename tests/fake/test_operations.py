@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from toloka_api import AuthenticatedClient
-from toloka_api.api.operation import get_operations
-from toloka_api.models import KnownOperationStatus, KnownOperationType, OperationPage
-from toloka_api.types import UNSET, Unset
 from toloka_archive.testing import FakeToloka, Fault, ManualClock
+from toloka_archive_api import AuthenticatedClient
+from toloka_archive_api.api.operation import get_operations
+from toloka_archive_api.models import KnownOperationStatus, KnownOperationType, OperationPage
+from toloka_archive_api.types import UNSET, Unset
 
 from tests.fake.conftest import BASE_URL, OTHER_KEY, START, auth
 

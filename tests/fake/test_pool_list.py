@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
-from toloka_api import AuthenticatedClient
-from toloka_api.api.pool import get_pools
-from toloka_api.models import KnownPoolStatus, PoolPage
-from toloka_api.types import UNSET, Unset
 from toloka_archive.testing import FakeToloka, Fault, ManualClock
+from toloka_archive_api import AuthenticatedClient
+from toloka_archive_api.api.pool import get_pools
+from toloka_archive_api.models import KnownPoolStatus, PoolPage
+from toloka_archive_api.types import UNSET, Unset
 
 from tests.fake.conftest import BASE_URL, START, auth
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
-from toloka_api import AuthenticatedClient
-from toloka_api.api.operation import get_operation
-from toloka_api.api.project import archive_project, get_project
-from toloka_api.models import KnownOperationStatus, KnownProjectStatus, Operation, Project
 from toloka_archive.testing import FakeToloka, Fault, ManualClock, Scenario, ScenarioError
+from toloka_archive_api import AuthenticatedClient
+from toloka_archive_api.api.operation import get_operation
+from toloka_archive_api.api.project import archive_project, get_project
+from toloka_archive_api.models import KnownOperationStatus, KnownProjectStatus, Operation, Project
 
 from tests.fake.conftest import BASE_URL, START, auth
 

@@ -24,7 +24,7 @@ from toloka_archive._wire import generated
 from toloka_archive._wire.kinds import Job, OperationKind
 
 if TYPE_CHECKING:
-    from toloka_api import Client as RawClient
+    from toloka_archive_api import Client as RawClient
 
 USER_AGENT = f"toloka-archive/{__version__}"
 HTTP_TIMEOUT = httpx.Timeout(DEFAULT_HTTP_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
@@ -113,7 +113,8 @@ class _ClientBase:
 
     @property
     def raw(self) -> RawClient:
-        """The generated ``toloka_api`` client, set up the same way, for calls of your own."""
+        """The generated client (``toloka_archive_api``), set up the same way, for calls of your
+        own."""
         return self._core.raw
 
     def __repr__(self) -> str:

@@ -7,7 +7,7 @@ values, and a failed operation's log says why in words. Enumerations grow: a sta
 Toloka adds after this release is kept as the plain string it sent, never refused, and an
 unknown operation status reads as not finished.
 
-``raw`` keeps the generated model each object was read from (``toloka_api.models``), for
+``raw`` keeps the generated model each object was read from (``toloka_archive_api.models``), for
 whoever wants Toloka's answer exactly as it came; it is left out of ``repr`` and of equality.
 The objects are built from the generated models in ``_wire.convert``; nothing here imports the
 generated client.

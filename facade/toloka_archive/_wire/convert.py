@@ -26,7 +26,7 @@ from toloka_archive._core.models import (
 )
 
 if TYPE_CHECKING:
-    from toloka_api import models as generated_models
+    from toloka_archive_api import models as generated_models
 
 E = TypeVar("E", bound=enum.StrEnum)
 

@@ -61,6 +61,11 @@ def main(
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     args.argv = arguments  # for the re-run a stopped run suggests
+    if args.command == "completion":
+        import shtab  # only here: the command's other paths never need it
+
+        out.write(shtab.complete(build_parser(), shell=args.shell))
+        return 0
     if args.command == "fake":
         from toloka_archive.testing.__main__ import run
 

@@ -237,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="one JSON object per operation on stdout"
     )
 
+    completion = commands.add_parser(
+        "completion",
+        help="print a shell completion script",
+        description="Print a completion script for bash or zsh, written from this command's own "
+        'parser. bash: eval "$(toloka-archive completion bash)" in ~/.bashrc; zsh: '
+        'toloka-archive completion zsh > "${fpath[1]}/_toloka-archive".',
+    )
+    completion.add_argument("shell", choices=("bash", "zsh"), help="the shell")
+
     fake = commands.add_parser(
         "fake",
         help="run the fake Toloka on loopback",

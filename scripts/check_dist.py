@@ -1,0 +1,181 @@
+"""Build the release artifacts and check them as a user would meet them: `make dist`.
+
+1. Build the sdist and the wheel (`python -m build`, in an isolated build environment with the
+   pinned hatchling) into `dist/`.
+2. `twine check`: the metadata and the README render as PyPI would show them.
+3. What they hold: the two import packages and nothing else at the top of the wheel (the
+   generated client as `toloka_archive_api`, never a generic `toloka_api`), the LICENSE in both,
+   no tests, no development pins in the published metadata, the version written in
+   `_version.py` and named by the newest section of CHANGELOG.md.
+4. Install the wheel in a fresh virtual environment (its dependencies only, as pinned in
+   constraints.txt) and run the command from it against the fake Toloka, also from it.
+
+    .venv/bin/python scripts/check_dist.py
+"""
+
+from __future__ import annotations
+
+import email.parser
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+FAKE_KEY = "fake-api-key-0001"  # the fake's built-in scenario's key: not a secret
+
+
+class DistError(Exception):
+    """An artifact is not what a user should get; the message says what."""
+
+
+def check(holds: object, problem: object) -> None:
+    if not holds:
+        raise DistError(str(problem))
+
+
+def version() -> str:
+    text = (ROOT / "facade" / "toloka_archive" / "_version.py").read_text(encoding="utf-8")
+    match = re.fullmatch(r'__version__ = "([^"]+)"\n', text)
+    check(match, '_version.py holds one line: __version__ = "X.Y.Z"')
+    return match.group(1)
+
+
+def changelog_version() -> str:
+    """The newest released section of CHANGELOG.md (``## X.Y.Z - date``)."""
+    for line in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"## (\d+\.\d+\.\d+\S*) - \d{4}-\d{2}-\d{2}", line)
+        if match:
+            return match.group(1)
+    raise SystemExit("CHANGELOG.md names no released version")
+
+
+def run(*command: str | Path, cwd: Path = ROOT) -> str:
+    done = subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(map(str, command))}")
+    return done.stdout
+
+
+def build() -> tuple[Path, Path]:
+    shutil.rmtree(DIST, ignore_errors=True)
+    run(sys.executable, "-m", "build", "--outdir", DIST, ROOT)
+    [wheel] = DIST.glob("*.whl")
+    [sdist] = DIST.glob("*.tar.gz")
+    return wheel, sdist
+
+
+def check_wheel(wheel: Path, expected: str) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        dist_info = f"toloka_archive-{expected}.dist-info"
+        metadata = email.parser.Parser().parsestr(archive.read(f"{dist_info}/METADATA").decode())
+    tops = {name.split("/")[0] for name in names}
+    check(tops == {"toloka_archive", "toloka_archive_api", dist_info}, f"top level: {tops}")
+    check(f"{dist_info}/licenses/LICENSE" in names, "the wheel carries no LICENSE")
+    stray = [name for name in names if name.startswith(("tests/", "toloka_api/"))]
+    check(not stray, f"the wheel carries what it should not: {stray[:5]}")
+    for marker in ("toloka_archive/__init__.pyi", "toloka_archive/py.typed"):
+        check(marker in names, f"the wheel lacks {marker}")
+    check("toloka_archive_api/py.typed" in names, "the generated client is not marked typed")
+    check(metadata["Version"] == expected, f"the wheel says version {metadata['Version']}")
+    license_ = metadata["License-Expression"], metadata.get_all("License-File")
+    check(license_ == ("Apache-2.0", ["LICENSE"]), f"license metadata: {license_}")
+    extras = metadata.get_all("Provides-Extra") or []
+    check(extras == ["airflow"], f"only the airflow extra is published, not {extras}")
+    requires = metadata.get_all("Requires-Dist") or []
+    pinned = [item for item in requires if "==" in item.split(";")[0]]  # not `extra == ...`
+    check(not pinned, f"development pins leaked into the metadata: {pinned}")
+    print(
+        f"wheel: {len(names)} files, top level {sorted(tops - {dist_info})}, {len(requires)} "
+        "requirements, LICENSE, version and extras as they should be"
+    )
+
+
+def check_sdist(sdist: Path, expected: str) -> None:
+    prefix = f"toloka_archive-{expected}/"
+    with tarfile.open(sdist) as archive:
+        names = {name.removeprefix(prefix) for name in archive.getnames()}
+    for needed in ("LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml", "openapi.yaml"):
+        check(needed in names, f"the sdist lacks {needed}")
+    generated = "generated/toloka_archive_api/__init__.py"
+    check(generated in names, "the sdist lacks the generated client")
+    stray = [name for name in names if name.startswith(("tests/", ".venv", "bench-results"))]
+    check(not stray, f"the sdist carries what it should not: {stray[:5]}")
+    print(f"sdist: {len(names)} files, LICENSE and CHANGELOG included, no tests")
+
+
+def smoke(wheel: Path) -> None:
+    """The wheel in a fresh venv: the command runs, and archives against the fake."""
+    with tempfile.TemporaryDirectory(prefix="toloka-dist-") as folder:
+        venv = Path(folder) / "venv"
+        run(sys.executable, "-m", "venv", venv)
+        python = venv / "bin" / "python"
+        run(
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            ROOT / "constraints.txt",
+            wheel,
+        )
+        command = venv / "bin" / "toloka-archive"
+        said = run(command, "--version").strip()
+        check(said == f"toloka-archive {version()}", f"the installed command says {said!r}")
+        fake = subprocess.Popen(
+            [str(python), "-m", "toloka_archive.testing", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            line = fake.stdout.readline() if fake.stdout is not None else ""
+            url = re.search(r"http://127\.0\.0\.1:\d+/api/v1", line)
+            if url is None:
+                raise DistError(f"the fake did not say where it listens: {line!r}")
+            done = subprocess.run(
+                [str(command), "archive", "100", "101", "--json", "--base-url", url.group(0)],
+                capture_output=True,
+                text=True,
+                env={"TOLOKA_API_KEY": FAKE_KEY, "PATH": str(venv / "bin")},
+                timeout=120,
+            )
+        finally:
+            fake.terminate()
+            fake.wait(timeout=10)
+        outcomes = {r["pool_id"]: r["outcome"] for r in map(json.loads, done.stdout.splitlines())}
+        check(done.returncode == 0, done.stderr)
+        check(outcomes == {"100": "archived", "101": "already_archived"}, outcomes)
+    print("installed wheel: the command archives against the fake, from a fresh venv")
+
+
+def main() -> int:
+    expected = version()
+    if changelog_version() != expected:
+        raise SystemExit(
+            f"_version.py says {expected}, CHANGELOG.md's newest release {changelog_version()}"
+        )
+    wheel, sdist = build()
+    run(sys.executable, "-m", "twine", "check", "--strict", wheel, sdist)
+    print(f"twine check: {wheel.name}, {sdist.name} pass")
+    check_wheel(wheel, expected)
+    check_sdist(sdist, expected)
+    smoke(wheel)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except DistError as error:
+        sys.exit(f"check_dist: {error}")
