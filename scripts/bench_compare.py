@@ -39,8 +39,9 @@ What is measured (medians of ``--runs`` runs, with min-max):
   through ``httpx.Client.send`` / ``AsyncClient.send``, which the worker wraps with a counter);
 - **peak memory** of a whole run over 1,000 and 10,000 already archived pools (ours: the
   command; toloka-kit: both loops), as each process reads its own ``VmHWM``;
-- **behaviour**, one run each: a 429 with ``Retry-After``, and Toloka's 300 requests a second
-  limit (a 429 without it).
+- **behaviour**, one run each: a 429 with ``Retry-After`` on the first archive requests, and
+  the fake's built-in limit of 300 requests a second (its 429 also carries ``Retry-After``,
+  the seconds until its one-second window has room again).
 
 The library runs are timed around the work inside the worker (its import is the first row's
 business); the command is timed as the whole process a user waits for. The fake's own rate
@@ -533,7 +534,8 @@ def measure_memory(size: Size, tmp: Path) -> list[dict[str, Any]]:
 
 
 def measure_behaviour(tmp: Path) -> list[dict[str, Any]]:
-    """Two 429s, one run each: with Retry-After (a fault), and Toloka's own limit (without)."""
+    """Two 429s, one run each: a fault on the first archive requests, and the fake's limit of
+    300 requests a second; both carry Retry-After."""
     retry_after = """
 [[faults]]
 kind = "rate_limit"
@@ -548,7 +550,7 @@ retry_after = 1
             10,
         ),
         (
-            "Toloka's limit, 300 requests a second (429, no Retry-After); "
+            "The fake's limit, 300 requests a second (429 with Retry-After); "
             "1,000 already archived pools",
             scenario((1, 1_000, "ARCHIVED", 1.0), rate_limit=300),
             1_000,
