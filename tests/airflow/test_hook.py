@@ -76,7 +76,8 @@ def test_the_facades_rules_apply_environment_and_base_url(world: World) -> None:
     [
         # The facade's own messages, with the connection's name in front.
         ({"environment": "staging"}, "unknown Toloka environment 'staging'"),
-        ({"environment": "sandbox", "base_url": "https://proxy.invalid"}, "not both"),
+        ({"environment": "sandbox", "base_url": "https://proxy.invalid"}, "choose .*'custom'"),
+        ({"environment": "custom"}, "environment 'custom' needs the extra 'base_url'"),
         ({"base_url": "http://10.1.2.3:8080/api/v1"}, "plain http on a non-loopback host"),
         ({"base_url": "ftp://files.invalid"}, r"is not an http\(s\) URL"),
     ],
@@ -88,6 +89,15 @@ def test_bad_settings_fail_with_the_facades_message(
     with pytest.raises(ConfigurationError, match=message) as caught:
         TolokaHook(CONN_ID).get_client()
     assert str(caught.value).startswith(f"Toloka connection {CONN_ID!r}: ")
+
+
+def test_custom_is_the_base_url(world: World) -> None:
+    # What the form saves: an environment chosen from the list, and the base URL for "custom".
+    world.connect(extra={"environment": "custom", "base_url": world.url, "auth_type": "api_key"})
+    client = TolokaHook(CONN_ID).get_client()
+    assert (client.base_url, client.environment) == (world.url, None)
+    world.connect(extra={"environment": "production", "base_url": None})  # a blank field
+    assert TolokaHook(CONN_ID).get_client().environment is Environment.PRODUCTION
 
 
 def test_the_workers_toloka_variables_play_no_part(

@@ -64,10 +64,18 @@ def test_the_connection_form_shows_environment_base_url_and_auth_type() -> None:
     assert form.hook_name == "Toloka"
     assert form.extra_fields is not None
     assert set(form.extra_fields) == {"environment", "base_url", "auth_type"}
-    assert form.extra_fields["environment"]["schema"]["enum"] == ["sandbox", "production"]
+    environment = form.extra_fields["environment"]
+    assert environment["schema"]["enum"] == ["sandbox", "production", "custom"]
+    assert set(environment["schema"]["values_display"]) == {"sandbox", "production", "custom"}
+    assert environment["value"] == "sandbox"  # what a new connection starts with
+    assert "custom" in form.extra_fields["base_url"]["description"]
     assert form.extra_fields["auth_type"]["value"] == "api_key"
     assert form.standard_fields is not None
     assert form.standard_fields.password is not None
     assert form.standard_fields.password.title == "API key"
     assert form.standard_fields.host is not None
     assert form.standard_fields.host.hidden
+    for field in ("login", "port", "url_schema"):
+        shown = getattr(form.standard_fields, field)
+        assert shown is not None
+        assert shown.hidden

@@ -73,6 +73,8 @@ def get_provider_info() -> dict[str, Any]:
                 "connection-type": "toloka",
                 "hook-class-name": "toloka_archive.airflow.hooks.TolokaHook",
                 "hook-name": INTEGRATION,
+                # The form: the key in the (masked) password field, the environment and its URL
+                # as extras; host, port, login and schema mean nothing to Toloka.
                 "ui-field-behaviour": {
                     "hidden-fields": ["host", "port", "login", "schema"],
                     "relabeling": {"password": "API key"},
@@ -83,14 +85,25 @@ def get_provider_info() -> dict[str, Any]:
                 "conn-fields": {
                     "environment": {
                         "label": "Environment",
-                        "description": "sandbox (the default) or production; or give a base URL",
-                        "schema": {"type": ["string", "null"], "enum": ["sandbox", "production"]},
+                        "description": (
+                            "sandbox (the default), production, or custom: the Base URL below"
+                        ),
+                        "schema": {
+                            "type": ["string", "null"],
+                            "enum": ["sandbox", "production", "custom"],
+                            "values_display": {
+                                "sandbox": "Sandbox (sandbox.toloka.dev)",
+                                "production": "Production (toloka.dev)",
+                                "custom": "Custom base URL",
+                            },
+                            "default": "sandbox",
+                        },
                     },
                     "base_url": {
                         "label": "Base URL",
                         "description": (
-                            "any API root instead of an environment (a proxy, the fake Toloka); "
-                            "https only, except on loopback"
+                            "only with environment custom: the API root (a proxy, the fake "
+                            "Toloka); https only, except on loopback"
                         ),
                         "schema": {"type": ["string", "null"]},
                     },
@@ -100,6 +113,10 @@ def get_provider_info() -> dict[str, Any]:
                         "schema": {
                             "type": ["string", "null"],
                             "enum": ["api_key", "oauth"],
+                            "values_display": {
+                                "api_key": "API key (ApiKey header)",
+                                "oauth": "Legacy OAuth token (OAuth header)",
+                            },
                             "default": "api_key",
                         },
                     },

@@ -5,9 +5,11 @@ The rules are the facade's, applied to what a connection holds:
 - the key is the connection's **password**, sent as ``ApiKey <key>``; with the extra
   ``auth_type: oauth`` it is a legacy OAuth token, sent as ``OAuth <token>``. A key in the
   extras is refused (extras are shown in the UI and in logs; the password is masked);
-- where: the extra ``base_url`` (any API root, https only except on loopback), else the extra
-  ``environment`` (``sandbox`` or ``production``), else the sandbox; both at once is an error.
-  Production is only reached when a connection asks for it;
+- where: the extra ``environment``: ``sandbox`` (the default), ``production``, or ``custom``
+  with the extra ``base_url`` (any API root, https only except on loopback: a proxy, the fake
+  Toloka). A ``base_url`` alone means ``custom``; a ``base_url`` with ``sandbox`` or
+  ``production`` is an error, and so is ``custom`` without one. Production is only reached when
+  a connection asks for it;
 - the worker's ``TOLOKA_*`` variables are not read: the connection alone says where the hook
   points, so the worker that starts the archives and the triggerer that follows them agree.
 
@@ -29,6 +31,11 @@ DEFAULT_CONN_ID = "toloka_default"
 AUTH_API_KEY = "api_key"
 AUTH_OAUTH = "oauth"
 AUTH_TYPES = (AUTH_API_KEY, AUTH_OAUTH)
+
+SANDBOX = "sandbox"
+PRODUCTION = "production"
+CUSTOM = "custom"  # the extra base_url says where
+ENVIRONMENTS = (SANDBOX, PRODUCTION, CUSTOM)
 
 EXTRA_FIELDS = ("environment", "base_url", "auth_type")
 # Extras that look like a credential: refused, whatever their value (which is never shown).
@@ -97,13 +104,37 @@ def settings_from_connection(
     if auth_type not in AUTH_TYPES:
         choices = " or ".join(repr(name) for name in AUTH_TYPES)
         raise ConfigurationError(f"{where}: extra 'auth_type' must be {choices}")
+    environment, base_url = _where(where, fields.get("environment"), fields.get("base_url"))
     return ClientSettings(
         conn_id=conn_id,
         secret=password,
         auth_type=auth_type,
-        environment=fields.get("environment"),
-        base_url=fields.get("base_url"),
+        environment=environment,
+        base_url=base_url,
     )
+
+
+def _where(
+    where: str, environment: str | None, base_url: str | None
+) -> tuple[str | None, str | None]:
+    """``environment`` and ``base_url`` as the facade takes them: ``custom`` is "the base URL".
+
+    Any other name goes to the facade as it is, so that its own check and message apply."""
+    if environment is None:
+        return None, base_url
+    if environment.strip().lower() != CUSTOM:
+        if base_url is not None and environment.strip().lower() in (SANDBOX, PRODUCTION):
+            raise ConfigurationError(
+                f"{where}: environment {environment!r} and a base_url: choose environment "
+                f"{CUSTOM!r} to use the base URL, or clear the base URL"
+            )
+        return environment, base_url
+    if base_url is None:
+        raise ConfigurationError(
+            f"{where}: environment {CUSTOM!r} needs the extra 'base_url' (the API root, e.g. "
+            "https://toloka.example.com/api/v1); or choose 'sandbox' or 'production'"
+        )
+    return None, base_url
 
 
 def _extras(where: str, extra: Mapping[str, Any]) -> dict[str, str]:
