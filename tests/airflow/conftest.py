@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -98,6 +99,14 @@ class World:
         return self.clock.now() - timedelta(days=days)
 
 
+@pytest.fixture(scope="session")
+def metadata_db() -> None:
+    """``airflow db migrate``, in-process, in the session's temporary home, once."""
+    from airflow.utils import db
+
+    db.upgradedb()
+
+
 @pytest.fixture
 def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     from toloka_archive.airflow.hooks import TolokaHook
@@ -112,3 +121,32 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         built = World(fake, clock, server.url, monkeypatch)
         built.connect()
         yield built
+
+
+def airflow_cli(*args: str) -> None:
+    """An ``airflow`` command, run in this process as the command line runs it."""
+    from airflow.cli import cli_parser
+    from airflow.utils.deprecation_tools import DeprecatedImportWarning
+
+    parsed = cli_parser.get_parser().parse_args(list(args))
+    with warnings.catch_warnings():
+        # `connections add` reads ProvidersManager.hooks, which Airflow 3.3 itself deprecates.
+        warnings.simplefilter("ignore", DeprecatedImportWarning)
+        parsed.func(parsed)
+
+
+@pytest.fixture
+def stored_connection(metadata_db: None, world: World) -> Iterator[str]:
+    """``toloka_default`` pointing at the world's fake, kept in the metadata database by
+    ``airflow connections add`` as a user would (no ``AIRFLOW_CONN_`` variable defines it)."""
+    conn_id = "toloka_default"
+    world.monkeypatch.delenv(f"AIRFLOW_CONN_{conn_id.upper()}", raising=False)
+    extra = json.dumps({"environment": "custom", "base_url": world.url})
+    airflow_cli(
+        "connections", "add", conn_id, "--conn-type", "toloka",
+        "--conn-password", API_KEY, "--conn-extra", extra,
+    )  # fmt: skip
+    try:
+        yield conn_id
+    finally:
+        airflow_cli("connections", "delete", conn_id)

@@ -25,11 +25,8 @@ pytestmark = pytest.mark.filterwarnings(
 
 
 @pytest.fixture(scope="module")
-def metadata_db() -> None:
-    """``airflow db migrate``, in-process, in the session's temporary home; the DAG files."""
-    from airflow.utils import db
-
-    db.upgradedb()
+def dag_files(metadata_db: None) -> None:
+    """A migrated metadata database, and the DAG files in the session's DAGs folder."""
     shutil.copy(nightly.__file__, DAGS)
     shutil.copy(TEST_DAG, DAGS)
 
@@ -58,7 +55,7 @@ def reports_of(run: Any, task_id: str) -> list[dict[str, Any]]:
     return reports
 
 
-def test_the_nightly_clean_up_dag_runs_end_to_end(metadata_db: None, world: World) -> None:
+def test_the_nightly_clean_up_dag_runs_end_to_end(dag_files: None, world: World) -> None:
     fake = world.fake
     fake.add_project("7")
     old = world.days_ago(90)
@@ -82,7 +79,27 @@ def test_the_nightly_clean_up_dag_runs_end_to_end(metadata_db: None, world: Worl
     assert fake.pool("21").status == "ARCHIVED"
 
 
-def test_pool_ids_from_an_upstream_task_and_a_failing_run(metadata_db: None, world: World) -> None:
+def test_the_nightly_clean_up_with_its_connection_in_the_metadata_database(
+    dag_files: None, world: World, stored_connection: str
+) -> None:
+    # The task reads the connection through the execution API, and the trigger on Airflow's
+    # in-process triggerer (`airflow dags test`), whose async lookup misses what the metadata
+    # database holds: the hook asks again with a blocking lookup.
+    fake = world.fake
+    fake.add_project("7")
+    fake.add_pool("21", project_id="7", created=world.days_ago(90), archive_seconds=5.0)
+
+    run = dag_from_folder("toloka_nightly_cleanup").test(run_conf={"project_id": "7"})
+
+    assert run.state == "success"
+    reports = reports_of(run, "archive_idle_pools")
+    [operation] = fake.operations("21")
+    assert [(r["pool_id"], r["outcome"], r["operation_id"]) for r in reports] == [
+        ("21", "archived", operation.id)
+    ]
+
+
+def test_pool_ids_from_an_upstream_task_and_a_failing_run(dag_files: None, world: World) -> None:
     world.fake.add_pool("31", status="CLOSED", archive_seconds=10.0)
     world.fake.add_pool("32", status="OPEN")  # still open: the task fails, naming it
 

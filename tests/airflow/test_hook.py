@@ -6,9 +6,10 @@ import asyncio
 import logging
 
 import pytest
+from airflow.sdk.exceptions import AirflowNotFoundException
 from toloka_archive import ConfigurationError, Environment
 from toloka_archive.airflow._settings import settings_from_connection
-from toloka_archive.airflow.hooks import TolokaHook
+from toloka_archive.airflow.hooks import TolokaHook, not_found_message
 
 from tests.airflow.conftest import API_KEY, CONN_ID, OAUTH_TOKEN, World
 
@@ -98,6 +99,31 @@ def test_custom_is_the_base_url(world: World) -> None:
     assert (client.base_url, client.environment) == (world.url, None)
     world.connect(extra={"environment": "production", "base_url": None})  # a blank field
     assert TolokaHook(CONN_ID).get_client().environment is Environment.PRODUCTION
+
+
+def test_outside_a_task_a_stored_connection_is_not_found_and_it_says_what_to_do(
+    stored_connection: str,
+) -> None:
+    # Airflow 3 reads the metadata database for tasks and triggers only: a script gets an
+    # error that says so, and what to do instead.
+    with pytest.raises(AirflowNotFoundException) as missing:
+        TolokaHook(stored_connection).get_client()
+    message = str(missing.value)
+    assert "outside a running task or trigger" in message
+    assert 'AIRFLOW_CONN_TOLOKA_DEFAULT=\'{"conn_type": "toloka"' in message
+    assert API_KEY not in message
+
+
+def test_a_missing_connection_in_a_task_says_where_airflow_looked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from airflow.sdk.execution_time import task_runner
+
+    monkeypatch.setattr(task_runner, "SUPERVISOR_COMMS", object(), raising=False)
+    message = not_found_message("toloka_nightly")
+    assert "is not defined: Airflow looked in the variable AIRFLOW_CONN_TOLOKA_NIGHTLY" in message
+    assert "`airflow connections add toloka_nightly --conn-type toloka" in message
+    assert "for `airflow dags test`, AIRFLOW_CONN_TOLOKA_NIGHTLY=" in message
 
 
 def test_the_workers_toloka_variables_play_no_part(

@@ -4,15 +4,24 @@ The connection holds the key in its password (masked by Airflow, never logged he
 extras, where to point: ``environment`` (``sandbox``/``production``) or ``base_url``, and
 ``auth_type: oauth`` for a legacy OAuth token. See ``_settings`` for the rules; the checks are
 the facade's own.
+
+Where Airflow finds the connection depends on where the hook runs, and that is Airflow's rule,
+not ours: in a task or a trigger, in ``AIRFLOW_CONN_*`` variables, the secrets backends and the
+metadata database (through the API server); anywhere else (a script, a notebook), in the
+variables and the secrets backends only. A connection not found says which case it was and what
+to do (``not_found_message``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from airflow.sdk import BaseHook
+from airflow.sdk.exceptions import AirflowNotFoundException
 
 from toloka_archive import AsyncTolokaClient, TolokaClient
 from toloka_archive._core.clock import Clock, SystemClock
@@ -59,14 +68,29 @@ class TolokaHook(BaseHook):
 
     def settings(self) -> ClientSettings:
         """The connection's settings, checked; the key is in them but never in their repr."""
-        connection = self.get_connection(self.toloka_conn_id)
-        return self._settings_of(connection)
+        return self._settings_of(self._connection())
 
     async def asettings(self) -> ClientSettings:
         """``settings`` for async code (the triggerer): the connection is read without
-        blocking the event loop."""
-        connection = await self.aget_connection(self.toloka_conn_id)
+        blocking the event loop.
+
+        When the async lookup finds nothing, the blocking one is asked too, in a thread:
+        Airflow 3.3's in-process trigger runner (``airflow dags test``, ``dag.test()``) answers
+        only blocking lookups, so the async one misses every connection kept in the metadata
+        database there. In a real triggerer both ask the same backends, so the second lookup
+        costs one more request, and only for a connection that is not there.
+        """
+        try:
+            connection = await self.aget_connection(self.toloka_conn_id)
+        except AirflowNotFoundException:
+            connection = await asyncio.to_thread(self._connection)
         return self._settings_of(connection)
+
+    def _connection(self) -> Any:
+        try:
+            return self.get_connection(self.toloka_conn_id)
+        except AirflowNotFoundException:
+            raise AirflowNotFoundException(not_found_message(self.toloka_conn_id)) from None
 
     def _settings_of(self, connection: Any) -> ClientSettings:
         return settings_from_connection(
@@ -109,6 +133,48 @@ class TolokaHook(BaseHook):
         except TolokaError as error:
             return False, f"{type(error).__name__}: {error}"
         return True, f"Toloka answered ({where})"
+
+
+def not_found_message(conn_id: str) -> str:
+    """What to do about a connection Airflow did not find, depending on where we run."""
+    variable = f"AIRFLOW_CONN_{conn_id.upper()}"
+    example = (
+        f"""{variable}='{{"conn_type": "toloka", "password": "<the API key>", """
+        """"extra": {"environment": "production"}}'"""
+    )
+    if _in_airflow_process():
+        return (
+            f"the Toloka connection {conn_id!r} is not defined: Airflow looked in the variable "
+            f"{variable}, in the secrets backends ([secrets] backend) and in the metadata "
+            "database (the UI's Admin > Connections, `airflow connections add`). Create it in "
+            f"one of them, e.g. `airflow connections add {conn_id} --conn-type toloka "
+            '--conn-password <the API key> --conn-extra \'{"environment": "production"}\'`, '
+            f"or correct the task's toloka_conn_id; for `airflow dags test`, {example} works "
+            "in every case"
+        )
+    return (
+        f"the Toloka connection {conn_id!r} is not defined here: outside a running task or "
+        "trigger (a script, a notebook, a Python shell) Airflow 3 reads connections only from "
+        "AIRFLOW_CONN_* variables and the secrets backends ([secrets] backend), never from the "
+        "metadata database, where the UI and `airflow connections add` keep them. Define "
+        f"{example} in this process's environment, or build a client without Airflow: "
+        "TolokaClient(api_key=..., environment=...)"
+    )
+
+
+def _in_airflow_process() -> bool:
+    """True in a task, a trigger or an Airflow server: where the metadata database is asked.
+
+    Airflow 3 tells them apart by its supervisor's channel (tasks, triggers, the DAG
+    processor) or by the process context it sets for its servers; neither is public, so this
+    guess only chooses the wording of a message."""
+    if os.environ.get("_AIRFLOW_PROCESS_CONTEXT") == "server":
+        return True
+    try:
+        from airflow.sdk.execution_time import task_runner
+    except ImportError:  # pragma: no cover - a Task SDK without it
+        return False
+    return getattr(task_runner, "SUPERVISOR_COMMS", None) is not None
 
 
 @contextmanager
