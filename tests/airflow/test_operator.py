@@ -8,7 +8,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
-from airflow.sdk.exceptions import AirflowException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 from toloka_archive.airflow.operators import REPORTS_KEY
 from toloka_archive.airflow.triggers import TolokaArchiveTrigger
 from toloka_archive.testing import Fault
@@ -221,7 +221,7 @@ def test_ids_from_xcom_and_a_selection_together(world: World, context: dict[str,
 
 def test_a_bad_id_fails_before_anything_is_archived(world: World, context: dict[str, Any]) -> None:
     world.fake.add_pool("1", status="CLOSED")
-    with pytest.raises(AirflowException, match=r"nothing was archived: pool_ids: .*'1x'"):
+    with pytest.raises(AirflowFailException, match=r"nothing was archived: pool_ids: .*'1x'"):
         operator(pool_ids=["1", "1x"]).execute(context)
     assert world.archive_requests() == []
 
@@ -239,10 +239,35 @@ def test_a_rate_limited_start_is_waited_out(world: World, context: dict[str, Any
 def test_a_rejected_key_stops_the_start_in_one_line(world: World, context: dict[str, Any]) -> None:
     world.connect(password="not-a-key")
     world.fake.add_pool("1", status="CLOSED")
-    with pytest.raises(AirflowException, match="stopped: AuthenticationError") as stopped:
-        operator(pool_ids=["1"]).execute(context)
+    with pytest.raises(AirflowFailException, match="stopped: AuthenticationError") as stopped:
+        operator(pool_ids=["1"]).execute(context)  # no retry: the key stays refused
     assert "not-a-key" not in str(stopped.value)
     assert world.fake.operations("1") == ()
+
+
+def test_a_retry_is_left_only_for_what_it_may_get_past(
+    world: World, context: dict[str, Any]
+) -> None:
+    world.fake.add_pool("1", status="CLOSED")
+    # No such connection, or one that cannot be used: no retry, and the error says why.
+    with pytest.raises(
+        AirflowFailException,
+        match="nothing was archived: the Toloka connection 'nowhere' is not defined",
+    ):
+        operator(pool_ids=["1"], toloka_conn_id="nowhere").execute(context)
+    world.connect(extra={"environment": "staging"})
+    with pytest.raises(AirflowFailException, match="unknown Toloka environment 'staging'"):
+        operator(pool_ids=["1"]).execute(context)
+    # A project that does not exist stays so.
+    world.connect()
+    with pytest.raises(AirflowFailException, match="the project does not exist"):
+        operator(project_id="404", idle_for="30d").execute(context)
+    # Toloka unreachable before anything started: a retry a little later may get past it.
+    world.connect(extra={"base_url": "http://127.0.0.1:9/api/v1"})  # loopback, nobody there
+    with pytest.raises(AirflowException, match="TolokaUnreachableError") as unreachable:
+        operator(pool_ids=["1"]).execute(context)
+    assert not isinstance(unreachable.value, AirflowFailException)
+    assert world.archive_requests() == []
 
 
 @pytest.mark.parametrize(

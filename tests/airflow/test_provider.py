@@ -79,3 +79,9 @@ def test_the_connection_form_shows_environment_base_url_and_auth_type() -> None:
         shown = getattr(form.standard_fields, field)
         assert shown is not None
         assert shown.hidden
+
+
+def test_the_extra_links_are_registered() -> None:
+    names = ProvidersManager().extra_links_class_names
+    assert "toloka_archive.airflow.links.TolokaProjectLink" in names
+    assert "toloka_archive.airflow.links.TolokaPoolLink" in names

@@ -10,10 +10,12 @@ type ``toloka``:
   Toloka works;
 - ``TolokaArchiveTrigger`` (``toloka_archive.airflow.triggers``): follows the started
   operations on the triggerer, to a deadline;
+- ``TolokaProjectLink``, ``TolokaPoolLink`` (``toloka_archive.airflow.links``): the operator's
+  extra links to Toloka's web interface;
 - an example DAG: ``toloka_archive/airflow/example_dags/toloka_nightly_cleanup.py``.
 
-Importing this package, and ``get_provider_info``, loads nothing of Airflow; the three names
-above are loaded on first use.
+Importing this package, and ``get_provider_info``, loads nothing of Airflow; the names above
+are loaded on first use.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from toloka_archive._version import __version__
 
 if TYPE_CHECKING:
     from toloka_archive.airflow.hooks import TolokaHook as TolokaHook
+    from toloka_archive.airflow.links import TolokaPoolLink as TolokaPoolLink
+    from toloka_archive.airflow.links import TolokaProjectLink as TolokaProjectLink
     from toloka_archive.airflow.operators import (
         TolokaArchivePoolsOperator as TolokaArchivePoolsOperator,
     )
@@ -37,9 +41,18 @@ _HOMES = {
     "TolokaHook": "hooks",
     "TolokaArchivePoolsOperator": "operators",
     "TolokaArchiveTrigger": "triggers",
+    "TolokaProjectLink": "links",
+    "TolokaPoolLink": "links",
 }
 
-__all__ = ["TolokaArchivePoolsOperator", "TolokaArchiveTrigger", "TolokaHook", "get_provider_info"]
+__all__ = [
+    "TolokaArchivePoolsOperator",
+    "TolokaArchiveTrigger",
+    "TolokaHook",
+    "TolokaPoolLink",
+    "TolokaProjectLink",
+    "get_provider_info",
+]
 
 
 def get_provider_info() -> dict[str, Any]:
@@ -67,6 +80,10 @@ def get_provider_info() -> dict[str, Any]:
                 "integration-name": INTEGRATION,
                 "python-modules": ["toloka_archive.airflow.triggers"],
             }
+        ],
+        "extra-links": [
+            "toloka_archive.airflow.links.TolokaProjectLink",
+            "toloka_archive.airflow.links.TolokaPoolLink",
         ],
         "connection-types": [
             {

@@ -150,7 +150,7 @@ def unfollowed(
         yield PoolReport(
             pool_id,
             Outcome.UNKNOWN,
-            f"unknown: archiving started, but it could not be followed ({reason}); "
-            f"follow operation {operation_id}",
+            f"archiving started, but it could not be followed ({reason}); it goes on at "
+            f"Toloka: follow operation {operation_id}, or run the task again",
             operation_id,
         ).to_json()

@@ -7,20 +7,41 @@ on the triggerer (``deferrable=True``, the default), or follows them itself with
 client. Either way it ends with one report per pool (``PoolReport.to_json()``, as the command's
 ``--json``), pushed to XCom, and fails, naming each pool and why, when a pool was not archived
 and its outcome is not among ``acceptable_outcomes``.
+
+When a retry cannot help, the task fails without one (``AirflowFailException``): the
+connection is missing or wrong, Toloka refused the key, or archives were started and could not
+be followed (they go on at Toloka, and the next run finds and follows them instead of starting
+them again). Toloka unreachable before anything started is worth a retry.
+
+Its extra links open the project's page and, when it handled one pool, the pool's page in
+Toloka's web interface (``links``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any, NoReturn
 
 from airflow.sdk import BaseOperator, Context
-from airflow.sdk.exceptions import AirflowException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowNotFoundException
 
-from toloka_archive import Outcome, PoolReport, PoolSelection, RunEndingError, TolokaClient
+from toloka_archive import (
+    APIConnectionError,
+    ConfigurationError,
+    InternalServerError,
+    Outcome,
+    Pool,
+    PoolReport,
+    PoolSelection,
+    RateLimitError,
+    RunEndingError,
+    TolokaClient,
+    TolokaError,
+)
 from toloka_archive._core.clock import utc_now
+from toloka_archive._core.ids import normalize_project_id
 from toloka_archive._core.policies import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT
 from toloka_archive.airflow._following import (
     Started,
@@ -40,8 +61,16 @@ from toloka_archive.airflow._plan import (
 )
 from toloka_archive.airflow._settings import DEFAULT_CONN_ID
 from toloka_archive.airflow.hooks import TolokaHook
+from toloka_archive.airflow.links import (
+    PAGES_ATTRIBUTE,
+    TolokaPoolLink,
+    TolokaProjectLink,
+    pages_for,
+)
 from toloka_archive.airflow.triggers import TolokaArchiveTrigger
 
+# What a retry a little later may get past: no answer, or Toloka's "not now".
+_PASSING = (APIConnectionError, InternalServerError, RateLimitError)
 DEFER_GRACE = 600.0  # Airflow's own defer timeout: the trigger's deadline, and this much more
 REPORTS_KEY = "toloka_reports"  # the XCom key that always holds the run's reports
 
@@ -74,6 +103,10 @@ class TolokaArchivePoolsOperator(BaseOperator):
 
     The report (a list of ``PoolReport.to_json()`` dicts, in pool id order) is pushed to XCom
     under ``toloka_reports``, and is the task's return value when it succeeds.
+
+    Extra links: "Toloka project" (the project asked for, or the one project of every pool
+    handled) and "Toloka pool" (when the task handled one pool whose project it knows), in
+    Toloka's web interface for the connection's environment; none for a custom base URL.
     """
 
     template_fields: Sequence[str] = (
@@ -87,6 +120,7 @@ class TolokaArchivePoolsOperator(BaseOperator):
         "toloka_conn_id",
     )
     ui_color = "#e8f4fd"
+    operator_extra_links = (TolokaProjectLink(), TolokaPoolLink())
 
     def __init__(
         self,
@@ -142,15 +176,22 @@ class TolokaArchivePoolsOperator(BaseOperator):
             pool_ids = pool_ids_from(self.pool_ids)
             selection = self._selection(hook)
         except PlanError as error:
-            raise AirflowException(f"nothing was archived: {error}") from None
+            raise AirflowFailException(f"nothing was archived: {error}") from None
         started_ids: dict[str, str] = {}
 
         def on_started(pool_id: str, operation_id: str) -> None:
             started_ids[pool_id] = operation_id
             self.log.info("pool %s: archiving started, operation %s", pool_id, operation_id)
 
-        with hook.get_client() as client:
+        try:
+            connected = hook.get_client()
+        except (ConfigurationError, AirflowNotFoundException) as error:
+            raise AirflowFailException(f"nothing was archived: {error}") from None
+        with connected as client:
             base_url = client.base_url
+            project_id = _project_of(selection)
+            pool_projects: dict[str, str | None] = dict.fromkeys(pool_ids)
+            self._keep_pages(client, project_id, {})
             self.log.info(
                 "archiving %s on %s (connection %r), %d at a time",
                 self._describe(pool_ids, selection),
@@ -160,7 +201,8 @@ class TolokaArchivePoolsOperator(BaseOperator):
             )
             source: Iterable[Any] = pool_ids
             if selection is not None:
-                source = chain(pool_ids, client.find_pools(**selection.as_filters()))
+                listed = client.find_pools(**selection.as_filters())
+                source = chain(pool_ids, _noting_projects(listed, pool_projects))
             try:
                 started = start_archives(
                     client,
@@ -169,8 +211,10 @@ class TolokaArchivePoolsOperator(BaseOperator):
                     on_started=on_started,
                     on_report=self._log_report,
                 )
-            except RunEndingError as error:
-                raise AirflowException(self._ended_early(error, started_ids)) from None
+            except TolokaError as error:  # no pool got past it, or the pools were not listed
+                raise self._stopped(error, started_ids) from None
+            finally:
+                self._keep_pages(client, project_id, pool_projects)
             deadline = deadline_after(self.timeout, hook.clock)
             if not started.operations:
                 return self._finish(context, started.settled)
@@ -183,6 +227,25 @@ class TolokaArchivePoolsOperator(BaseOperator):
                 followed = self._follow_here(context, client, started, deadline, hook)
                 return self._finish(context, followed)
         return self._defer(started, deadline, base_url)
+
+    def _keep_pages(
+        self, client: TolokaClient, project_id: str | None, pool_projects: dict[str, str | None]
+    ) -> None:
+        """The Toloka pages the extra links open, worked out while the client is at hand."""
+        pages = pages_for(client.environment, project_id=project_id, pool_projects=pool_projects)
+        setattr(self, PAGES_ATTRIBUTE, pages)
+
+    def _stopped(self, error: TolokaError, started: dict[str, str]) -> AirflowException:
+        """The task's end when starting stopped at ``error``: no pool could get past it (a
+        refused key, Toloka unreachable), or the selection's pools could not be listed.
+
+        A retry may help only when Toloka did not answer, or answered that it could not, and
+        nothing was started; archives already started are found and followed by the next
+        run, and a refused key or a missing project stay what they are."""
+        message = self._ended_early(error, started)
+        if isinstance(error, _PASSING) and not started:
+            return AirflowException(message)
+        return AirflowFailException(message)
 
     def _defer(self, started: Started, deadline: float | None, base_url: str) -> NoReturn:
         """Hand the started operations to the triggerer, with plain data only."""
@@ -232,7 +295,7 @@ class TolokaArchivePoolsOperator(BaseOperator):
             message = f"{type(error).__name__}: {error}"
             rest = list(unfollowed(started.operations, message, reports))
             self._push(context, [*started.settled, *reports, *rest])
-            raise AirflowException(self._ended_early(error, dict(started.operations))) from None
+            raise AirflowFailException(self._ended_early(error, dict(started.operations))) from None
         return [*started.settled, *reports]
 
     # -- back from the triggerer ---------------------------------------------------------
@@ -248,8 +311,9 @@ class TolokaArchivePoolsOperator(BaseOperator):
             if report.get("operation_id"):
                 self._log_json(report)
         if event.get("status") != "success":
+            # No retry: the archives go on at Toloka, and the next run finds and follows them.
             self._push(context, reports)
-            raise AirflowException(
+            raise AirflowFailException(
                 f"the archives could not be followed: {event.get('message')}\n"
                 + judge(reports, frozenset(self.acceptable_outcomes)).message()
             )
@@ -279,7 +343,8 @@ class TolokaArchivePoolsOperator(BaseOperator):
         self.log.info("pool %s: %s", report["pool_id"], said)
 
     def _ended_early(self, error: Exception, started: dict[str, str]) -> str:
-        text = f"stopped: {type(error).__name__}: {error}"
+        notes = "".join(f"; {note}" for note in getattr(error, "__notes__", ()))
+        text = f"stopped: {type(error).__name__}: {error}{notes}"
         if started:
             operations = ", ".join(f"pool {pool} {op}" for pool, op in started.items())
             text += f"\narchives already started (they go on at Toloka): {operations}"
@@ -291,3 +356,16 @@ class TolokaArchivePoolsOperator(BaseOperator):
         if selection is not None:
             parts.append(selection.describe())
         return " and ".join(parts) or "no pools"
+
+
+def _noting_projects(pools: Iterable[Pool], projects: dict[str, str | None]) -> Iterator[Pool]:
+    """The listed pools as they come, each one's project noted (for the extra links)."""
+    for pool in pools:
+        projects[pool.id] = pool.project_id
+        yield pool
+
+
+def _project_of(selection: PoolSelection | None) -> str | None:
+    if selection is None or selection.project_id is None:
+        return None
+    return normalize_project_id(selection.project_id)
