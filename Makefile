@@ -124,3 +124,11 @@ pythons: $(STAMP)
 
 clean:
 	rm -rf dist .nox $(VENV) $(BENCH_VENV) $(OURS_VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# The Airflow provider on a real local Airflow, as its users set it up: the API server,
+# scheduler, DAG processor and triggerer as separate processes on SQLite in a temporary
+# AIRFLOW_HOME, a connection added with `airflow connections add`, the example DAG run to
+# success against the fake Toloka on loopback (scripts/airflow_e2e.py; about 30 s).
+.PHONY: airflow-e2e
+airflow-e2e: $(STAMP)
+	$(BIN)/python scripts/airflow_e2e.py
