@@ -125,7 +125,12 @@ def async_client(script: Script, clock: FakeClock, **options: Any) -> AsyncTolok
 
 
 NO_JITTER_RETRY = RetryPolicy(jitter=0.0)
-ROUND_SCHEDULE: dict[str, float] = {"initial_delay": 1.0, "multiplier": 1.5, "min_delay": 0.2}
+ROUND_SCHEDULE: dict[str, float] = {
+    "first_delay": 1.0,
+    "initial_delay": 1.5,
+    "multiplier": 1.5,
+    "min_delay": 0.2,
+}
 """A poll schedule of round numbers (1 s, then x1.5), for the tests of waiting's mechanics
 (budgets, retries, progress): their pauses read as plain arithmetic. The default schedule's own
 shape (a cold client's short first looks) is tested in ``test_cold_polling``."""

@@ -285,7 +285,7 @@ def test_bulk_workers_hold_back_when_the_client_is_over_the_limit() -> None:
 
 def test_one_429_among_successes_holds_back_only_its_pool() -> None:
     throttled_at, after = hold_back_run(throttled=1)
-    first_look = PollPolicy().initial_delay
+    first_look = PollPolicy().first_delay
     assert min(after) == throttled_at + first_look  # the others poll on their own schedule
 
 

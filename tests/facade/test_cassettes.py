@@ -120,7 +120,7 @@ def test_archive_pending_running_success(world: World, mode: str) -> None:
     assert statuses[-1] == "SUCCESS"
     # A 20 s archive, pending for its first 2 s: the cold schedule's short looks, then one jump
     # predicted from its progress since Toloka started it (capped at 15 s), then the end.
-    assert world.slept[:5] == [0.25, 0.5, 1.0, 2.0, 15.0]
+    assert world.slept[:5] == [0.25, 0.75, 1.5, 3.0, 15.0]
     assert 20.0 <= sum(world.slept) <= 20.0 * 1.1
 
 

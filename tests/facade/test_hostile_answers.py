@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
+import threading
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from toloka_archive import (
     APIConnectionError,
+    AsyncTolokaClient,
     InternalServerError,
     NotFoundError,
     NotTolokaAPIError,
     RunEndingError,
+    TolokaClient,
     UnexpectedResponseError,
 )
 from toloka_archive._wire.response import MAX_BODY_BYTES
@@ -124,6 +128,75 @@ def test_a_huge_body_is_refused_without_reading_it_all_async() -> None:
     with pytest.raises(UnexpectedResponseError, match="larger than"):
         asyncio.run(client.get_operation("op-1"))
     assert body.read <= MAX_BODY_BYTES + 65_536
+
+
+class LyingNoContentServer:
+    """A loopback server whose 204 claims a 100 MiB body and then sends it: one connection.
+
+    A 204 is read the ordinary way, without the capped streaming path, because HTTP gives it no
+    body; this server checks that the connection layer really reads none, whatever it is sent.
+    """
+
+    CLAIMED = 100 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.sent = 0
+        self.thread = threading.Thread(target=self._answer_once, daemon=True)
+        self.thread.start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/api/v1"
+
+    def _answer_once(self) -> None:
+        connection, _ = self.listener.accept()
+        with connection:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                request += connection.recv(65_536)
+            connection.sendall(
+                f"HTTP/1.1 204 No Content\r\nContent-Length: {self.CLAIMED}\r\n\r\n".encode()
+            )
+            try:
+                for _ in range(self.CLAIMED // 65_536):
+                    connection.sendall(b" " * 65_536)
+                    self.sent += 65_536
+            except OSError:
+                pass  # the client closed the connection without reading the "body": as it should
+
+    def close(self) -> None:
+        self.listener.close()
+        self.thread.join(timeout=10)
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def lying_server() -> Iterator[LyingNoContentServer]:
+    server = LyingNoContentServer()
+    yield server
+    server.close()
+
+
+def test_a_204_that_claims_a_huge_body_is_already_archived_and_reads_none(
+    lying_server: LyingNoContentServer,
+) -> None:
+    with TolokaClient(api_key=API_KEY, base_url=lying_server.base_url, env={}) as client:
+        assert client.start_archive_pool("21").already_done
+    assert lying_server.sent < LyingNoContentServer.CLAIMED
+
+
+def test_a_204_that_claims_a_huge_body_reads_none_async(
+    lying_server: LyingNoContentServer,
+) -> None:
+    async def start() -> bool:
+        async with AsyncTolokaClient(
+            api_key=API_KEY, base_url=lying_server.base_url, env={}
+        ) as client:
+            return (await client.start_archive_pool("21")).already_done
+
+    assert asyncio.run(start())
+    assert lying_server.sent < LyingNoContentServer.CLAIMED
 
 
 def test_a_compressed_body_is_capped_once_decoded() -> None:

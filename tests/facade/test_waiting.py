@@ -45,9 +45,10 @@ def test_pending_running_success() -> None:
 
 
 def test_poll_delays_start_short_and_double_to_the_cap() -> None:
-    # A cold client's first look comes after 0.25 s; each pause doubles, up to 15 s.
+    # A cold client's first look comes after 0.25 s, the next 0.75 s later; then each pause
+    # doubles, up to 15 s.
     plain = list(itertools.islice(PollPolicy().delays(lambda: 0.0), 9))
-    assert plain == [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 15.0, 15.0]
+    assert plain == [0.25, 0.75, 1.5, 3.0, 6.0, 12.0, 15.0, 15.0, 15.0]
     # The jitter only shortens a pause, and only from 1 s on: the first looks are exact.
     jittered = list(itertools.islice(PollPolicy().delays(lambda: 0.99), 9))
     assert jittered[:2] == plain[:2]

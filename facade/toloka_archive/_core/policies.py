@@ -38,12 +38,17 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 DEFAULT_RATE_LIMIT_WINDOW = 12
 DEFAULT_RATE_LIMIT_BURST = 4
 
-DEFAULT_POLL_INITIAL_DELAY = 0.25
+DEFAULT_POLL_FIRST_DELAY = 0.25
+DEFAULT_POLL_INITIAL_DELAY = 0.75
 DEFAULT_POLL_MULTIPLIER = 2.0
 DEFAULT_POLL_MAX_DELAY = 15.0
 DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_MIN_POLL_DELAY = 0.05
-PROGRESS_MARGIN = 1.1  # poll 10 % after the moment the progress rate predicts
+PROGRESS_MARGIN = 1.1  # poll 10 % after the moment a rate between this wait's looks predicts
+PROGRESS_CUSHION = 0.01
+"""Looked at on Toloka's timeline, one reading of a whole percent ``p`` may be off by half a
+percent: the predicted end is moved later by that share (``0.5 / (p + 0.5)``) and this cushion,
+so that the next look is after the end and not a request too early."""
 LEARNED_MARGIN = 1.03  # first look 3 % after the typical duration of recent operations
 TRUSTED_PROGRESS = 3
 """From this many percent on, one reading of the progress is precise enough (a whole percent
@@ -157,16 +162,18 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class PollPolicy:
-    """Look at an unfinished operation again: first after 0.25 s, each pause twice the last up
-    to 15 s, for 600 s at most.
+    """Look at an unfinished operation again: first after 0.25 s, then after 0.75 s, each
+    pause twice the last up to 15 s, for 600 s at most.
 
     ``timeout=None`` waits forever, and only when asked for. The budget is measured on a
     monotonic clock from the moment waiting starts.
 
     The schedule starts short, so that a cold client (one that has not seen an operation
     finish yet: a service archiving one pool, the first wave of a bulk run) is not slow on short
-    operations, and it doubles, so that a long one costs about one look per doubling of its
-    length. What the operation says of itself places the looks closer:
+    operations, and then doubles, so that a long one costs about one look per doubling of its
+    length. The quick first look (``first_delay``) catches a short operation; the second comes
+    late enough (``initial_delay``) for a longer one to have shown how fast it goes. What the
+    operation says of itself places the looks closer:
 
     - With ``follow_progress`` (the default), its ``progress`` predicts when it will be done.
       For an operation this wait saw start, the rate is read from Toloka's own timeline (the
@@ -187,6 +194,7 @@ class PollPolicy:
     is not jittered: operations that start at different times are already spread.
     """
 
+    first_delay: float = DEFAULT_POLL_FIRST_DELAY
     initial_delay: float = DEFAULT_POLL_INITIAL_DELAY
     multiplier: float = DEFAULT_POLL_MULTIPLIER
     max_delay: float = DEFAULT_POLL_MAX_DELAY
@@ -197,10 +205,11 @@ class PollPolicy:
     learn_durations: bool = True
 
     def __post_init__(self) -> None:
-        if self.initial_delay <= 0 or self.max_delay <= 0 or self.multiplier < 1:
+        delays = (self.first_delay, self.initial_delay, self.max_delay)
+        if min(delays) <= 0 or self.multiplier < 1:
             raise ValueError("poll delays must be positive and the multiplier at least 1")
-        if not 0 < self.min_delay <= self.initial_delay:
-            raise ValueError("min_delay must be positive and at most initial_delay")
+        if not 0 < self.min_delay <= min(self.first_delay, self.initial_delay):
+            raise ValueError("min_delay must be positive and at most the first two delays")
         if self.timeout is not None and self.timeout < 0:
             raise ValueError(f"timeout must be None or non-negative, got {self.timeout!r}")
         _check_jitter(self.jitter)
@@ -208,20 +217,24 @@ class PollPolicy:
     def delays(self, random: Callable[[], float], typical: float | None = None) -> Iterator[float]:
         """The poll schedule: the pause before look 1, 2, ..., before progress and deadline.
 
-        The first pause is learned from ``typical`` (the recent operations' median duration)
-        when there is one and learning is on; every other pause is the backoff formula's, and
-        from ``JITTER_FROM`` seconds on, shortened by a draw of ``random``.
+        The first pause is ``first_delay``, or learned from ``typical`` (the recent operations'
+        median duration) when there is one and learning is on; every other pause is the backoff
+        formula's from ``initial_delay``, and from ``JITTER_FROM`` seconds on, shortened by a
+        draw of ``random``.
         """
+        first_look = self.first_look(typical)
+        if first_look is not None:
+            yield first_look
+        else:
+            yield self._jittered(min(self.first_delay, self.max_delay), random)
         ceilings = backoff_ceilings(
             initial=self.initial_delay, multiplier=self.multiplier, maximum=self.max_delay
         )
-        first_look = self.first_look(typical)
-        if first_look is not None:
-            next(ceilings)
-            yield first_look
         for ceiling in ceilings:
-            jittered = ceiling >= JITTER_FROM
-            yield shortened(ceiling, self.jitter, random()) if jittered else ceiling
+            yield self._jittered(ceiling, random)
+
+    def _jittered(self, delay: float, random: Callable[[], float]) -> float:
+        return shortened(delay, self.jitter, random()) if delay >= JITTER_FROM else delay
 
     def first_look(self, typical: float | None) -> float | None:
         """The pause before the first look at a new operation, learned from ``typical``; None
@@ -252,12 +265,14 @@ class PollPolicy:
         progress yet, or done).
 
         A whole percent is read as its middle (Toloka's and the fake's progress are whole
-        percents, rounded down), so a first reading of 2 % is not taken for half of 4 %.
+        percents, rounded down), so a first reading of 2 % is not taken for half of 4 %, and
+        the end is moved later by what that reading may be off (``PROGRESS_CUSHION``).
         """
         if not self.follow_progress or not 0 < progress < 100 or running_for <= 0:
             return None
-        rate = (progress + 0.5) / running_for
-        return max(self.min_delay, (100 - progress - 0.5) / rate * PROGRESS_MARGIN)
+        read = progress + 0.5
+        end = running_for * 100 / read * (1 + 0.5 / read + PROGRESS_CUSHION)
+        return max(self.min_delay, end - running_for)
 
     def budget(self, timeout: Timeout) -> float | None:
         """The seconds a wait may last: ``timeout``, or this policy's for ``DEFAULT_TIMEOUT``."""

@@ -342,8 +342,18 @@ async def aread_capped(response: httpx.Response) -> httpx.Response:
     return _rebuilt(response, bytes(body))
 
 
+_BODILESS_STATUSES = frozenset({204, 304})
+"""HTTP gives these answers no body whatever their headers say (RFC 9110, 15.3.5 and 15.4.5);
+the connection layer reads none, so reading one plainly cannot grow past the cap. The 204 is
+Toloka's "already archived", the commonest answer of a bulk run over archived pools, and the
+capped path (streaming, then a rebuilt response) cost it ~20 us of a ~550 us call."""
+
+
 def _declared_size_fits(response: httpx.Response) -> bool:
-    """A plain body whose Content-Length is within the cap: read it the ordinary way."""
+    """A body that is empty by HTTP's rules, or a plain one whose Content-Length is within the
+    cap: read it the ordinary way."""
+    if response.status_code in _BODILESS_STATUSES:
+        return True
     if response.headers.get("content-encoding", "identity") != "identity":
         return False  # a compressed body may grow past the cap when decoded
     length = response.headers.get("content-length", "")
