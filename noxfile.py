@@ -8,43 +8,23 @@ pinned tree (`constraints.txt`, the Airflow extra included). The interpreters co
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
+import sys
 from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent / "scripts"))
+from pythons import SUPPORTED, put_on_path
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = False
 nox.options.error_on_missing_interpreters = True
 
-VERSIONS = ("3.12", "3.13")
+VERSIONS = tuple(version for version in SUPPORTED if version != "3.11")  # 3.11: make test
 PIP_VERSION = "26.3"  # as the Makefile's: dependency groups need pip 25.1 or newer
 LOOPBACK = r"--allowed-hosts=127\.0\.0\.1$,::1$,localhost$"
 
-
-def _runs(program: str | None) -> bool:
-    return (
-        program is not None
-        # an interpreter found on PATH, asked to do nothing: does it run at all?
-        and subprocess.run([program, "-c", ""], capture_output=True).returncode == 0  # noqa: S603
-    )
-
-
-def _find_interpreters() -> None:
-    """Put pyenv's newest 3.12.x and 3.13.x on PATH when PATH has no working ``python3.12``
-    (pyenv's shim for a version not selected fails), so nox finds them by version."""
-    root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
-    for version in VERSIONS:
-        if _runs(shutil.which(f"python{version}")):
-            continue
-        found = sorted(Path(root, "versions").glob(f"{version}.*/bin/python{version}"))
-        if found:
-            os.environ["PATH"] = f"{found[-1].parent}{os.pathsep}{os.environ.get('PATH', '')}"
-
-
-_find_interpreters()
+put_on_path(VERSIONS)
 
 
 @nox.session(python=list(VERSIONS))

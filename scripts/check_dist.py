@@ -8,7 +8,8 @@
    no tests, no development pins in the published metadata, the version written in
    `_version.py` and named by the newest section of CHANGELOG.md.
 4. Install the wheel in a fresh virtual environment (its dependencies only, as pinned in
-   constraints.txt) and run the command from it against the fake Toloka, also from it.
+   constraints.txt) on each supported Python this machine has (3.11, 3.12, 3.13; a missing one
+   fails the check), and run the command from it against the fake Toloka, also from it.
 
     .venv/bin/python scripts/check_dist.py
 """
@@ -25,6 +26,8 @@ import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
+
+from pythons import SUPPORTED, interpreter
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -93,6 +96,19 @@ def check_wheel(wheel: Path, expected: str) -> None:
     requires = metadata.get_all("Requires-Dist") or []
     pinned = [item for item in requires if "==" in item.split(";")[0]]  # not `extra == ...`
     check(not pinned, f"development pins leaked into the metadata: {pinned}")
+    prefix = "Programming Language :: Python :: 3."
+    named = tuple(
+        f"3.{c.removeprefix(prefix)}"
+        for c in metadata.get_all("Classifier") or []
+        if c.startswith(prefix)
+    )
+    check(
+        named == SUPPORTED, f"the classifiers name Pythons {named}, the tested ones are {SUPPORTED}"
+    )
+    check(
+        metadata["Requires-Python"] == f">={SUPPORTED[0]}",
+        f"Requires-Python {metadata['Requires-Python']} is not >={SUPPORTED[0]}",
+    )
     print(
         f"wheel: {len(names)} files, top level {sorted(tops - {dist_info})}, {len(requires)} "
         "requirements, LICENSE, version and extras as they should be"
@@ -112,11 +128,12 @@ def check_sdist(sdist: Path, expected: str) -> None:
     print(f"sdist: {len(names)} files, LICENSE and CHANGELOG included, no tests")
 
 
-def smoke(wheel: Path) -> None:
-    """The wheel in a fresh venv: the command runs, and archives against the fake."""
+def smoke(wheel: Path, interpreter: str) -> None:
+    """The wheel in a fresh venv of ``interpreter``: the command runs, and archives against the
+    fake."""
     with tempfile.TemporaryDirectory(prefix="toloka-dist-") as folder:
         venv = Path(folder) / "venv"
-        run(sys.executable, "-m", "venv", venv)
+        run(interpreter, "-m", "venv", venv)
         python = venv / "bin" / "python"
         run(
             python,
@@ -156,7 +173,8 @@ def smoke(wheel: Path) -> None:
         outcomes = {r["pool_id"]: r["outcome"] for r in map(json.loads, done.stdout.splitlines())}
         check(done.returncode == 0, done.stderr)
         check(outcomes == {"100": "archived", "101": "already_archived"}, outcomes)
-    print("installed wheel: the command archives against the fake, from a fresh venv")
+        said = run(python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])").strip()
+    print(f"installed wheel on Python {said}: the command archives against the fake")
 
 
 def main() -> int:
@@ -170,7 +188,10 @@ def main() -> int:
     print(f"twine check: {wheel.name}, {sdist.name} pass")
     check_wheel(wheel, expected)
     check_sdist(sdist, expected)
-    smoke(wheel)
+    for python_version in SUPPORTED:
+        found = interpreter(python_version)
+        check(found, f"no Python {python_version} on this machine to install the wheel with")
+        smoke(wheel, str(found))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The example DAG: it parses in Airflow, and the README shows it as it is."""
+"""The example DAG: it parses in Airflow, and the Airflow page shows it as it is."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from toloka_archive.airflow.operators import TolokaArchivePoolsOperator
 from tests.test_readme import python_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
-# The draft until it is merged into README.md; then README.md.
-READMES = [ROOT / "README.md"]
+PAGE = ROOT / "docs" / "airflow.md"
 
 
 def test_the_example_is_a_nightly_clean_up_of_idle_closed_pools() -> None:
@@ -42,16 +41,14 @@ def test_the_example_retries_soon_and_checks_its_params() -> None:
             params.get_param(name).resolve(bad)
 
 
-def test_the_readme_shows_the_example_dag_as_it_is() -> None:
+def test_the_airflow_page_shows_the_example_dag_as_it_is() -> None:
     source = Path(nightly.__file__).read_text(encoding="utf-8")
     code = source.split("from __future__ import annotations\n", 1)[1].strip()
     shown = [
         block.strip()
-        for readme in READMES
-        if readme.exists()
-        for block in python_blocks(readme.read_text(encoding="utf-8"))
+        for block in python_blocks(PAGE.read_text(encoding="utf-8"))
         if 'dag_id="toloka_nightly_cleanup"' in block
     ]
-    assert shown, "no README shows the example DAG"
+    assert shown, "the Airflow page does not show the example DAG"
     strip_comments = [line.split("  #")[0].rstrip() for line in code.splitlines()]
     assert shown[0] == "\n".join(strip_comments)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from toloka_archive import cli
@@ -52,3 +53,10 @@ def test_the_zsh_script_names_the_command_and_every_subcommand() -> None:
     assert text.startswith("#compdef toloka-archive")
     for command in ("archive", "wait", "project", "history", "completion", "fake"):
         assert command in text
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_bash_completes_file_names_after_from_file(tmp_path: Path) -> None:
+    (tmp_path / "pools-to-archive.txt").write_text("1\n")
+    offered = complete(["toloka-archive", "archive", "--from-file", f"{tmp_path}/pools-to"])
+    assert offered == [f"{tmp_path}/pools-to-archive.txt"]

@@ -35,13 +35,34 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import NoReturn, TextIO
 
-from toloka_archive.cli.parser import build_parser
+from toloka_archive.cli.parser import build_parser, subcommands
 from toloka_archive.cli.status import EXIT_OUTPUT_CLOSED, EXIT_USAGE, PROG
 
 __all__ = ["build_parser", "entry_point", "main"]
+
+
+FILE_OPTIONS = frozenset({"--from-file", "--scenario"})
+"""Options that take a file name: completion offers the files there."""
+
+
+def completion_script(shell: str) -> str:
+    """The completion script for ``shell``, written from the parser as it is now."""
+    import shtab  # only here: the command's other paths never need it
+
+    parser = build_parser()
+    for action in _all_actions(parser):
+        if FILE_OPTIONS & set(action.option_strings):
+            action.complete = shtab.FILE  # type: ignore[attr-defined]  # shtab reads this
+    return str(shtab.complete(parser, shell=shell))
+
+
+def _all_actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
+    yield from parser._actions  # argparse keeps its actions nowhere public
+    for child in subcommands(parser).values():
+        yield from _all_actions(child)
 
 
 def main(
@@ -62,9 +83,7 @@ def main(
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     args.argv = arguments  # for the re-run a stopped run suggests
     if args.command == "completion":
-        import shtab  # only here: the command's other paths never need it
-
-        out.write(shtab.complete(build_parser(), shell=args.shell))
+        out.write(completion_script(args.shell))
         return 0
     if args.command == "fake":
         from toloka_archive.testing.__main__ import run

@@ -264,3 +264,12 @@ def _version() -> str:
     from toloka_archive._version import __version__
 
     return __version__
+
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommands of ``parser`` by name (none for a leaf), for completion and the docs."""
+    found: dict[str, argparse.ArgumentParser] = {}
+    for action in parser._actions:  # argparse keeps its subcommands nowhere public
+        if isinstance(action, argparse._SubParsersAction):
+            found.update(action.choices)
+    return found
