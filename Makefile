@@ -59,8 +59,8 @@ validate-spec: $(STAMP)
 	$(BIN)/openapi-spec-validator openapi.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check --no-cache facade tests scripts noxfile.py
-	$(BIN)/ruff format --no-cache --check facade tests scripts noxfile.py
+	$(BIN)/ruff check --no-cache facade tests scripts docs/hooks noxfile.py
+	$(BIN)/ruff format --no-cache --check facade tests scripts docs/hooks noxfile.py
 	$(BIN)/mypy facade/toloka_archive
 
 # Cassettes replay only (--record-mode=none); sockets are blocked except to loopback, where the

@@ -8,11 +8,13 @@ reference cannot drift from the command.
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 from toloka_archive.cli.parser import build_parser, subcommands
 
 MARKER = "<!-- command-reference -->"
+WIDTH = 80
 
 
 def _sections(parser: argparse.ArgumentParser, words: list[str]) -> list[str]:
@@ -26,7 +28,16 @@ def _sections(parser: argparse.ArgumentParser, words: list[str]) -> list[str]:
 
 
 def reference() -> str:
-    return "\n".join(_sections(build_parser(), []))
+    # argparse wraps help to the terminal's width (COLUMNS): fixed, so that every build of the
+    # site gives the same page wherever it runs.
+    width, os.environ["COLUMNS"] = os.environ.get("COLUMNS"), str(WIDTH)
+    try:
+        return "\n".join(_sections(build_parser(), []))
+    finally:
+        if width is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = width
 
 
 def on_page_markdown(markdown: str, **_: Any) -> str:

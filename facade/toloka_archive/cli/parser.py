@@ -22,6 +22,16 @@ A run can always be repeated: an archive already under way is followed, never
 started twice."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Descriptions wrapped to the terminal; text already broken into lines (the epilogs) kept
+    as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line, not a usage dump."""
 
@@ -126,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Archive Toloka pools, one or thousands, with progress and a report.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -137,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Archive pools: check every id, start archiving at most --concurrency at "
         "a time, wait for each operation, and print a report.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     archive.add_argument("pool_ids", nargs="*", metavar="POOL_ID", help="pool ids to archive")
     _add_run_options(archive, "pool ids")
@@ -182,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Follow operations to their end (archives, closes, a project's archive: "
         "those listed after Ctrl-C, --no-wait or a crash), and report on each one's pool.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     wait.add_argument(
         "operation_ids", nargs="*", metavar="OPERATION_ID", help="operation ids to follow"
@@ -197,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         "rejection window are not forced: they are reported, and the project is then left as "
         "it is, with what blocks it.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     project_actions = project.add_subparsers(dest="action", metavar="ACTION", required=True)
     project_archive = project_actions.add_parser(
@@ -205,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="archive the project's pools, then the project",
         description=project.description,
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     project_archive.add_argument("project_id", metavar="PROJECT_ID", help="the project's id")
     _add_run_options(project_archive, what=None)
