@@ -108,8 +108,10 @@ def drop_a_route(documents: Documents) -> None:
 
 
 def drop_a_parameter_we_send(documents: Documents) -> None:
-    listing = operation(documents, "/pools")
-    listing["parameters"] = [p for p in listing["parameters"] if p["name"] != "id_gt"]
+    # From both lists that page by it, so that no difference is left for its deviation.
+    for path in ("/pools", "/trainings"):
+        listing = operation(documents, path)
+        listing["parameters"] = [p for p in listing["parameters"] if p["name"] != "id_gt"]
 
 
 def retype_a_field_we_read(documents: Documents) -> None:
@@ -176,7 +178,7 @@ STALE_AFTER = {
             lower_the_page_limit,
             {
                 ("drift", "parameter.maximum", route, "query limit")
-                for route in ("GET /pools", "GET /operations", "GET /assignments")
+                for route in ("GET /pools", "GET /trainings", "GET /operations", "GET /assignments")
             },
             id="a changed page limit",
         ),
@@ -187,7 +189,10 @@ STALE_AFTER = {
         ),
         pytest.param(
             drop_a_parameter_we_send,
-            {("breaking", "parameter.gone", "GET /pools", "query id_gt")},
+            {
+                ("breaking", "parameter.gone", route, "query id_gt")
+                for route in ("GET /pools", "GET /trainings")
+            },
             id="a parameter we send disappears",
         ),
         pytest.param(

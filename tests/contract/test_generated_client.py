@@ -14,18 +14,29 @@ from toloka_archive_api.api.assignment import get_assignments
 from toloka_archive_api.api.operation import get_operation, get_operation_log, get_operations
 from toloka_archive_api.api.pool import archive_pool, close_pool, get_pool, get_pools
 from toloka_archive_api.api.project import archive_project, get_project
+from toloka_archive_api.api.training import (
+    archive_training,
+    close_training,
+    get_training,
+    get_trainings,
+)
 from toloka_archive_api.models import (
     Error,
     KnownOperationStatus,
     KnownOperationType,
     KnownPoolStatus,
     KnownProjectStatus,
+    KnownTrainingStatus,
     Operation,
     OperationLogItem,
     OperationPage,
     Pool,
     PoolPage,
+    PoolQualityControl,
     Project,
+    Training,
+    TrainingPage,
+    TrainingRequirement,
 )
 
 BASE_URL = "http://127.0.0.1:9/api/v1"  # never contacted: every test uses a MockTransport
@@ -200,6 +211,10 @@ def test_operation_log_is_a_list_of_items() -> None:
         get_pools,
         get_project,
         archive_project,
+        archive_training,
+        close_training,
+        get_training,
+        get_trainings,
     ],
 )
 @pytest.mark.parametrize("form", ["sync", "sync_detailed", "asyncio", "asyncio_detailed"])
@@ -497,3 +512,168 @@ def test_operation_list_400_parses_the_error() -> None:
     assert response.status_code == 400
     assert isinstance(response.parsed, Error)
     assert response.parsed.code == "VALIDATION_ERROR"
+
+
+# -- trainings ------------------------------------------------------------------------------------
+
+
+def test_a_pool_names_the_training_it_requires() -> None:
+    body = {
+        **DOCUMENTED_POOL,
+        "quality_control": {
+            "configs": [{"collector_config": {"type": "ASSIGNMENT_SUBMIT_TIME"}}],
+            "training_requirement": {
+                "training_pool_id": "1239110",
+                "training_passing_skill_value": 80,
+            },
+        },
+    }
+    pool = Pool.from_dict(body)
+    assert pool.quality_control
+    requirement = pool.quality_control.training_requirement
+    assert isinstance(requirement, TrainingRequirement)
+    assert (requirement.training_pool_id, requirement.training_passing_skill_value) == (
+        "1239110",
+        80,
+    )
+    assert pool.quality_control["configs"] == body["quality_control"]["configs"]  # kept
+    assert pool.to_dict() == body
+    # A pool without quality control, or without a training: UNSET (falsy) at each level.
+    assert not Pool.from_dict(DOCUMENTED_POOL).quality_control
+    bare = Pool.from_dict({**DOCUMENTED_POOL, "quality_control": {"configs": []}})
+    assert isinstance(bare.quality_control, PoolQualityControl)
+    assert not bare.quality_control.training_requirement
+
+
+def test_get_training_parses_the_documented_training(spec: dict[str, Any]) -> None:
+    example = spec["components"]["examples"]["DocumentedTraining"]["value"]
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json=example)
+
+    training = get_training.sync("31226418", client=client_answering(handler))
+    assert seen == ["/api/v1/trainings/31226418"]
+    assert isinstance(training, Training)
+    assert (training.id, training.project_id, training.status) == (
+        "31226418",
+        "74175",
+        KnownTrainingStatus.OPEN,
+    )
+    assert (training.last_close_reason, training.last_stopped) == (
+        "MANUAL",
+        "2022-02-24T13:40:29.754",
+    )
+    assert training["owner"] == example["owner"]  # what the schema does not name is kept
+    assert training.to_dict() == example
+    assert Training.from_dict({"id": "1", "status": "FROZEN"}).status == "FROZEN"
+
+
+def test_training_list_sends_its_filters_and_reads_the_page(spec: dict[str, Any]) -> None:
+    example = spec["components"]["examples"]["DocumentedTraining"]["value"]
+    seen: list[httpx.Request] = []
+    body = {"items": [example, {"id": "31226419", "status": "FROZEN"}], "has_more": False}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=body)
+
+    result = get_trainings.sync(
+        client=client_answering(handler),
+        status=KnownTrainingStatus.CLOSED,
+        project_id="74175",
+        sort="id",
+        id_gt="31226417",
+        last_started_lte="2022-12-01",
+    )
+    (request,) = seen
+    assert (request.method, request.url.path) == ("GET", "/api/v1/trainings")
+    assert dict(request.url.params) == {
+        "status": "CLOSED",
+        "project_id": "74175",
+        "sort": "id",
+        "limit": "50",  # the contract's default
+        "id_gt": "31226417",
+        "last_started_lte": "2022-12-01",
+    }
+    assert isinstance(result, TrainingPage)
+    first, second = result.items
+    assert first.status is KnownTrainingStatus.OPEN
+    assert second.status == "FROZEN"
+    assert result.to_dict() == body
+
+
+@pytest.mark.parametrize(
+    ("call", "action", "example", "operation_type", "refusals"),
+    [
+        (
+            archive_training,
+            "archive",
+            "TrainingArchiveOperationSuccess",
+            KnownOperationType.TRAINING_ARCHIVE,
+            {
+                "TrainingLockedByAnotherOperation": "TRAINING_LOCKED_BY_ANOTHER_OPERATION",
+                "ArchiveTrainingInappropriateStatus": "INAPPROPRIATE_STATUS",
+                "TrainingArchiveConflict": "TRAINING_ARCHIVE_CONFLICT",
+            },
+        ),
+        (
+            close_training,
+            "close",
+            "TrainingCloseOperationSuccess",
+            KnownOperationType.TRAINING_CLOSE,
+            {
+                "TrainingLockedByAnotherOperation": "TRAINING_LOCKED_BY_ANOTHER_OPERATION",
+                "CloseInappropriateStatus": "INAPPROPRIATE_STATUS",
+            },
+        ),
+    ],
+)
+def test_training_archive_and_close_202_204_and_409(
+    spec: dict[str, Any],
+    call: Any,
+    action: str,
+    example: str,
+    operation_type: KnownOperationType,
+    refusals: dict[str, str],
+) -> None:
+    examples = spec["components"]["examples"]
+    body = examples[example]["value"]
+    seen: list[httpx.Request] = []
+
+    def accepted(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(202, json=body)
+
+    response = call.sync_detailed("1245598", client=client_answering(accepted))
+    (request,) = seen
+    assert (request.method, request.url.path) == ("POST", f"/api/v1/trainings/1245598/{action}")
+    assert request.content == b""
+    assert isinstance(response.parsed, Operation)
+    assert response.parsed.type_ is operation_type
+    assert response.parsed.parameters
+    assert response.parsed.parameters.training_id == body["parameters"]["training_id"]
+    assert response.parsed.to_dict() == body
+
+    done = call.sync_detailed("1245598", client=client_answering(lambda _: httpx.Response(204)))
+    assert (done.status_code, done.parsed, done.content) == (204, None, b"")
+
+    for name, code in refusals.items():
+        error = examples[name]["value"]
+        refused = call.sync_detailed(
+            "1245598",
+            client=client_answering(lambda _, error=error: httpx.Response(409, json=error)),
+        )
+        assert isinstance(refused.parsed, Error)
+        assert refused.parsed.code == code
+        assert refused.parsed.to_dict() == error
+
+    quoted: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        quoted.append(request.url.raw_path.decode())
+        return httpx.Response(204)
+
+    call.sync_detailed("1/../../pools/5", client=client_answering(handler))
+    assert quoted == [f"/api/v1/trainings/1%2F..%2F..%2Fpools%2F5/{action}"]

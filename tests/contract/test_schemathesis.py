@@ -17,6 +17,9 @@ never accepted, a missing or wrong key answered 401, an undeclared method 405 wi
   to ``SUCCESS``, its log read.
 - `test_close_links_follow_real_operations`: likewise for closing a pool, on a fake whose
   example pool is ``OPEN``.
+- `test_training_links_follow_real_operations`: likewise for archiving a training (on a fake
+  whose example pool, which requires it, is archived already) and for closing one (on a fake
+  whose example training is ``OPEN``).
 
 The run is short and repeatable: generation is derandomized, Hypothesis keeps no example
 database (and its caches go to the temporary folder, see conftest.py), and the fake runs on a
@@ -31,8 +34,10 @@ The fake here is the default scenario with two changes, both on purpose:
   slow ones) and no rate limit: those are the facade's business, and `tests/fake` checks their
   bodies against the spec; Toloka's own behaviours stay (an operation that fails, an archive
   another client started first);
-- the ids the spec gives as examples (pool ``32267581``, project ``83859``) exist: schemathesis
-  draws them often, and a request that reaches a real pool is one the links can carry on from.
+- the ids the spec gives as examples (pool ``32267581``, training ``1239110``, project
+  ``83859``) exist: schemathesis draws them often, and a request that reaches a real pool is one
+  the links can carry on from. The example pool requires the example training, so archiving
+  the training is refused (``TRAINING_ARCHIVE_CONFLICT``) until the pool is archived.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ STEP_SECONDS = 1.0
 
 EXAMPLE_PROJECT = "83859"  # the spec's example project id
 EXAMPLE_POOL = "32267581"  # the spec's example pool id
+EXAMPLE_TRAINING = "1239110"  # the spec's example training id
 
 # Toloka's own behaviours, kept; every other fault of the default scenario is infrastructure.
 TOLOKA_FAULTS = frozenset({"operation_fail", "locked_by_other"})
@@ -109,17 +115,25 @@ def base_scenario() -> Scenario:
 
 class World:
     """The fake behind the loopback server, replaced by a fresh one on `reset`. The example
-    pool is ``CLOSED`` (archivable) unless ``example_status`` says otherwise."""
+    pool is ``CLOSED`` (archivable) unless ``example_status`` says otherwise, and requires the
+    example training, ``CLOSED`` unless ``training_status`` says otherwise."""
 
-    def __init__(self, example_status: str = "CLOSED") -> None:
+    def __init__(self, example_status: str = "CLOSED", training_status: str = "CLOSED") -> None:
         self.example_status = example_status
+        self.training_status = training_status
         self.clock = ManualClock(start=START)
         self.fake = self._build()
 
     def _build(self) -> FakeToloka:
         fake = FakeToloka.from_scenario(base_scenario(), clock=self.clock)
         fake.add_project(EXAMPLE_PROJECT, owner=OWNER, public_name="The spec's example project")
-        fake.add_pool(EXAMPLE_POOL, project_id=EXAMPLE_PROJECT, status=self.example_status)
+        fake.add_training(EXAMPLE_TRAINING, project_id=EXAMPLE_PROJECT, status=self.training_status)
+        fake.add_pool(
+            EXAMPLE_POOL,
+            project_id=EXAMPLE_PROJECT,
+            status=self.example_status,
+            training_id=EXAMPLE_TRAINING,
+        )
         return fake
 
     def reset(self) -> None:
@@ -231,3 +245,39 @@ def test_close_links_follow_real_operations() -> None:
         body for call, status, body in calls if (call, status) == ("GET /operations/{id}", 200)
     ]
     assert {(body["type"], body["status"]) for body in polled} >= {("POOL.CLOSE", "SUCCESS")}
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "call", "operation_type", "world"),
+    [
+        (
+            "archiveTraining",
+            "POST /trainings/{id}/archive",
+            "TRAINING.ARCHIVE",
+            {"example_status": "ARCHIVED"},
+        ),
+        (
+            "closeTraining",
+            "POST /trainings/{id}/close",
+            "TRAINING.CLOSE",
+            {"training_status": "OPEN"},
+        ),
+    ],
+)
+def test_training_links_follow_real_operations(
+    operation_id: str, call: str, operation_type: str, world: dict[str, str]
+) -> None:
+    """Archiving a training once the pool that requires it is archived, or closing an open one,
+    then the links of its ``202``: the operation is followed to its end."""
+    api = load_schema().include(
+        operation_id=[operation_id, "getOperation", "getOperationLog", "getTraining"]
+    )
+    with serving(World(**world)) as served:
+        calls = run_stateful(served, api, FOCUSED_SCENARIOS)
+    statuses = Counter((made, status) for made, status, _ in calls)
+    assert statuses[(call, 202)], statuses
+    assert statuses[("GET /operations/{id}/log", 200)], statuses
+    polled = [
+        body for made, status, body in calls if (made, status) == ("GET /operations/{id}", 200)
+    ]
+    assert {(body["type"], body["status"]) for body in polled} >= {(operation_type, "SUCCESS")}

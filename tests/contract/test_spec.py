@@ -156,6 +156,9 @@ def test_security_is_the_authorization_header_in_both_forms(spec: dict[str, Any]
         ("/assignments", "get", "getAssignments", {"200"}),
         ("/projects/{id}", "get", "getProject", {"200"}),
         ("/projects/{id}/archive", "post", "archiveProject", {"202", "204"}),
+        ("/trainings/{id}/archive", "post", "archiveTraining", {"202", "204"}),
+        ("/trainings/{id}/close", "post", "closeTraining", {"202", "204"}),
+        ("/trainings/{id}", "get", "getTraining", {"200"}),
     ],
 )
 def test_paths_methods_and_statuses(
@@ -195,6 +198,10 @@ def test_project_archive_is_documented_and_its_assumptions_are_marked(
     assert "UNARCHIVED_POOLS_CONFLICT" in conflict["description"]
     assert conflict["content"]["application/json"]["schema"] == {"$ref": schema_ref("Error")}
     assert "toloka-kit" in archive["description"]
+    # The trainings must be archived too: the reference names the pools only, so it is marked.
+    assert "POST /trainings/{id}/archive" in archive["description"]
+    assert "trainings must be archived too is **our" in " ".join(archive["description"].split())
+    assert "training" in conflict["description"]
     get = spec["paths"]["/projects/{id}"]["get"]
     assert get["tags"] == ["project"]  # so: toloka_archive_api.api.project.get_project
     assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
@@ -252,6 +259,121 @@ def test_project_archive_example_is_tolokas(spec: dict[str, Any]) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("path", "operation_id", "operation_type", "example", "lock_example"),
+    [
+        (
+            "/trainings/{id}/archive",
+            "archiveTraining",
+            "TRAINING.ARCHIVE",
+            "TrainingArchiveOperationSuccess",
+            "TrainingLockedByAnotherOperation",
+        ),
+        (
+            "/trainings/{id}/close",
+            "closeTraining",
+            "TRAINING.CLOSE",
+            "TrainingCloseOperationSuccess",
+            "TrainingLockedByAnotherOperation",
+        ),
+    ],
+)
+def test_training_archive_and_close_are_documented_and_their_assumptions_are_marked(
+    spec: dict[str, Any],
+    path: str,
+    operation_id: str,
+    operation_type: str,
+    example: str,
+    lock_example: str,
+) -> None:
+    call = spec["paths"][path]["post"]
+    assert call["operationId"] == operation_id
+    assert call["tags"] == ["training"]  # so: toloka_archive_api.api.training.<snake case>
+    assert "requestBody" not in call
+    assert "content" not in call["responses"]["204"]
+    accepted = call["responses"]["202"]["content"]["application/json"]
+    assert accepted["schema"] == {"$ref": schema_ref("Operation")}
+    shown = {media["$ref"].split("/")[-1] for media in accepted["examples"].values()}
+    assert shown == {example}
+    # Toloka documents the 202 and the 204; the 409s are ours, and say so.
+    description = call["description"]
+    assert operation_type in description
+    assert "parameters.training_id" in description
+    assert "assumption" in description
+    assert "payload.operation_id" in description
+    conflict = call["responses"]["409"]
+    for code in ("TRAINING_LOCKED_BY_ANOTHER_OPERATION", "INAPPROPRIATE_STATUS"):
+        assert code in conflict["description"]
+        assert code in description
+    assert conflict["content"]["application/json"]["schema"] == {"$ref": schema_ref("Error")}
+    examples = {
+        media["$ref"].split("/")[-1]
+        for media in conflict["content"]["application/json"]["examples"].values()
+    }
+    assert lock_example in examples
+    lock = spec["components"]["examples"][lock_example]["value"]
+    assert lock["code"] == "TRAINING_LOCKED_BY_ANOTHER_OPERATION"
+    assert lock["payload"]["operation_id"]
+
+
+def test_a_training_is_archived_after_the_pools_that_require_it(spec: dict[str, Any]) -> None:
+    archive = spec["paths"]["/trainings/{id}/archive"]["post"]
+    description = " ".join(archive["description"].split())
+    assert "`CLOSED`" in description
+    assert "quality_control.training_requirement.training_pool_id" in description
+    assert "TRAINING_ARCHIVE_CONFLICT" in description
+    assert "TRAINING_ARCHIVE_CONFLICT" in archive["responses"]["409"]["description"]
+    examples = spec["components"]["examples"]
+    conflict = examples["TrainingArchiveConflict"]["value"]
+    assert conflict["code"] == "TRAINING_ARCHIVE_CONFLICT"
+    status = examples["ArchiveTrainingInappropriateStatus"]["value"]
+    assert (status["code"], status["payload"]["appropriate_statuses"]) == (
+        "INAPPROPRIATE_STATUS",
+        ["CLOSED"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # Copied from Toloka's docs (responses/api/training-archive-operation.yaml).
+        (
+            "TrainingArchiveOperationSuccess",
+            {
+                "id": "95029e60-eace-4a3e-96b9-c72c5e727218",
+                "type": "TRAINING.ARCHIVE",
+                "status": "SUCCESS",
+                "submitted": "2022-04-07T16:06:15.902",
+                "started": "2022-04-07T16:06:15.902",
+                "finished": "2022-04-07T16:06:15.902",
+                "progress": 100,
+                "parameters": {"training_id": "1245598"},
+                "details": {},
+            },
+        ),
+        # Copied from Toloka's docs (responses/api/training-close-operation.yaml).
+        (
+            "TrainingCloseOperationSuccess",
+            {
+                "id": "52829015-033f-4c3a-a7cc-0d7eff235663",
+                "type": "TRAINING.CLOSE",
+                "status": "SUCCESS",
+                "submitted": "2022-04-07T16:06:15.902",
+                "started": "2022-04-07T16:06:15.902",
+                "finished": "2022-04-07T16:06:15.902",
+                "progress": 100,
+                "parameters": {"training_id": "123456"},
+                "details": {},
+            },
+        ),
+    ],
+)
+def test_training_operation_examples_are_tolokas(
+    spec: dict[str, Any], name: str, expected: dict[str, Any]
+) -> None:
+    assert spec["components"]["examples"][name]["value"] == expected
+
+
 def test_operation_has_every_public_field(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
     operation = schemas["Operation"]
@@ -291,10 +413,19 @@ def test_documented_enum_values(spec: dict[str, Any]) -> None:
     assert set(schemas["KnownOperationStatus"]["enum"]) >= {"PENDING", "RUNNING", "SUCCESS", "FAIL"}
     assert set(schemas["KnownOperationType"]["enum"]) >= PUBLIC_OPERATION_TYPES
     assert set(schemas["KnownProjectStatus"]["enum"]) >= {"ACTIVE", "ARCHIVED"}
+    assert set(schemas["KnownTrainingStatus"]["enum"]) >= {"OPEN", "CLOSED", "ARCHIVED", "LOCKED"}
 
 
 @pytest.mark.parametrize(
-    "name", ["OperationStatus", "OperationType", "PoolStatus", "AssignmentStatus", "ProjectStatus"]
+    "name",
+    [
+        "OperationStatus",
+        "OperationType",
+        "PoolStatus",
+        "TrainingStatus",
+        "AssignmentStatus",
+        "ProjectStatus",
+    ],
 )
 def test_enums_accept_values_added_later(spec: dict[str, Any], name: str) -> None:
     validator = schema_validator(spec, f"/components/schemas/{name}")
@@ -357,6 +488,7 @@ POOL_FIELDS = {
     "last_stopped",
 }
 PROJECT_FIELDS = {"id", "status", "public_name", "created"}
+TRAINING_FIELDS = POOL_FIELDS - {"type"}  # the reference's training has no `type`
 
 
 @pytest.mark.parametrize(
@@ -364,6 +496,7 @@ PROJECT_FIELDS = {"id", "status", "public_name", "created"}
     [
         ("Pool", POOL_FIELDS, ("created", "last_started", "last_stopped")),
         ("Project", PROJECT_FIELDS, ("created",)),
+        ("Training", TRAINING_FIELDS, ("created", "last_started", "last_stopped")),
     ],
 )
 def test_pool_and_project_have_what_archiving_reads(
@@ -385,11 +518,53 @@ def test_pool_and_project_have_what_archiving_reads(
     assert not validator.is_valid({"id": "1", "status": "ACTIVE", "created": "2022-01-01Z"})
 
 
-def test_pool_page(spec: dict[str, Any]) -> None:
-    page = spec["components"]["schemas"]["PoolPage"]
+@pytest.mark.parametrize(("name", "item"), [("PoolPage", "Pool"), ("TrainingPage", "Training")])
+def test_pool_page(spec: dict[str, Any], name: str, item: str) -> None:
+    page = spec["components"]["schemas"][name]
     assert set(page["required"]) >= {"items", "has_more"}
-    assert page["properties"]["items"]["items"] == {"$ref": schema_ref("Pool")}
+    assert page["properties"]["items"]["items"] == {"$ref": schema_ref(item)}
     assert page["properties"]["has_more"]["type"] == "boolean"
+
+
+def test_a_pool_names_the_training_it_requires(spec: dict[str, Any]) -> None:
+    """`quality_control.training_requirement` as Toloka's reference states it (PoolQualityControl,
+    TrainingRequirement): both of its properties required, the rest of quality control kept."""
+    schemas = spec["components"]["schemas"]
+    quality = schemas["Pool"]["properties"]["quality_control"]
+    assert quality == {"$ref": schema_ref("PoolQualityControl")}
+    assert "quality_control" not in schemas["Pool"]["required"]
+    control = schemas["PoolQualityControl"]
+    assert control["properties"]["training_requirement"] == {
+        "$ref": schema_ref("TrainingRequirement")
+    }
+    assert control.get("additionalProperties", True) is not False
+    requirement = schemas["TrainingRequirement"]
+    assert set(requirement["required"]) == {"training_pool_id", "training_passing_skill_value"}
+    assert requirement["properties"]["training_pool_id"]["type"] == "string"
+    skill = requirement["properties"]["training_passing_skill_value"]
+    assert (skill["type"], skill["minimum"], skill["maximum"]) == ("integer", 0, 100)
+    validator = schema_validator(spec, "/components/schemas/Pool")
+    required = {"training_pool_id": "1239110", "training_passing_skill_value": 80}
+    validator.validate({"id": "1", "status": "CLOSED"})
+    validator.validate({"id": "1", "status": "CLOSED", "quality_control": {"configs": []}})
+    validator.validate(
+        {"id": "1", "status": "CLOSED", "quality_control": {"training_requirement": required}}
+    )
+    for broken in ({"training_pool_id": "1239110"}, {**required, "training_pool_id": 1239110}):
+        body = {"id": "1", "status": "CLOSED", "quality_control": {"training_requirement": broken}}
+        assert not validator.is_valid(body), broken
+
+
+def test_the_documented_training_is_a_training(spec: dict[str, Any]) -> None:
+    # Copied from Toloka's docs (responses/api/training-id.yaml): what the schema does not name
+    # (settings, owner) is allowed and kept.
+    example = spec["components"]["examples"]["DocumentedTraining"]["value"]
+    schema_validator(spec, "/components/schemas/Training").validate(example)
+    assert (example["id"], example["project_id"], example["status"]) == (
+        "31226418",
+        "74175",
+        "OPEN",
+    )
 
 
 def test_pool_and_assignment_have_what_the_preflight_reads(spec: dict[str, Any]) -> None:
@@ -408,11 +583,17 @@ def test_error_schema(spec: dict[str, Any]) -> None:
 
 EXAMPLE_SCHEMAS = {
     "ArchiveOperationSuccess": "/components/schemas/Operation",
+    "ArchiveTrainingInappropriateStatus": "/components/schemas/Error",
     "CloseOperationSuccess": "/components/schemas/Operation",
     "CloseInappropriateStatus": "/components/schemas/Error",
+    "DocumentedTraining": "/components/schemas/Training",
     "InappropriateStatus": "/components/schemas/Error",
     "PoolLockedByAnotherOperation": "/components/schemas/Error",
     "ProjectArchiveOperationSuccess": "/components/schemas/Operation",
+    "TrainingArchiveConflict": "/components/schemas/Error",
+    "TrainingArchiveOperationSuccess": "/components/schemas/Operation",
+    "TrainingCloseOperationSuccess": "/components/schemas/Operation",
+    "TrainingLockedByAnotherOperation": "/components/schemas/Error",
     "UnarchivedPools": "/components/schemas/Error",
 }
 
@@ -505,7 +686,7 @@ def test_no_list_in_the_spec_or_the_client_asks_for_more_than_300(spec: dict[str
         for parameter in operation.get("parameters", [])
         if isinstance(parameter, dict) and parameter.get("name") == "limit"
     }
-    assert set(limits) == {"/pools", "/assignments", "/operations"}
+    assert set(limits) == {"/pools", "/trainings", "/assignments", "/operations"}
     assert set(limits.values()) == {300}
     assert MAX_PAGE_SIZE == 300
 
@@ -623,14 +804,79 @@ def test_the_pool_list_filters_by_any_status(spec: dict[str, Any]) -> None:
     assert not validator.is_valid(42)
 
 
+# -- GET /trainings ----------------------------------------------------------------------------
+
+# The query parameters of `GET /trainings` in Toloka's reference (all optional): those of
+# `GET /pools`.
+TRAINING_LIST_PARAMETERS = POOL_LIST_PARAMETERS
+
+
+def training_list_parameters(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    listing = spec["paths"]["/trainings"]["get"]
+    return {parameter["name"]: parameter for parameter in listing["parameters"]}
+
+
+def test_the_training_list_call(spec: dict[str, Any]) -> None:
+    listing = spec["paths"]["/trainings"]["get"]
+    assert listing["operationId"] == "getTrainings"
+    assert listing["tags"] == ["training"]  # so: toloka_archive_api.api.training.get_trainings
+    responses = set(listing["responses"])
+    assert responses >= {"200", "400", "401", "403", "429", "500", "503"}
+    assert "default" not in responses, "a default response would parse an HTML 502 as JSON"
+    assert not responses & HTML_STATUSES, "the generated client would parse an HTML page as JSON"
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": schema_ref("TrainingPage")
+    }
+    assert "requestBody" not in listing
+    get = spec["paths"]["/trainings/{id}"]["get"]
+    assert get["tags"] == ["training"]  # so: toloka_archive_api.api.training.get_training
+    assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": schema_ref("Training")
+    }
+
+
+def test_the_training_list_parameters_agree_with_the_reference(spec: dict[str, Any]) -> None:
+    parameters = training_list_parameters(spec)
+    assert set(parameters) >= TRAINING_LIST_PARAMETERS
+    for name, parameter in parameters.items():
+        assert parameter["in"] == "query", name
+        assert not parameter.get("required", False), name
+    sort = parameters["sort"]
+    assert sort["schema"]["type"] == "string"
+    for key in ("`id`", "`created`", "`last_started`", "hyphen"):
+        assert key in sort["description"]
+    assert parameters["status"]["schema"] == {"$ref": schema_ref("TrainingStatus")}
+    for relation in ("gt", "gte", "lt", "lte"):
+        for field in ("created", "last_started"):
+            name = f"{field}_{relation}"
+            assert parameters[name]["schema"] == {"$ref": schema_ref("DateFilter")}, name
+    limit = parameters["limit"]["schema"]
+    assert (limit["type"], limit["minimum"], limit["maximum"], limit["default"]) == (
+        "integer",
+        1,
+        300,
+        50,
+    )
+    validator = parameter_validator(spec, parameters["status"])
+    for value in ("OPEN", "CLOSED", "ARCHIVED", "LOCKED", "SOMETHING_NEW"):
+        validator.validate(value)
+    assert not validator.is_valid(42)
+
+
 # -- ids are digits ----------------------------------------------------------------------------
 
 
-# Every pool or project id the client sends, in a path or a query: (path, method, parameter).
+# Every pool, training or project id the client sends, in a path or a query:
+# (path, method, parameter).
 DIGIT_IDS = {
     ("/pools/{id}/archive", "post", "id"),
     ("/pools/{id}/close", "post", "id"),
     ("/pools/{id}", "get", "id"),
+    ("/trainings/{id}/archive", "post", "id"),
+    ("/trainings/{id}/close", "post", "id"),
+    ("/trainings/{id}", "get", "id"),
+    ("/trainings", "get", "project_id"),
+    *(("/trainings", "get", f"id_{relation}") for relation in ("gt", "gte", "lt", "lte")),
     ("/projects/{id}", "get", "id"),
     ("/projects/{id}/archive", "post", "id"),
     ("/assignments", "get", "pool_id"),
@@ -652,12 +898,12 @@ def every_parameter(spec: dict[str, Any]) -> dict[tuple[str, str, str], dict[str
 
 def test_pool_and_project_ids_are_digits_wherever_they_are_sent(spec: dict[str, Any]) -> None:
     parameters = every_parameter(spec)
-    # Nothing is left out: every id in a pool or project path, and every pool_id/project_id.
+    # Nothing is left out: every id in a pool, training or project path, and every
+    # pool_id/project_id.
     for (path, method, name), parameter in parameters.items():
-        if (parameter["in"] == "path" and path.startswith(("/pools", "/projects"))) or name in (
-            "pool_id",
-            "project_id",
-        ):
+        if (
+            parameter["in"] == "path" and path.startswith(("/pools", "/trainings", "/projects"))
+        ) or name in ("pool_id", "project_id"):
             assert (path, method, name) in DIGIT_IDS, (path, method, name)
     for where in sorted(DIGIT_IDS):
         validator = parameter_validator(spec, parameters[where])
@@ -697,6 +943,7 @@ def test_date_filters_accept_exactly_the_real_moments(spec: dict[str, Any]) -> N
     ("path", "keys"),
     [
         ("/pools", ("id", "created", "last_started")),
+        ("/trainings", ("id", "created", "last_started")),
         ("/operations", ("id", "submitted", "finished")),
         (
             "/assignments",
@@ -751,7 +998,9 @@ def test_every_link_leads_to_an_operation_and_its_parameters(spec: dict[str, Any
             assert expression.startswith(("$response.body#/", "$request.path.")), expression
 
 
-@pytest.mark.parametrize("source", ["archivePool", "archiveProject", "closePool"])
+@pytest.mark.parametrize(
+    "source", ["archivePool", "archiveProject", "closePool", "archiveTraining", "closeTraining"]
+)
 def test_an_archive_links_to_its_operation_and_log(spec: dict[str, Any], source: str) -> None:
     """The stateful run of schemathesis follows these from a real `202` (test_schemathesis)."""
     targets = {

@@ -14,6 +14,10 @@ from toloka_archive_api.api.pool import get_pool as get_pool
 from toloka_archive_api.api.pool import get_pools as get_pools
 from toloka_archive_api.api.project import archive_project as archive_project
 from toloka_archive_api.api.project import get_project as get_project
+from toloka_archive_api.api.training import archive_training as archive_training
+from toloka_archive_api.api.training import close_training as close_training
+from toloka_archive_api.api.training import get_training as get_training
+from toloka_archive_api.api.training import get_trainings as get_trainings
 from toloka_archive_api.models import AssignmentPage as AssignmentPage
 from toloka_archive_api.models import Operation as Operation
 from toloka_archive_api.models import OperationLogItem as OperationLogItem
@@ -21,3 +25,5 @@ from toloka_archive_api.models import OperationPage as OperationPage
 from toloka_archive_api.models import Pool as Pool
 from toloka_archive_api.models import PoolPage as PoolPage
 from toloka_archive_api.models import Project as Project
+from toloka_archive_api.models import Training as Training
+from toloka_archive_api.models import TrainingPage as TrainingPage

@@ -9,6 +9,7 @@ from .known_operation_status import KnownOperationStatus
 from .known_operation_type import KnownOperationType
 from .known_pool_status import KnownPoolStatus
 from .known_project_status import KnownProjectStatus
+from .known_training_status import KnownTrainingStatus
 from .operation import Operation
 from .operation_details import OperationDetails
 from .operation_log_item import OperationLogItem
@@ -18,7 +19,11 @@ from .operation_page import OperationPage
 from .operation_parameters import OperationParameters
 from .pool import Pool
 from .pool_page import PoolPage
+from .pool_quality_control import PoolQualityControl
 from .project import Project
+from .training import Training
+from .training_page import TrainingPage
+from .training_requirement import TrainingRequirement
 
 __all__ = (
     "Assignment",
@@ -30,6 +35,7 @@ __all__ = (
     "KnownOperationType",
     "KnownPoolStatus",
     "KnownProjectStatus",
+    "KnownTrainingStatus",
     "Operation",
     "OperationDetails",
     "OperationLogItem",
@@ -39,5 +45,9 @@ __all__ = (
     "OperationParameters",
     "Pool",
     "PoolPage",
+    "PoolQualityControl",
     "Project",
+    "Training",
+    "TrainingPage",
+    "TrainingRequirement",
 )

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.known_pool_status import KnownPoolStatus
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.pool_quality_control import PoolQualityControl
+
 
 T = TypeVar("T", bound="Pool")
 
@@ -34,6 +38,9 @@ class Pool:
             last_stopped (str | Unset): A moment in UTC, ISO 8601 without an offset: `YYYY-MM-DDThh:mm:ss[.sss]`, e.g.
                 `2016-04-07T16:06:15.902`. Not `format: date-time`, which would require an offset.
                  Example: 2016-04-07T16:06:15.902.
+            quality_control (PoolQualityControl | Unset): The pool's quality control settings. Archiving reads only
+                `training_requirement`; the
+                rest (`configs`, `checkpoints_config`, ...) is kept as it comes.
     """
 
     id: str
@@ -45,6 +52,7 @@ class Pool:
     created: str | Unset = UNSET
     last_started: str | Unset = UNSET
     last_stopped: str | Unset = UNSET
+    quality_control: PoolQualityControl | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +78,10 @@ class Pool:
 
         last_stopped = self.last_stopped
 
+        quality_control: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.quality_control, Unset):
+            quality_control = self.quality_control.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -92,11 +104,15 @@ class Pool:
             field_dict["last_started"] = last_started
         if last_stopped is not UNSET:
             field_dict["last_stopped"] = last_stopped
+        if quality_control is not UNSET:
+            field_dict["quality_control"] = quality_control
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.pool_quality_control import PoolQualityControl
+
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -127,6 +143,13 @@ class Pool:
 
         last_stopped = d.pop("last_stopped", UNSET)
 
+        _quality_control = d.pop("quality_control", UNSET)
+        quality_control: PoolQualityControl | Unset
+        if isinstance(_quality_control, Unset):
+            quality_control = UNSET
+        else:
+            quality_control = PoolQualityControl.from_dict(_quality_control)
+
         pool = cls(
             id=id,
             status=status,
@@ -137,6 +160,7 @@ class Pool:
             created=created,
             last_started=last_started,
             last_stopped=last_stopped,
+            quality_control=quality_control,
         )
 
         pool.additional_properties = d

@@ -92,7 +92,9 @@ def sync_detailed(
 ) -> Response[Error | Pool]:
     """Get pool
 
-     The properties of a pool; `status` tells whether it can be archived.
+     The properties of a pool; `status` tells whether it can be archived, and
+    `quality_control.training_requirement.training_pool_id` names the training the pool
+    requires, if any (that training can be archived only once this pool is).
 
     Args:
         id (str):
@@ -123,7 +125,9 @@ def sync(
 ) -> Error | Pool | None:
     """Get pool
 
-     The properties of a pool; `status` tells whether it can be archived.
+     The properties of a pool; `status` tells whether it can be archived, and
+    `quality_control.training_requirement.training_pool_id` names the training the pool
+    requires, if any (that training can be archived only once this pool is).
 
     Args:
         id (str):
@@ -149,7 +153,9 @@ async def asyncio_detailed(
 ) -> Response[Error | Pool]:
     """Get pool
 
-     The properties of a pool; `status` tells whether it can be archived.
+     The properties of a pool; `status` tells whether it can be archived, and
+    `quality_control.training_requirement.training_pool_id` names the training the pool
+    requires, if any (that training can be archived only once this pool is).
 
     Args:
         id (str):
@@ -178,7 +184,9 @@ async def asyncio(
 ) -> Error | Pool | None:
     """Get pool
 
-     The properties of a pool; `status` tells whether it can be archived.
+     The properties of a pool; `status` tells whether it can be archived, and
+    `quality_control.training_requirement.training_pool_id` names the training the pool
+    requires, if any (that training can be archived only once this pool is).
 
     Args:
         id (str):

@@ -177,10 +177,14 @@ def sync_detailed(
         project_id (str | Unset):
         sort (str | Unset):
         limit (int | Unset):  Default: 50.
-        id_gt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_gte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_lt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_lte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
+        id_gt (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_gte (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_lt (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_lte (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
         created_gt (str | Unset): A moment to filter on: UTC date and time without an offset
             (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
             real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
@@ -295,10 +299,14 @@ def sync(
         project_id (str | Unset):
         sort (str | Unset):
         limit (int | Unset):  Default: 50.
-        id_gt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_gte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_lt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_lte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
+        id_gt (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_gte (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_lt (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_lte (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
         created_gt (str | Unset): A moment to filter on: UTC date and time without an offset
             (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
             real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
@@ -408,10 +416,14 @@ async def asyncio_detailed(
         project_id (str | Unset):
         sort (str | Unset):
         limit (int | Unset):  Default: 50.
-        id_gt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_gte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_lt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_lte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
+        id_gt (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_gte (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_lt (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_lte (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
         created_gt (str | Unset): A moment to filter on: UTC date and time without an offset
             (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
             real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a
@@ -524,10 +536,14 @@ async def asyncio(
         project_id (str | Unset):
         sort (str | Unset):
         limit (int | Unset):  Default: 50.
-        id_gt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_gte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_lt (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
-        id_lte (str | Unset): A pool ID to compare with (decimal digits). Example: 32267581.
+        id_gt (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_gte (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_lt (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
+        id_lte (str | Unset): A pool or training ID to compare with (decimal digits). Example:
+            32267581.
         created_gt (str | Unset): A moment to filter on: UTC date and time without an offset
             (`YYYY-MM-DDThh:mm:ss[.sss]`), or a date (`YYYY-MM-DD`, the start of that day). Only
             real moments: the pattern checks the calendar, and the fake Toloka answers `400` to a

@@ -102,22 +102,28 @@ def sync_detailed(
     """Archive project
 
      Moves a project to the archive. Every pool of the project must be archived first
-    (`POST /pools/{id}/archive`); `GET /pools?project_id=<id>` lists them.
+    (`POST /pools/{id}/archive`), and so must every training (`POST /trainings/{id}/archive`,
+    which in turn waits for the main pools that require the training);
+    `GET /pools?project_id=<id>` and `GET /trainings?project_id=<id>` list them.
 
     Archiving runs as an asynchronous operation: the answer is `202` with the Operation
     (type `PROJECT.ARCHIVE`, `parameters.project_id`), whose progress is then read with
     `GET /operations/{id}`; once it succeeds, the project's status is `ARCHIVED`.
 
-    What Toloka documents stops there. Its reference and guides say nothing about a
-    project that is already archived, or one with pools still to archive, so the rest is
-    **our assumption**, and the fake Toloka follows it:
+    What Toloka documents stops there: its reference names the pools only ("all the pools
+    in the project must be archived"). That the trainings must be archived too is **our
+    assumption**: a training is a pool of its own kind (a "training pool"), and the Java
+    SDK's `TlkError` explains `UNARCHIVED_POOLS_CONFLICT` as "archive all active pools
+    before you proceed". Its reference and guides say nothing either about a project that
+    is already archived, or one with pools or trainings still to archive, so the rest is
+    **our assumption** too, and the fake Toloka follows it:
 
     - a project that is already archived answers `204` with no content, as a pool does;
       but note that toloka-kit 1.2.3, which reads the `204` of archiving (and opening and
       closing) a pool or a training, does not expect one here, so a client should also be
       ready for a `409` (e.g. `INAPPROPRIATE_STATUS`) and then read the project;
-    - a project with a pool that is not `ARCHIVED` answers `409` with the code
-      `UNARCHIVED_POOLS_CONFLICT`, a code toloka-kit lists among those Toloka returns
+    - a project with a pool or a training that is not `ARCHIVED` answers `409` with the
+      code `UNARCHIVED_POOLS_CONFLICT`, a code toloka-kit lists among those Toloka returns
       (`toloka.client.error_codes.InternalErrorCodes`) without saying when;
     - while an archive of the project is still running, another request answers `409`
       `CONFLICT_STATE`, Toloka's general code for a request the object's state refuses.
@@ -152,22 +158,28 @@ def sync(
     """Archive project
 
      Moves a project to the archive. Every pool of the project must be archived first
-    (`POST /pools/{id}/archive`); `GET /pools?project_id=<id>` lists them.
+    (`POST /pools/{id}/archive`), and so must every training (`POST /trainings/{id}/archive`,
+    which in turn waits for the main pools that require the training);
+    `GET /pools?project_id=<id>` and `GET /trainings?project_id=<id>` list them.
 
     Archiving runs as an asynchronous operation: the answer is `202` with the Operation
     (type `PROJECT.ARCHIVE`, `parameters.project_id`), whose progress is then read with
     `GET /operations/{id}`; once it succeeds, the project's status is `ARCHIVED`.
 
-    What Toloka documents stops there. Its reference and guides say nothing about a
-    project that is already archived, or one with pools still to archive, so the rest is
-    **our assumption**, and the fake Toloka follows it:
+    What Toloka documents stops there: its reference names the pools only ("all the pools
+    in the project must be archived"). That the trainings must be archived too is **our
+    assumption**: a training is a pool of its own kind (a "training pool"), and the Java
+    SDK's `TlkError` explains `UNARCHIVED_POOLS_CONFLICT` as "archive all active pools
+    before you proceed". Its reference and guides say nothing either about a project that
+    is already archived, or one with pools or trainings still to archive, so the rest is
+    **our assumption** too, and the fake Toloka follows it:
 
     - a project that is already archived answers `204` with no content, as a pool does;
       but note that toloka-kit 1.2.3, which reads the `204` of archiving (and opening and
       closing) a pool or a training, does not expect one here, so a client should also be
       ready for a `409` (e.g. `INAPPROPRIATE_STATUS`) and then read the project;
-    - a project with a pool that is not `ARCHIVED` answers `409` with the code
-      `UNARCHIVED_POOLS_CONFLICT`, a code toloka-kit lists among those Toloka returns
+    - a project with a pool or a training that is not `ARCHIVED` answers `409` with the
+      code `UNARCHIVED_POOLS_CONFLICT`, a code toloka-kit lists among those Toloka returns
       (`toloka.client.error_codes.InternalErrorCodes`) without saying when;
     - while an archive of the project is still running, another request answers `409`
       `CONFLICT_STATE`, Toloka's general code for a request the object's state refuses.
@@ -197,22 +209,28 @@ async def asyncio_detailed(
     """Archive project
 
      Moves a project to the archive. Every pool of the project must be archived first
-    (`POST /pools/{id}/archive`); `GET /pools?project_id=<id>` lists them.
+    (`POST /pools/{id}/archive`), and so must every training (`POST /trainings/{id}/archive`,
+    which in turn waits for the main pools that require the training);
+    `GET /pools?project_id=<id>` and `GET /trainings?project_id=<id>` list them.
 
     Archiving runs as an asynchronous operation: the answer is `202` with the Operation
     (type `PROJECT.ARCHIVE`, `parameters.project_id`), whose progress is then read with
     `GET /operations/{id}`; once it succeeds, the project's status is `ARCHIVED`.
 
-    What Toloka documents stops there. Its reference and guides say nothing about a
-    project that is already archived, or one with pools still to archive, so the rest is
-    **our assumption**, and the fake Toloka follows it:
+    What Toloka documents stops there: its reference names the pools only ("all the pools
+    in the project must be archived"). That the trainings must be archived too is **our
+    assumption**: a training is a pool of its own kind (a "training pool"), and the Java
+    SDK's `TlkError` explains `UNARCHIVED_POOLS_CONFLICT` as "archive all active pools
+    before you proceed". Its reference and guides say nothing either about a project that
+    is already archived, or one with pools or trainings still to archive, so the rest is
+    **our assumption** too, and the fake Toloka follows it:
 
     - a project that is already archived answers `204` with no content, as a pool does;
       but note that toloka-kit 1.2.3, which reads the `204` of archiving (and opening and
       closing) a pool or a training, does not expect one here, so a client should also be
       ready for a `409` (e.g. `INAPPROPRIATE_STATUS`) and then read the project;
-    - a project with a pool that is not `ARCHIVED` answers `409` with the code
-      `UNARCHIVED_POOLS_CONFLICT`, a code toloka-kit lists among those Toloka returns
+    - a project with a pool or a training that is not `ARCHIVED` answers `409` with the
+      code `UNARCHIVED_POOLS_CONFLICT`, a code toloka-kit lists among those Toloka returns
       (`toloka.client.error_codes.InternalErrorCodes`) without saying when;
     - while an archive of the project is still running, another request answers `409`
       `CONFLICT_STATE`, Toloka's general code for a request the object's state refuses.
@@ -245,22 +263,28 @@ async def asyncio(
     """Archive project
 
      Moves a project to the archive. Every pool of the project must be archived first
-    (`POST /pools/{id}/archive`); `GET /pools?project_id=<id>` lists them.
+    (`POST /pools/{id}/archive`), and so must every training (`POST /trainings/{id}/archive`,
+    which in turn waits for the main pools that require the training);
+    `GET /pools?project_id=<id>` and `GET /trainings?project_id=<id>` list them.
 
     Archiving runs as an asynchronous operation: the answer is `202` with the Operation
     (type `PROJECT.ARCHIVE`, `parameters.project_id`), whose progress is then read with
     `GET /operations/{id}`; once it succeeds, the project's status is `ARCHIVED`.
 
-    What Toloka documents stops there. Its reference and guides say nothing about a
-    project that is already archived, or one with pools still to archive, so the rest is
-    **our assumption**, and the fake Toloka follows it:
+    What Toloka documents stops there: its reference names the pools only ("all the pools
+    in the project must be archived"). That the trainings must be archived too is **our
+    assumption**: a training is a pool of its own kind (a "training pool"), and the Java
+    SDK's `TlkError` explains `UNARCHIVED_POOLS_CONFLICT` as "archive all active pools
+    before you proceed". Its reference and guides say nothing either about a project that
+    is already archived, or one with pools or trainings still to archive, so the rest is
+    **our assumption** too, and the fake Toloka follows it:
 
     - a project that is already archived answers `204` with no content, as a pool does;
       but note that toloka-kit 1.2.3, which reads the `204` of archiving (and opening and
       closing) a pool or a training, does not expect one here, so a client should also be
       ready for a `409` (e.g. `INAPPROPRIATE_STATUS`) and then read the project;
-    - a project with a pool that is not `ARCHIVED` answers `409` with the code
-      `UNARCHIVED_POOLS_CONFLICT`, a code toloka-kit lists among those Toloka returns
+    - a project with a pool or a training that is not `ARCHIVED` answers `409` with the
+      code `UNARCHIVED_POOLS_CONFLICT`, a code toloka-kit lists among those Toloka returns
       (`toloka.client.error_codes.InternalErrorCodes`) without saying when;
     - while an archive of the project is still running, another request answers `409`
       `CONFLICT_STATE`, Toloka's general code for a request the object's state refuses.
