@@ -25,15 +25,18 @@ from toloka_archive._core.models import Phase as Phase
 from toloka_archive._core.models import LogEntry as LogEntry
 from toloka_archive._core.models import Pool as Pool
 from toloka_archive._core.models import PoolStatus as PoolStatus
+from toloka_archive._core.models import Training as Training
+from toloka_archive._core.models import TrainingStatus as TrainingStatus
 from toloka_archive._core.models import Project as Project
 from toloka_archive._core.models import ProjectStatus as ProjectStatus
 
-# Many pools: selection, pre-flight, reports
+# Many pools and trainings: selection, pre-flight, reports
 from toloka_archive._flows.selection import PoolSelection as PoolSelection
 from toloka_archive._flows.preflight import Archivability as Archivability
 from toloka_archive._flows.preflight import Verdict as Verdict
+from toloka_archive._engine.reports import Report as Report
 from toloka_archive._engine.reports import PoolReport as PoolReport
-from toloka_archive._engine.reports import Outcome as Outcome
+from toloka_archive._core.outcomes import Outcome as Outcome
 from toloka_archive._engine.reports import ProjectReport as ProjectReport
 from toloka_archive._engine.reports import ProjectOutcome as ProjectOutcome
 
@@ -43,6 +46,7 @@ from toloka_archive._core.errors import ConfigurationError as ConfigurationError
 from toloka_archive._core.errors import InvalidIdError as InvalidIdError
 from toloka_archive._core.errors import InvalidPoolIdError as InvalidPoolIdError
 from toloka_archive._core.errors import InvalidProjectIdError as InvalidProjectIdError
+from toloka_archive._core.errors import InvalidTrainingIdError as InvalidTrainingIdError
 from toloka_archive._core.errors import InvalidOperationIdError as InvalidOperationIdError
 from toloka_archive._core.errors import APIError as APIError
 from toloka_archive._core.errors import APIConnectionError as APIConnectionError

@@ -45,7 +45,7 @@ def test_a_project_archive_left_running_is_followed_by_wait(
     assert fake.operations(type="PROJECT.ARCHIVE")[0].id == project_operation
     followed = run_command(monkeypatch, fake, clock, "wait", project_operation)
     assert followed.code == 0, followed.stderr
-    assert f"operation {project_operation}: project 10 archived" in followed.stdout
+    assert f"project 10: archived (operation {project_operation})" in followed.stdout
     assert fake.project("10").status == "ARCHIVED"
 
 

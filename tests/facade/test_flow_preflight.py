@@ -18,6 +18,7 @@ from toloka_archive._core.context import FlowContext
 from toloka_archive._core.flow import Request, Send, Sleep
 from toloka_archive._flows.preflight import Archivability, Verdict, judge, preflight_flow
 from toloka_archive._wire import endpoints as _endpoints
+from toloka_archive._wire.kinds import POOL
 from toloka_archive_api.models import KnownPoolStatus, Pool
 
 from tests.facade.flowsteps import Trace, drive, step
@@ -58,7 +59,7 @@ def preflight(
 ) -> Trace[Archivability]:
     clock = FakeClock() if clock is None else clock
     context = FlowContext(retry=RetryPolicy(jitter=0.0), clock=clock, random=lambda: 0.0)
-    return drive(preflight_flow(pool_id, context), replies, clock)
+    return drive(preflight_flow(POOL, pool_id, context), replies, clock)
 
 
 def test_the_endpoints_describe_the_two_reads() -> None:
@@ -218,7 +219,7 @@ def test_an_unknown_pool_is_not_found_at_once() -> None:
 def test_both_reads_are_retried() -> None:
     clock = FakeClock()
     context = FlowContext(retry=RetryPolicy(jitter=0.0), clock=clock, random=lambda: 0.0)
-    flow = preflight_flow("21", context)
+    flow = preflight_flow(POOL, "21", context)
     assert next(flow) == Send(GET_POOL)
     assert step(flow, httpx.Response(503)) == Sleep(0.5)
     clock.sleep(0.5)

@@ -11,10 +11,12 @@ from toloka_archive._wire.kinds import (
     POOL_ARCHIVE,
     POOL_CLOSE,
     PROJECT_ARCHIVE,
-    Conflict,
+    TRAINING_ARCHIVE,
+    TRAINING_CLOSE,
     Job,
     kind_of,
 )
+from toloka_archive._wire.refusals import Conflict
 
 from tests.facade.scripted import snapshot
 
@@ -96,10 +98,17 @@ def test_every_kind_is_found_by_its_type_and_checks_its_subjects_ids() -> None:
         (POOL_ARCHIVE, "THERE_IS_REJECTED_ASSIGNMENT", Conflict.NOT_YET),
         (POOL_CLOSE, "POOL_LOCKED_BY_ANOTHER_OPERATION", Conflict.LOCKED),
         (POOL_CLOSE, "INAPPROPRIATE_STATUS", Conflict.WRONG_STATUS),
-        (POOL_CLOSE, "THERE_IS_REJECTED_ASSIGNMENT", None),
+        (POOL_CLOSE, "THERE_IS_REJECTED_ASSIGNMENT", Conflict.NOT_YET),  # one meaning a code
         (PROJECT_ARCHIVE, "UNARCHIVED_POOLS_CONFLICT", Conflict.BLOCKED),
-        (PROJECT_ARCHIVE, "CONFLICT_STATE", Conflict.LOCKED),
-        (POOL_ARCHIVE, "CONFLICT_STATE", None),
+        (PROJECT_ARCHIVE, "CONFLICT_STATE", Conflict.LOCKED),  # the project's own reading
+        (POOL_ARCHIVE, "CONFLICT_STATE", Conflict.BLOCKED),  # Toloka's general one
+        (TRAINING_ARCHIVE, "TRAINING_LOCKED_BY_ANOTHER_OPERATION", Conflict.LOCKED),
+        (TRAINING_ARCHIVE, "TRAINING_ARCHIVE_CONFLICT", Conflict.BLOCKED),
+        (TRAINING_CLOSE, "INAPPROPRIATE_STATUS", Conflict.WRONG_STATUS),
+        (POOL_ARCHIVE, "THERE_IS_ACTIVE_ASSIGNMENT", Conflict.BLOCKED),
+        (POOL_ARCHIVE, "SUBMITTED_ASSIGNMENTS_CONFLICT", Conflict.BLOCKED),
+        (PROJECT_ARCHIVE, "PROJECT_INAPPROPRIATE_STATUS", Conflict.WRONG_STATUS),
+        (POOL_ARCHIVE, "A_CODE_TOLOKA_ADDS_LATER", None),
         (POOL_ARCHIVE, None, None),
     ],
 )
@@ -117,5 +126,7 @@ def test_the_done_states_say_when_there_is_nothing_to_do() -> None:
     assert done == {
         "POOL.ARCHIVE": ["ARCHIVED"],
         "POOL.CLOSE": ["CLOSED", "ARCHIVED"],  # an archived pool is closed too
+        "TRAINING.ARCHIVE": ["ARCHIVED"],
+        "TRAINING.CLOSE": ["CLOSED", "ARCHIVED"],
         "PROJECT.ARCHIVE": ["ARCHIVED"],
     }

@@ -20,8 +20,13 @@ from toloka_archive._clients.core import HTTP_TIMEOUT, _ClientBase, _ClientCore
 from toloka_archive._core.clock import Clock
 from toloka_archive._core.environment import Environment
 from toloka_archive._core.flow import Flow, Request, run_sync
-from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id, normalize_project_id
-from toloka_archive._core.models import Operation, Pool, Project
+from toloka_archive._core.ids import (
+    normalize_operation_id,
+    normalize_pool_id,
+    normalize_project_id,
+    normalize_training_id,
+)
+from toloka_archive._core.models import Operation, Pool, Project, Record, Training
 from toloka_archive._core.policies import (
     DEFAULT_CONCURRENCY,
     DEFAULT_TIMEOUT,
@@ -30,19 +35,35 @@ from toloka_archive._core.policies import (
     Timeout,
 )
 from toloka_archive._engine.handles import OperationHandle, OperationResult
-from toloka_archive._flows.lookup import operations_listing, project_flow
+from toloka_archive._flows.lookup import operations_listing, project_flow, record_flow
 from toloka_archive._flows.preflight import Archivability, preflight_flow
-from toloka_archive._flows.selection import ARCHIVABLE_STATUS, PoolSelection, pools_listing
+from toloka_archive._flows.selection import (
+    ARCHIVABLE_STATUS,
+    PoolSelection,
+    pools_listing,
+    trainings_listing,
+)
 from toloka_archive._flows.starting import start_flow
 from toloka_archive._flows.waiting import ProgressCallback, fetch_flow
-from toloka_archive._wire.kinds import POOL_ARCHIVE, POOL_CLOSE, PROJECT_ARCHIVE, Job, OperationKind
+from toloka_archive._wire.kinds import (
+    POOL,
+    POOL_ARCHIVE,
+    POOL_CLOSE,
+    PROJECT_ARCHIVE,
+    TRAINING,
+    TRAINING_ARCHIVE,
+    TRAINING_CLOSE,
+    Job,
+    OperationKind,
+    Subject,
+)
 from toloka_archive._wire.paging import Listing, Pager
 from toloka_archive._wire.response import read_capped
 
 if TYPE_CHECKING:
     from toloka_archive._clients.async_client import AsyncTolokaClient
     from toloka_archive._engine.project import PoolReported, ProjectStarted
-    from toloka_archive._engine.reports import PoolReport, ProjectReport
+    from toloka_archive._engine.reports import ProjectReport, Report
     from toloka_archive._engine.work import PoolBegun, PoolProgress, PoolStarted
 
 T = TypeVar("T")
@@ -123,6 +144,37 @@ class TolokaClient(_ClientBase):
         """Close a pool and wait for the operation to end (``already_done`` when it was)."""
         return self.start_close_pool(pool_id).wait(timeout, on_progress=on_progress)
 
+    def start_archive_training(self, training_id: str | int) -> OperationHandle:
+        """Ask Toloka to archive a training (it must be CLOSED, and every pool that requires it
+        archived): one request (plus retries), no waiting."""
+        return self._start(TRAINING_ARCHIVE, training_id)
+
+    def archive_training(
+        self,
+        training_id: str | int,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> OperationResult:
+        """Archive a training and wait for the operation to end (``already_archived`` when it
+        was)."""
+        return self.start_archive_training(training_id).wait(timeout, on_progress=on_progress)
+
+    def start_close_training(self, training_id: str | int) -> OperationHandle:
+        """Ask Toloka to close a training (Tolokers stop taking it); no waiting. Only when
+        asked."""
+        return self._start(TRAINING_CLOSE, training_id)
+
+    def close_training(
+        self,
+        training_id: str | int,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_progress: ProgressCallback | None = None,
+    ) -> OperationResult:
+        """Close a training and wait for the operation to end (``already_done`` when it was)."""
+        return self.start_close_training(training_id).wait(timeout, on_progress=on_progress)
+
     def start_archive_project(self, project_id: str | int) -> OperationHandle:
         """Ask Toloka to archive a project (all its pools must be archived); no waiting."""
         return self._start(PROJECT_ARCHIVE, project_id)
@@ -133,10 +185,30 @@ class TolokaClient(_ClientBase):
         operation = self._run(fetch_flow(operation_key, self._core.context))
         return self._handle(Job.of(operation), operation)
 
-    def check_archivable(self, pool_id: str | int) -> Archivability:
-        """The pre-flight: can the pool be archived now, and if not, why and from when."""
-        pool = normalize_pool_id(pool_id)
-        return self._run(preflight_flow(pool, self._core.context))
+    def check_archivable(
+        self, pool_id: str | int, *, include_editing: bool = False
+    ) -> Archivability:
+        """The pre-flight: can the pool be archived now, and if not, why and from when; see
+        ``AsyncTolokaClient.check_archivable``."""
+        return self._check(POOL, normalize_pool_id(pool_id), include_editing)
+
+    def check_archivable_training(
+        self, training_id: str | int, *, include_editing: bool = False
+    ) -> Archivability:
+        """The pre-flight of a training; see ``AsyncTolokaClient.check_archivable_training``."""
+        return self._check(TRAINING, normalize_training_id(training_id), include_editing)
+
+    def get_pool(self, pool_id: str | int) -> Pool:
+        """The pool as Toloka has it now."""
+        pool = self._read(POOL, normalize_pool_id(pool_id))
+        assert isinstance(pool, Pool)
+        return pool
+
+    def get_training(self, training_id: str | int) -> Training:
+        """The training as Toloka has it now."""
+        training = self._read(TRAINING, normalize_training_id(training_id))
+        assert isinstance(training, Training)
+        return training
 
     def get_project(self, project_id: str | int) -> Project:
         """The project as Toloka has it now (``status``: ``ACTIVE`` or ``ARCHIVED``)."""
@@ -153,10 +225,11 @@ class TolokaClient(_ClientBase):
         timeout: Timeout = DEFAULT_TIMEOUT,
         dry_run: bool = False,
         close_open: bool = False,
+        include_editing: bool = False,
         on_begin: PoolBegun | None = None,
         on_started: PoolStarted | None = None,
         on_progress: PoolProgress | None = None,
-    ) -> Iterator[PoolReport]:
+    ) -> Iterator[Report]:
         """Archive many pools; see ``AsyncTolokaClient.archive_pools``, which this runs.
 
         The async engine runs on a private event loop in a background thread, with this
@@ -173,6 +246,66 @@ class TolokaClient(_ClientBase):
                 timeout=timeout,
                 dry_run=dry_run,
                 close_open=close_open,
+                include_editing=include_editing,
+                on_begin=on_begin,
+                on_started=on_started,
+                on_progress=on_progress,
+            ),
+        )
+
+    def archive_trainings(
+        self,
+        training_ids: Iterable[str | int | Training],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        dry_run: bool = False,
+        close_open: bool = False,
+        include_editing: bool = False,
+        on_begin: PoolBegun | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> Iterator[Report]:
+        """Archive many trainings; see ``AsyncTolokaClient.archive_trainings``, which this
+        runs on a background event loop."""
+        twin = self._async_twin()
+        return self._iterate(
+            twin,
+            twin.archive_trainings(
+                training_ids,
+                concurrency=concurrency,
+                wait=wait,
+                timeout=timeout,
+                dry_run=dry_run,
+                close_open=close_open,
+                include_editing=include_editing,
+                on_begin=on_begin,
+                on_started=on_started,
+                on_progress=on_progress,
+            ),
+        )
+
+    def close_trainings(
+        self,
+        training_ids: Iterable[str | int | Training],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        on_begin: PoolBegun | None = None,
+        on_started: PoolStarted | None = None,
+        on_progress: PoolProgress | None = None,
+    ) -> Iterator[Report]:
+        """Close many trainings; see ``AsyncTolokaClient.close_trainings``, which this runs."""
+        twin = self._async_twin()
+        return self._iterate(
+            twin,
+            twin.close_trainings(
+                training_ids,
+                concurrency=concurrency,
+                wait=wait,
+                timeout=timeout,
                 on_begin=on_begin,
                 on_started=on_started,
                 on_progress=on_progress,
@@ -189,7 +322,7 @@ class TolokaClient(_ClientBase):
         on_begin: PoolBegun | None = None,
         on_started: PoolStarted | None = None,
         on_progress: PoolProgress | None = None,
-    ) -> Iterator[PoolReport]:
+    ) -> Iterator[Report]:
         """Close many pools; see ``AsyncTolokaClient.close_pools``, which this runs."""
         twin = self._async_twin()
         return self._iterate(
@@ -212,7 +345,7 @@ class TolokaClient(_ClientBase):
         concurrency: int = DEFAULT_CONCURRENCY,
         timeout: Timeout = DEFAULT_TIMEOUT,
         on_progress: PoolProgress | None = None,
-    ) -> Iterator[PoolReport]:
+    ) -> Iterator[Report]:
         """Follow operations started earlier; see ``AsyncTolokaClient.follow_operations``,
         which this runs on a background event loop."""
         twin = self._async_twin()
@@ -231,13 +364,14 @@ class TolokaClient(_ClientBase):
         timeout: Timeout = DEFAULT_TIMEOUT,
         dry_run: bool = False,
         close_open: bool = False,
+        include_editing: bool = False,
         on_report: PoolReported | None = None,
         on_begin: PoolBegun | None = None,
         on_started: PoolStarted | None = None,
         on_progress: PoolProgress | None = None,
         on_project_started: ProjectStarted | None = None,
     ) -> ProjectReport:
-        """Archive the project's pools, then the project; see
+        """Archive the project's pools, then their trainings, then the project; see
         ``AsyncTolokaClient.archive_project``, which this runs on a background event loop."""
         from toloka_archive._clients.bridge import call_in_background
 
@@ -249,6 +383,7 @@ class TolokaClient(_ClientBase):
                 timeout=timeout,
                 dry_run=dry_run,
                 close_open=close_open,
+                include_editing=include_editing,
                 on_report=on_report,
                 on_begin=on_begin,
                 on_started=on_started,
@@ -269,11 +404,13 @@ class TolokaClient(_ClientBase):
         project_id: str | int | None = None,
         submitted_since: datetime | None = None,
         submitted_until: datetime | None = None,
+        training_id: str | int | None = None,
     ) -> Iterator[Operation]:
         """Toloka's operations matching the filters, oldest first, read a page at a time.
 
-        ``pool_id`` and ``project_id`` keep the operations whose parameters name that pool or
-        project (Toloka's list has no such filter; it is applied to each page). Times are UTC;
+        ``pool_id``, ``training_id`` and ``project_id`` keep the operations whose parameters
+        name that pool, training or project (Toloka's list has no such filter; it is applied
+        to each page). Times are UTC;
         naive ones are taken as UTC.
         """
         return self._list(
@@ -284,6 +421,7 @@ class TolokaClient(_ClientBase):
                 project_id=project_id,
                 submitted_since=submitted_since,
                 submitted_until=submitted_until,
+                training_id=training_id,
             )
         )
 
@@ -306,7 +444,32 @@ class TolokaClient(_ClientBase):
         )
         return self._list(pools_listing(selection))
 
+    def find_trainings(
+        self,
+        *,
+        project_id: str | int | None = None,
+        status: str | None = ARCHIVABLE_STATUS,
+        created_before: datetime | None = None,
+        last_started_before: datetime | None = None,
+        idle_since: datetime | None = None,
+    ) -> Iterator[Training]:
+        """The trainings matching every filter; see ``AsyncTolokaClient.find_trainings``."""
+        selection = PoolSelection(
+            project_id=project_id,
+            status=status,
+            created_before=created_before,
+            last_started_before=last_started_before,
+            idle_since=idle_since,
+        )
+        return self._list(trainings_listing(selection))
+
     # The driver.
+
+    def _check(self, subject: Subject, subject_id: str, consent: bool) -> Archivability:
+        return self._run(preflight_flow(subject, subject_id, self._core.context, consent=consent))
+
+    def _read(self, subject: Subject, subject_id: str) -> Record:
+        return self._run(record_flow(subject, subject_id, self._core.context))
 
     def _start(self, kind: OperationKind, subject_id: object) -> OperationHandle:
         job = self._core.job(kind, subject_id)
@@ -322,9 +485,7 @@ class TolokaClient(_ClientBase):
         return async_twin(self._core, async_transport_for(self._transport))
 
     @staticmethod
-    def _iterate(
-        twin: AsyncTolokaClient, reports: AsyncIterator[PoolReport]
-    ) -> Iterator[PoolReport]:
+    def _iterate(twin: AsyncTolokaClient, reports: AsyncIterator[Report]) -> Iterator[Report]:
         """``reports`` of the twin's engine, one at a time, as the caller asks for them."""
         from toloka_archive._clients.bridge import iterate_in_background
 

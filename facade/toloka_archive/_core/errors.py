@@ -71,6 +71,10 @@ class InvalidProjectIdError(InvalidIdError):
     """A project id that is not a string of ASCII digits or a non-negative int."""
 
 
+class InvalidTrainingIdError(InvalidIdError):
+    """A training id that is not a string of ASCII digits or a non-negative int."""
+
+
 class InvalidOperationIdError(InvalidIdError):
     """An operation id that is empty, not a string, or holds spaces or control characters."""
 

@@ -9,6 +9,7 @@ from toloka_archive._core.errors import (
     InvalidOperationIdError,
     InvalidPoolIdError,
     InvalidProjectIdError,
+    InvalidTrainingIdError,
 )
 
 _MAX_SHOWN = 40
@@ -56,6 +57,11 @@ def normalize_pool_id(value: object) -> str:
 def normalize_project_id(value: object) -> str:
     """A project id: ASCII digits, from a str or a non-negative int, like a pool id."""
     return _normalize_digits(value, "project", InvalidProjectIdError)
+
+
+def normalize_training_id(value: object) -> str:
+    """A training's id (a training pool's): ASCII digits, from a str or a non-negative int."""
+    return _normalize_digits(value, "training", InvalidTrainingIdError)
 
 
 def id_key(subject_id: str) -> str:

@@ -1,5 +1,5 @@
-"""What Toloka's objects say, as the facade hands them out: operations, their logs, pools and
-projects.
+"""What Toloka's objects say, as the facade hands them out: operations, their logs, pools,
+trainings and projects.
 
 Plain frozen dataclasses, typed for ``mypy --strict``: timestamps are aware UTC datetimes
 (Toloka writes them in UTC without an offset), statuses and types are enums of the documented
@@ -19,7 +19,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 
 class OperationStatus(enum.StrEnum):
@@ -53,6 +53,20 @@ class PoolStatus(enum.StrEnum):
     CLOSED = "CLOSED"
     ARCHIVED = "ARCHIVED"
     LOCKED = "LOCKED"
+
+
+class TrainingStatus(enum.StrEnum):
+    """A training's statuses: a training is a pool of its own kind, with the same statuses."""
+
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+    ARCHIVED = "ARCHIVED"
+    LOCKED = "LOCKED"
+
+
+CLOSED_FOR_EDITING = "FOR_UPDATE"
+"""The ``last_close_reason`` of a pool or training someone closed to edit it (Toloka's
+``close-for-update``); Toloka opens such a pool again by itself about 15 minutes later."""
 
 
 class ProjectStatus(enum.StrEnum):
@@ -97,6 +111,10 @@ class Operation:
     @property
     def project_id(self) -> str | None:
         return _text(self.parameters.get("project_id"))
+
+    @property
+    def training_id(self) -> str | None:
+        return _text(self.parameters.get("training_id"))
 
     @property
     def phase(self) -> Phase:
@@ -158,9 +176,32 @@ def failure_reason(log: list[LogEntry] | None) -> str | None:
     return None
 
 
+@runtime_checkable
+class Record(Protocol):
+    """What every object an operation works on shows: its id and its status."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+def closed_for_editing(record: Record) -> bool:
+    """Whether someone closed ``record`` (a pool or a training) to edit it: ``CLOSED`` with
+    ``last_close_reason`` ``FOR_UPDATE``. Archiving it would take it from under them."""
+    reason = getattr(record, "last_close_reason", None)
+    return record.status == PoolStatus.CLOSED and reason == CLOSED_FOR_EDITING
+
+
 @dataclass(frozen=True)
 class Pool:
-    """A pool as Toloka lists it: its status says whether it can be archived (``CLOSED``)."""
+    """A pool as Toloka lists it: its status says whether it can be archived (``CLOSED``).
+
+    ``training_id`` is the training a Toloker must pass before this pool
+    (``quality_control.training_requirement.training_pool_id``): Toloka archives that training
+    only once every pool that requires it is archived.
+    """
 
     id: str
     status: PoolStatus | str
@@ -171,6 +212,36 @@ class Pool:
     last_stopped: datetime | None = None
     last_close_reason: str | None = None
     raw: Any = field(default=None, repr=False, compare=False)
+    training_id: str | None = None
+
+    @property
+    def closed_for_editing(self) -> bool:
+        """Closed by someone to edit it (``FOR_UPDATE``): see ``closed_for_editing``."""
+        return closed_for_editing(self)
+
+
+@dataclass(frozen=True)
+class Training:
+    """A training (Toloka's "training pool"): the practice tasks a pool may require first.
+
+    It archives like a pool (it must be ``CLOSED``), and only once every pool that requires
+    it is archived; a project archives only once all its pools and trainings are.
+    """
+
+    id: str
+    status: TrainingStatus | str
+    project_id: str | None = None
+    private_name: str | None = None
+    created: datetime | None = None
+    last_started: datetime | None = None
+    last_stopped: datetime | None = None
+    last_close_reason: str | None = None
+    raw: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def closed_for_editing(self) -> bool:
+        """Closed by someone to edit it (``FOR_UPDATE``): see ``closed_for_editing``."""
+        return closed_for_editing(self)
 
 
 @dataclass(frozen=True)

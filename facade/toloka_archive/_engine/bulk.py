@@ -1,11 +1,12 @@
 """Many subjects at once: bounded concurrency, one report per subject, nothing lost.
 
 ``run_many`` reads ids lazily (a generator of 100,000 ids is never held in memory), runs at
-most ``concurrency`` at a time, and yields a ``PoolReport`` as each one finishes, in the order
+most ``concurrency`` at a time, and yields a ``Report`` as each one finishes, in the order
 they finish. One subject's trouble becomes that subject's report and never stops the others;
 only what no other subject could get past either (``RunEndingError``: a rejected key, Toloka
 unreachable, a base URL that is not Toloka's) ends the run. ``archive_many``, ``close_many`` and
-``follow_many`` are it, with the work of ``_engine.work`` and the right check of each id.
+``follow_many`` are it, with the work of ``_engine.work`` for one ``Lifecycle`` (pools,
+trainings, ...) and the subject's own check of each id.
 
 All workers share their client's throttle, so a 429 slows every one of them down together.
 """
@@ -16,11 +17,12 @@ import asyncio
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from typing import Generic, TypeAlias, TypeVar
 
-from toloka_archive._core.errors import InvalidOperationIdError, InvalidPoolIdError
-from toloka_archive._core.ids import normalize_operation_id, normalize_pool_id
-from toloka_archive._core.models import Pool, PoolStatus
+from toloka_archive._core.errors import InvalidIdError, InvalidOperationIdError
+from toloka_archive._core.ids import id_key, normalize_operation_id
+from toloka_archive._core.models import Record
+from toloka_archive._core.outcomes import Outcome
 from toloka_archive._core.policies import Timeout
-from toloka_archive._engine.reports import Outcome, PoolReport, report_from_check
+from toloka_archive._engine.reports import Report
 from toloka_archive._engine.work import (
     Hooks,
     PoolProgress,
@@ -30,59 +32,68 @@ from toloka_archive._engine.work import (
     close_one,
     follow_one,
 )
-from toloka_archive._flows.preflight import Archivability, Verdict
+from toloka_archive._wire.kinds import Lifecycle
 
 A = TypeVar("A")  # what an admitted id is handed to the work as
 
-PoolIds: TypeAlias = "Iterable[str | int | Pool] | AsyncIterable[str | int | Pool]"
+SubjectIds: TypeAlias = "Iterable[str | int | Record] | AsyncIterable[str | int | Record]"
+PoolIds = SubjectIds  # the 0.1 name
+
+Admitted: TypeAlias = tuple[str, Record | None]  # the checked id, and the record if listed
 
 
 def archive_many(
     port: Port,
-    pool_ids: PoolIds,
+    life: Lifecycle,
+    ids: SubjectIds,
     *,
     concurrency: int,
     wait: bool,
     timeout: Timeout,
     dry_run: bool,
     close_open: bool,
+    consent: bool,
     hooks: Hooks,
-) -> AsyncIterator[PoolReport]:
-    """Archive (or, with ``dry_run``, check) each distinct pool; see ``run_many``."""
+) -> AsyncIterator[Report]:
+    """Archive (or, with ``dry_run``, check) each distinct subject; see ``run_many``."""
 
-    async def work(admitted: tuple[str, Pool | None]) -> PoolReport:
-        pool_id, listed = admitted
+    async def work(admitted: Admitted) -> Report:
+        subject_id, listed = admitted
         if dry_run:
-            return await check_one(port, pool_id, close_open=close_open)
+            return await check_one(
+                port, life, subject_id, close_open=close_open, consent=consent, listed=listed
+            )
         return await archive_one(
             port,
-            pool_id,
+            life,
+            subject_id,
             wait=wait,
             timeout=timeout,
             close_open=close_open,
+            consent=consent,
             listed=listed,
             hooks=hooks,
         )
 
-    admission = _DistinctPools(settled_when_listed=_listed_archive_outcome(close_open))
-    return run_many(pool_ids, work, concurrency, admission.admit, hooks, _pool_of)
+    return run_many(ids, work, concurrency, _Distinct(life).admit, hooks, _id_of)
 
 
 def close_many(
     port: Port,
-    pool_ids: PoolIds,
+    life: Lifecycle,
+    ids: SubjectIds,
     *,
     concurrency: int,
     wait: bool,
     timeout: Timeout,
     hooks: Hooks,
-) -> AsyncIterator[PoolReport]:
-    """Close each distinct pool; see ``run_many``."""
+) -> AsyncIterator[Report]:
+    """Close each distinct subject; see ``run_many``."""
 
-    async def work(admitted: tuple[str, Pool | None]) -> PoolReport:
-        return await close_one(port, admitted[0], wait=wait, timeout=timeout, hooks=hooks)
+    async def work(admitted: Admitted) -> Report:
+        return await close_one(port, life, admitted[0], wait=wait, timeout=timeout, hooks=hooks)
 
-    return run_many(pool_ids, work, concurrency, _DistinctPools().admit, hooks, _pool_of)
+    return run_many(ids, work, concurrency, _Distinct(life).admit, hooks, _id_of)
 
 
 def follow_many(
@@ -92,61 +103,43 @@ def follow_many(
     concurrency: int,
     timeout: Timeout,
     on_progress: PoolProgress | None,
-) -> AsyncIterator[PoolReport]:
+) -> AsyncIterator[Report]:
     """Follow operations started earlier (after Ctrl-C, ``--no-wait`` or a restart)."""
 
-    async def work(operation_id: str) -> PoolReport:
+    async def work(operation_id: str) -> Report:
         return await follow_one(port, operation_id, timeout=timeout, on_progress=on_progress)
 
     return run_many(operation_ids, work, concurrency, _DistinctOperations().admit)
 
 
-def _listed_archive_outcome(close_open: bool) -> Callable[[str, Pool], PoolReport | None]:
-    """For archiving: the report of a listed pool whose status already says how it ends
-    (archived; open, unless it is to be closed first), with nothing sent; None to work on it."""
+class _Distinct:
+    """Each distinct subject once, its id checked; ``"21"`` and ``21`` are the same one.
 
-    def settled(pool_id: str, pool: Pool) -> PoolReport | None:
-        status = str(pool.status)
-        if status == PoolStatus.ARCHIVED:
-            return report_from_check(Archivability(pool_id, Verdict.ALREADY_ARCHIVED, status))
-        if status == PoolStatus.OPEN and not close_open:
-            return report_from_check(Archivability(pool_id, Verdict.WRONG_STATUS, status))
-        return None
-
-    return settled
-
-
-class _DistinctPools:
-    """Each distinct pool id once, checked; ``"21"`` and ``21`` are the same pool.
-
-    A ``Pool`` (from ``find_pools``) comes with its listed status, which may already settle it
-    (``settled_when_listed``). The set of ids seen grows with the number of distinct pools
-    (ints, a few dozen bytes each); everything else about a run is bounded by ``concurrency``.
+    A record (a ``Pool`` from ``find_pools``, a ``Training`` from ``find_trainings``) comes with
+    its listed status, which the work may settle it by. The set of ids seen grows with the
+    number of distinct subjects (a few dozen bytes each); everything else about a run is
+    bounded by ``concurrency``.
     """
 
-    def __init__(
-        self, settled_when_listed: Callable[[str, Pool], PoolReport | None] | None = None
-    ) -> None:
-        self._seen: set[int] = set()
-        self._settled = settled_when_listed
+    def __init__(self, life: Lifecycle) -> None:
+        self._seen: set[str] = set()
+        self._life = life
 
-    def admit(self, raw: object) -> tuple[str, Pool | None] | PoolReport | None:
-        """The normalized id (and the listed pool), a report for an invalid or settled one, or
-        None for a repeat."""
-        listed = raw if isinstance(raw, Pool) else None
+    def admit(self, raw: object) -> Admitted | Report | None:
+        """The checked id (and the listed record), a report for an invalid one, or None for a
+        repeat."""
+        listed = raw if isinstance(raw, Record) else None
         try:
-            pool_id = normalize_pool_id(raw if listed is None else listed.id)
-        except InvalidPoolIdError as error:
-            return PoolReport(str(raw), Outcome.INVALID_ID, str(error), error=error)
-        key = int(pool_id)
+            subject_id = self._life.subject.normalize(raw if listed is None else listed.id)
+        except InvalidIdError as error:
+            return Report(
+                str(raw), Outcome.INVALID_ID, str(error), error=error, subject=self._life.noun
+            )
+        key = id_key(subject_id)
         if key in self._seen:
             return None
         self._seen.add(key)
-        if listed is not None and self._settled is not None:
-            settled = self._settled(pool_id, listed)
-            if settled is not None:
-                return settled
-        return pool_id, listed
+        return subject_id, listed
 
 
 class _DistinctOperations:
@@ -155,11 +148,11 @@ class _DistinctOperations:
     def __init__(self) -> None:
         self._seen: set[str] = set()
 
-    def admit(self, raw: object) -> str | PoolReport | None:
+    def admit(self, raw: object) -> str | Report | None:
         try:
             operation_id = normalize_operation_id(raw)
         except InvalidOperationIdError as error:
-            return PoolReport("", Outcome.INVALID_ID, str(error), error=error)
+            return Report("", Outcome.INVALID_ID, str(error), error=error, subject="")
         if operation_id in self._seen:
             return None
         self._seen.add(operation_id)
@@ -194,12 +187,12 @@ class _Admitted(Generic[A]):
 
 async def run_many(
     ids: Iterable[object] | AsyncIterable[object],
-    work: Callable[[A], Awaitable[PoolReport]],
+    work: Callable[[A], Awaitable[Report]],
     concurrency: int,
-    admit: Callable[[object], A | PoolReport | None],
+    admit: Callable[[object], A | Report | None],
     hooks: Hooks | None = None,
     subject: Callable[[A], str] = str,
-) -> AsyncIterator[PoolReport]:
+) -> AsyncIterator[Report]:
     """Run ``work`` for each distinct id, ``concurrency`` at a time; yield reports as they end.
 
     ``admit`` checks each id: what the work takes, a report for a bad or settled one, None for
@@ -216,12 +209,12 @@ async def run_many(
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     source = _items(ids).__aiter__()
-    reports: asyncio.Queue[PoolReport | Exception | _Done] = asyncio.Queue(maxsize=concurrency)
+    reports: asyncio.Queue[Report | Exception | _Done] = asyncio.Queue(maxsize=concurrency)
     source_lock = asyncio.Lock()  # one reader of the source at a time
     on_begin = None if hooks is None else hooks.on_begin
     source_failure: list[Exception] = []  # what stopped the source, raised once all are done
 
-    async def next_id() -> _Admitted[A] | PoolReport | None:
+    async def next_id() -> _Admitted[A] | Report | None:
         async with source_lock:
             while not source_failure:
                 try:
@@ -232,7 +225,7 @@ async def run_many(
                     source_failure.append(error)
                     return None
                 admitted = admit(raw)
-                if isinstance(admitted, PoolReport):
+                if isinstance(admitted, Report):
                     return admitted
                 if admitted is not None:
                     return _Admitted(admitted)
@@ -242,7 +235,7 @@ async def run_many(
         # A cancelled worker puts nothing: the consumer has stopped reading.
         try:
             while (item := await next_id()) is not None:
-                if isinstance(item, PoolReport):
+                if isinstance(item, Report):
                     await reports.put(item)
                     continue
                 if on_begin is not None:
@@ -271,5 +264,5 @@ async def run_many(
         await asyncio.gather(*workers, return_exceptions=True)
 
 
-def _pool_of(admitted: tuple[str, Pool | None]) -> str:
+def _id_of(admitted: Admitted) -> str:
     return admitted[0]

@@ -17,20 +17,21 @@ from dataclasses import dataclass
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.flow import Flow, RunFlow, RunFlowAsync
 from toloka_archive._core.models import Operation, OperationType
+from toloka_archive._core.outcomes import Outcome
 from toloka_archive._core.policies import DEFAULT_TIMEOUT, Timeout
 from toloka_archive._flows.waiting import ProgressCallback, wait_flow
-from toloka_archive._wire.kinds import POOL, Job
+from toloka_archive._wire.kinds import Job, kind_named
 
 
 @dataclass(frozen=True)
 class OperationResult:
-    """How an operation on a pool or project ended, when it ended well.
+    """How an operation on a pool, training or project ended, when it ended well.
 
     ``operation`` is the final Operation (status ``SUCCESS``), or None when Toloka had nothing
-    to do (its ``204``: the pool was already archived, or already closed). ``type`` is what the
-    operation does (``POOL.ARCHIVE``, ``POOL.CLOSE``, ``PROJECT.ARCHIVE``); ``subject_id`` is
-    the pool's or project's id, None only for an operation resumed by id whose parameters do
-    not name one.
+    to do (its ``204``: the subject was already archived, or already closed). ``type`` is what
+    the operation does (``POOL.ARCHIVE``, ``TRAINING.CLOSE``, ``PROJECT.ARCHIVE``, ...);
+    ``subject_id`` is its subject's id, None only for an operation resumed by id whose
+    parameters do not name one.
     """
 
     type: OperationType | str
@@ -44,13 +45,23 @@ class OperationResult:
 
     @property
     def already_archived(self) -> bool:
-        """For an archive: True when the pool (or project) was archived before this call."""
-        return self.already_done and self.type in _ARCHIVES
+        """For an archive: True when the subject was archived before this call."""
+        kind = kind_named(str(self.type))
+        return self.already_done and kind is not None and kind.already is Outcome.ALREADY_ARCHIVED
+
+    @property
+    def subject(self) -> str | None:
+        """What the operation works on: "pool", "training", "project"; None for a type this
+        package does not start."""
+        kind = kind_named(str(self.type))
+        return None if kind is None else kind.subject.noun
 
     @property
     def pool_id(self) -> str | None:
-        """The pool, for an operation on a pool; None for a project's."""
-        return None if self.type == OperationType.PROJECT_ARCHIVE else self.subject_id
+        """The pool, for an operation on a pool; None otherwise (the 0.1 name)."""
+        kind = kind_named(str(self.type))
+        on_pool = kind is not None and kind.subject.parameter == _POOL_PARAMETER
+        return self.subject_id if on_pool else None
 
     def __repr__(self) -> str:
         # Operation's own repr lists every field; one line says what matters here.
@@ -61,7 +72,7 @@ class OperationResult:
         )
 
 
-_ARCHIVES = frozenset({OperationType.POOL_ARCHIVE, OperationType.PROJECT_ARCHIVE})
+_POOL_PARAMETER = "pool_id"  # the Operation parameter ``pool_id`` names, for the 0.1 name
 
 ArchiveResult = OperationResult
 """The 0.1 name of ``OperationResult``, from when archiving was the only operation."""
@@ -104,14 +115,16 @@ class _Handle:
 
     @property
     def subject_id(self) -> str | None:
-        """The pool's or project's id; None when the operation's parameters do not name one."""
+        """The subject's id (a pool's, training's, project's); None when the operation's
+        parameters do not name one."""
         return None if self._job is None else self._job.subject_id
 
     @property
     def pool_id(self) -> str | None:
-        """The pool, for an operation on a pool; None otherwise."""
+        """The pool, for an operation on a pool; None otherwise (the 0.1 name)."""
         if self._job is not None:
-            return self._job.subject_id if self._job.kind.subject is POOL else None
+            on_pool = self._job.kind.subject.parameter == _POOL_PARAMETER
+            return self._job.subject_id if on_pool else None
         return None if self._operation is None else self._operation.pool_id
 
     @property

@@ -1,59 +1,101 @@
-"""Archiving a project: every pool of it that is not archived yet, then the project itself.
+"""Archiving a project whole, in Toloka's order: its members stage by stage, then the project.
 
-Toloka archives a project only when all its pools are archived. ``archive_project`` lists the
-project's pools (a page at a time), archives them with the bulk engine (the same reports,
-pre-flight explanations and reconciling as ``archive_pools``), and only when every pool is
-archived asks Toloka to archive the project and waits for that operation. It closes an open
-pool only when asked to (``close_open``); otherwise open pools, like pools inside the 9-day
-rejection window, are reported with their reason, and the project is left as it is, with a
-statement of what blocks it and, when only the rejection window does, from when it could go.
+Toloka archives a project only when all its pools and trainings are archived, and a training
+only when every pool that requires it is. A ``Container`` (``_wire.kinds.PROJECTS``) names the
+stages in that order (pools, then trainings); ``archive_project`` lists each stage's members (a
+page at a time, any status), archives them with the bulk engine (the same reports, pre-flight
+explanations and reconciling as ``archive_pools``), and only when every member is archived asks
+Toloka to archive the project, through the same start (retries, a lost answer reconciled, a lock
+followed) as any other operation.
+
+A member that a member of an earlier stage requires (a training, required by a pool) is not
+asked for while one of those is not archived: its report says which ones keep it. It closes an
+open member only when asked to (``close_open``), and leaves one closed for editing alone unless
+the caller consents (``consent``); otherwise such members, like pools inside the 9-day rejection
+window, are reported with their reason, and the project is left as it is, with a statement of
+what blocks it and the one thing that would help.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from toloka_archive._core.dates import format_moment
-from toloka_archive._core.errors import (
-    ConflictError,
-    ListingError,
-    NotFoundError,
-    OperationFailedError,
-    OperationTimeoutError,
-    PermissionDeniedError,
-    RunEndingError,
-)
-from toloka_archive._core.models import ProjectStatus
+from toloka_archive._core.errors import ListingError, NotFoundError, PermissionDeniedError
+from toloka_archive._core.ids import id_key
+from toloka_archive._core.models import Record
+from toloka_archive._core.outcomes import Outcome
 from toloka_archive._core.policies import Timeout
 from toloka_archive._engine.bulk import archive_many
-from toloka_archive._engine.reports import Outcome, PoolReport, ProjectOutcome, ProjectReport
-from toloka_archive._engine.work import Hooks, Port
-from toloka_archive._wire.kinds import PROJECT_ARCHIVE
+from toloka_archive._engine.reports import ProjectOutcome, ProjectReport, Report
+from toloka_archive._engine.work import Hooks, Port, do_job
+from toloka_archive._wire.kinds import Container, Lifecycle
 
-MAX_BLOCKING = 1000  # pools kept in a report's ``blocking`` list; the count is always exact
+MAX_BLOCKING = 1000  # members kept in a report's ``blocking`` list; the counts are always exact
 _DONE = frozenset({Outcome.ARCHIVED, Outcome.ALREADY_ARCHIVED})
 
-PoolReported = Callable[[PoolReport], object]
+PoolReported = Callable[[Report], object]
 ProjectStarted = Callable[[str, str], object]
+
+
+class _Tally:
+    """What the stages found: counts by member kind, the members that block the project, and,
+    for the next stage, which of its members are required by a member not archived."""
+
+    def __init__(self, dry_run: bool, on_report: PoolReported | None) -> None:
+        self.counts: dict[str, Counter[Outcome]] = {}
+        self.blocking: list[Report] = []
+        self.not_done = 0
+        self.not_done_by: Counter[str] = Counter()  # by noun
+        self._dry_run = dry_run
+        self._on_report = on_report
+
+    def fine(self, report: Report) -> bool:
+        done = report.outcome in _DONE
+        return done or (self._dry_run and report.outcome is Outcome.ARCHIVABLE)
+
+    def add(self, report: Report) -> None:
+        self.counts.setdefault(report.subject, Counter())[report.outcome] += 1
+        if not self.fine(report):
+            self.not_done += 1
+            self.not_done_by[report.subject] += 1
+            if len(self.blocking) < MAX_BLOCKING:
+                self.blocking.append(report)
+        if self._on_report is not None:
+            self._on_report(report)
+
+    def report(
+        self, project_id: str, outcome: ProjectOutcome, detail: str, **extra: object
+    ) -> ProjectReport:
+        return ProjectReport(
+            project_id,
+            outcome,
+            detail,
+            counts={noun: dict(counter) for noun, counter in self.counts.items()},
+            blocking=tuple(self.blocking),
+            **extra,  # type: ignore[arg-type]
+        )
 
 
 async def archive_project(
     port: Port,
+    container: Container,
     project_id: str,
     *,
     concurrency: int,
     timeout: Timeout,
     dry_run: bool,
     close_open: bool,
+    consent: bool,
     on_report: PoolReported | None,
     on_project_started: ProjectStarted | None,
     hooks: Hooks,
 ) -> ProjectReport:
-    """Archive the project's pools, then the project; see the module's docstring.
+    """Archive the project's members stage by stage, then the project; see the module.
 
-    ``on_report`` hears each pool's report as it ends; ``on_project_started(project_id,
+    ``on_report`` hears each member's report as it ends; ``on_project_started(project_id,
     operation_id)`` hears of the project's own archive the moment it exists.
     """
     try:
@@ -63,127 +105,173 @@ async def archive_project(
     except PermissionDeniedError as error:
         detail = "no access to this project"
         return ProjectReport(project_id, ProjectOutcome.NO_ACCESS, detail, error=error)
-    if project.status == ProjectStatus.ARCHIVED:
+    if container.archive.done_in(str(project.status)):
         return ProjectReport(project_id, ProjectOutcome.ALREADY_ARCHIVED, "already archived")
 
-    counts: Counter[Outcome] = Counter()
-    blocking: list[PoolReport] = []
-    reports = archive_many(
-        port,
-        port.project_pools(project_id),
-        concurrency=concurrency,
-        wait=True,
-        timeout=timeout,
-        dry_run=dry_run,
-        close_open=close_open,
-        hooks=hooks,
-    )
-    try:
-        async for report in reports:
-            counts[report.outcome] += 1
-            fine = report.outcome in _DONE or (dry_run and report.outcome is Outcome.ARCHIVABLE)
-            if not fine and len(blocking) < MAX_BLOCKING:
-                blocking.append(report)
-            if on_report is not None:
-                on_report(report)
-    except ListingError as error:
-        # The pools found were archived and reported; the others are not known.
-        detail = f"not archived: {error}; run again to take up the rest"
-        return ProjectReport(
-            project_id,
-            ProjectOutcome.UNKNOWN,
-            detail,
-            pools=counts,
-            blocking=tuple(blocking),
-            error=error,
+    tally = _Tally(dry_run, on_report)
+    waiting_on: dict[str, list[str]] = {}  # a member's id -> the unfinished ones requiring it
+    for life in container.members:
+        required: dict[str, str] = {}  # this stage's member -> the next stage's it requires
+        held: list[Report] = []  # members that wait on an earlier stage's: no request
+        listed = _stage(port.members(life.subject, project_id), life, waiting_on, required, held)
+        reports = archive_many(
+            port,
+            life,
+            listed,
+            concurrency=concurrency,
+            wait=True,
+            timeout=timeout,
+            dry_run=dry_run,
+            close_open=close_open,
+            consent=consent,
+            hooks=hooks,
         )
-    not_archived = sum(counts.values()) - sum(counts[o] for o in _DONE)
+        waiting_on = {}
+        try:
+            async for report in reports:
+                tally.add(report)
+                needed = required.get(id_key(report.subject_id))
+                if needed is not None and not tally.fine(report):
+                    waiting_on.setdefault(id_key(needed), []).append(report.label)
+        except ListingError as error:
+            # The members found were archived and reported; the others are not known.
+            detail = f"not archived: {error}; run again to take up the rest"
+            return tally.report(project_id, ProjectOutcome.UNKNOWN, detail, error=error)
+        for report in held:
+            tally.add(report)
+    if tally.not_done:
+        return _blocked(project_id, tally)
     if dry_run:
-        blockers = sum(counts.values()) - counts[Outcome.ARCHIVABLE] - sum(counts[o] for o in _DONE)
-        if blockers:
-            return _blocked(project_id, counts, blocking, blockers)
-        detail = f"can be archived once its {not_archived} archivable pools are (a dry run)"
-        return ProjectReport(project_id, ProjectOutcome.ARCHIVABLE, detail, pools=counts)
-    if not_archived:
-        return _blocked(project_id, counts, blocking, not_archived)
-    return await _archive_itself(port, project_id, counts, timeout, on_project_started)
+        return tally.report(
+            project_id,
+            ProjectOutcome.ARCHIVABLE,
+            "can be archived once its members are (a dry run)",
+        )
+    return await _archive_itself(port, container, project_id, tally, timeout, on_project_started)
+
+
+async def _stage(
+    records: AsyncIterator[Record],
+    life: Lifecycle,
+    waiting_on: dict[str, list[str]],
+    required: dict[str, str],
+    held: list[Report],
+) -> AsyncIterator[Record]:
+    """The stage's members as listed, noting what each requires; one that waits on an earlier
+    stage's unfinished members is held back with a report that names them."""
+    async for record in records:
+        needed = life.requires(record)
+        if needed is not None:
+            required[id_key(record.id)] = needed
+        keepers = waiting_on.get(id_key(record.id))
+        if keepers is None or life.archive.done_in(str(record.status)):
+            yield record
+            continue
+        shown = ", ".join(keepers[:5]) + (
+            f" and {len(keepers) - 5} more" if len(keepers) > 5 else ""
+        )
+        them = "them" if len(keepers) > 1 else "it"
+        detail = f"not archived: required by {shown}, not archived; archive {them} first"
+        held.append(
+            Report(
+                record.id,
+                Outcome.BLOCKED,
+                detail,
+                subject_status=str(record.status),
+                subject=life.noun,
+            )
+        )
 
 
 async def _archive_itself(
     port: Port,
+    container: Container,
     project_id: str,
-    counts: Counter[Outcome],
+    tally: _Tally,
     timeout: Timeout,
     on_started: ProjectStarted | None,
 ) -> ProjectReport:
-    operation_id: str | None = None
-    try:
-        handle = await port.start(PROJECT_ARCHIVE.on(project_id))
-        operation_id = handle.operation_id
-        if operation_id is None:
-            return ProjectReport(
-                project_id, ProjectOutcome.ALREADY_ARCHIVED, "already archived", pools=counts
-            )
-        if on_started is not None:
-            on_started(project_id, operation_id)
-        await handle.wait(timeout)
-    except RunEndingError:
-        raise
-    except ConflictError as error:
-        detail = f"refused: {error.message} (a pool may have changed meanwhile; run again)"
-        return ProjectReport(project_id, ProjectOutcome.BLOCKED, detail, pools=counts, error=error)
-    except OperationTimeoutError as error:
-        detail = f"still running after {error.waited:.0f} s; follow operation {operation_id}"
-        return ProjectReport(
-            project_id, ProjectOutcome.TIMED_OUT, detail, operation_id, counts, error=error
-        )
-    except OperationFailedError as error:
-        return ProjectReport(
-            project_id, ProjectOutcome.FAILED, str(error), operation_id, counts, error=error
-        )
-    except Exception as error:  # the project's report, whatever happened
-        detail = f"unknown: {error}"
-        return ProjectReport(
-            project_id, ProjectOutcome.UNKNOWN, detail, operation_id, counts, error=error
-        )
-    return ProjectReport(project_id, ProjectOutcome.ARCHIVED, "archived", operation_id, counts)
+    """The project's own archive: the same start and wait as any member's."""
+    kind = container.archive
+    report = await do_job(
+        port,
+        kind.on(project_id),
+        wait=True,
+        timeout=timeout,
+        hooks=Hooks(on_started=on_started),
+    )
+    outcome = _PROJECT_OUTCOME.get(report.outcome, ProjectOutcome.UNKNOWN)
+    detail = report.detail
+    if report.outcome is Outcome.BLOCKED:
+        # Every member read archived a moment ago: one changed meanwhile, and a new run sees it.
+        detail += " (a member changed meanwhile; run again)"
+    elif report.outcome is Outcome.TIMED_OUT:
+        detail = f"{detail.split(';')[0]}; follow operation {report.operation_id}"
+    return tally.report(
+        project_id, outcome, detail, operation_id=report.operation_id, error=report.error
+    )
 
 
-def _blocked(
-    project_id: str, counts: Counter[Outcome], blocking: list[PoolReport], how_many: int
-) -> ProjectReport:
-    """The project stays as it is: which pools keep it, and when it could go if only the 9-day
-    rejection window is in the way."""
-    reasons = Counter(report.outcome for report in blocking)
+_PROJECT_OUTCOME = {
+    Outcome.ARCHIVED: ProjectOutcome.ARCHIVED,
+    Outcome.ALREADY_ARCHIVED: ProjectOutcome.ALREADY_ARCHIVED,
+    Outcome.BLOCKED: ProjectOutcome.BLOCKED,
+    Outcome.WRONG_STATUS: ProjectOutcome.FAILED,
+    Outcome.NOT_FOUND: ProjectOutcome.NOT_FOUND,
+    Outcome.NO_ACCESS: ProjectOutcome.NO_ACCESS,
+    Outcome.TIMED_OUT: ProjectOutcome.TIMED_OUT,
+    Outcome.FAILED: ProjectOutcome.FAILED,
+}
+
+
+def _blocked(project_id: str, tally: _Tally) -> ProjectReport:
+    """The project stays as it is: which members keep it, why, and the one thing that helps."""
+    by_reason = Counter((report.subject, _reason(report)) for report in tally.blocking)
     parts = [
-        f"{count} {_REASONS.get(outcome, outcome.value)}" for outcome, count in reasons.items()
+        f"{count} {_plural(noun, count)} {reason}" for (noun, reason), count in by_reason.items()
     ]
-    detail = (
-        f"not archived: {how_many} pool{'s' if how_many != 1 else ''} of it "
-        f"{'are' if how_many != 1 else 'is'} not archived ({', '.join(parts)}); "
-    )
-    windows = [report.archivable_from for report in blocking if report.archivable_from]
+    shown = len(tally.blocking)
+    more = f" and {tally.not_done - shown} more" if tally.not_done > shown else ""
+    verb = "are" if tally.not_done != 1 else "is"
+    members = " and ".join(f"{n} {_plural(noun, n)}" for noun, n in tally.not_done_by.items())
+    detail = f"not archived: {members} of it {verb} not archived"
+    detail += f" ({'; '.join(parts)}{more})"
+    windows = [report.archivable_from for report in tally.blocking if report.archivable_from]
     archivable_from: datetime | None = None
-    if windows and set(reasons) == {Outcome.NOT_ARCHIVABLE_YET}:
+    outcomes = {report.outcome for report in tally.blocking}
+    if windows and outcomes == {Outcome.NOT_ARCHIVABLE_YET}:
         archivable_from = max(windows)
-        detail += f"run again from {format_moment(archivable_from)}"
-    else:
-        detail += "the project can be archived once they are"
-    return ProjectReport(
-        project_id,
-        ProjectOutcome.BLOCKED,
-        detail,
-        pools=counts,
-        blocking=tuple(blocking),
-        archivable_from=archivable_from,
-    )
+        detail += f"; run again from {format_moment(archivable_from)}"
+    return tally.report(project_id, ProjectOutcome.BLOCKED, detail, archivable_from=archivable_from)
 
 
-_REASONS = {
-    Outcome.WRONG_STATUS: "not CLOSED",
-    Outcome.NOT_ARCHIVABLE_YET: "in the 9-day rejection window",
+def _plural(noun: str, count: int) -> str:
+    return noun if count == 1 else f"{noun}s"
+
+
+def _reason(report: Report) -> str:
+    """Why one member blocks the project, with the one step that would help."""
+    outcome = report.outcome
+    if outcome is Outcome.WRONG_STATUS and report.subject_status == "OPEN":
+        return "OPEN: --close-open (close_open=True) closes them"
+    if outcome is Outcome.WRONG_STATUS:
+        return f"in status {report.subject_status or 'that cannot be archived'}"
+    if outcome is Outcome.BEING_EDITED:
+        return "closed for editing: wait until the edit is done, or --include-editing (consent)"
+    if outcome is Outcome.NOT_ARCHIVABLE_YET:
+        return "in the 9-day rejection window"
+    if outcome is Outcome.BLOCKED:
+        return report.detail.removeprefix("not archived: ")
+    if outcome in (Outcome.FAILED, Outcome.UNKNOWN, Outcome.TIMED_OUT):
+        return f"{_REASONS[outcome]}: run again"
+    return _REASONS.get(outcome, str(outcome.value))
+
+
+_REASONS: dict[Outcome, str] = {
     Outcome.FAILED: "failed",
     Outcome.UNKNOWN: "unknown",
     Outcome.TIMED_OUT: "still archiving",
     Outcome.NO_ACCESS: "without access",
+    Outcome.NOT_FOUND: "gone",
+    Outcome.INVALID_ID: "with ids that are not ids",
 }

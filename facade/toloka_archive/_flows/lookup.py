@@ -21,14 +21,15 @@ from toloka_archive._core.ids import (
     normalize_operation_id,
     normalize_pool_id,
     normalize_project_id,
+    normalize_training_id,
     same_id,
 )
-from toloka_archive._core.models import Operation, OperationStatus, Phase, Project
+from toloka_archive._core.models import Operation, OperationStatus, Phase, Project, Record
 from toloka_archive._flows import sending
 from toloka_archive._flows.waiting import fetch_flow
 from toloka_archive._wire import endpoints
 from toloka_archive._wire.endpoints import MAX_PAGE_SIZE, OperationQuery
-from toloka_archive._wire.kinds import Job
+from toloka_archive._wire.kinds import Job, Subject
 from toloka_archive._wire.paging import Listing, Page, refuse_unless_moving_forward
 from toloka_archive._wire.response import read_operation_page, read_project
 
@@ -64,6 +65,7 @@ def operations_listing(
     project_id: str | int | None,
     submitted_since: datetime | None,
     submitted_until: datetime | None,
+    training_id: str | int | None = None,
 ) -> Listing[OperationQuery, Operation]:
     """What ``find_operations`` reads: the operations list in id order, filtered.
 
@@ -72,12 +74,15 @@ def operations_listing(
     """
     wanted_pool = None if pool_id is None else normalize_pool_id(pool_id)
     wanted_project = None if project_id is None else normalize_project_id(project_id)
+    wanted_training = None if training_id is None else normalize_training_id(training_id)
     query = OperationQuery(
         type=type, status=status, submitted_gte=submitted_since, submitted_lte=submitted_until
     )
 
     def wanted(operation: Operation) -> bool:
         if wanted_pool is not None and not same_id(operation.pool_id, wanted_pool):
+            return False
+        if wanted_training is not None and not same_id(operation.training_id, wanted_training):
             return False
         return wanted_project is None or same_id(operation.project_id, wanted_project)
 
@@ -181,8 +186,14 @@ def operation_if_there_flow(operation_id: str, context: FlowContext) -> Flow[Ope
 def status_flow(job: Job, context: FlowContext) -> Flow[str]:
     """The status of the job's subject as Toloka reports it now: ``ARCHIVED``, ``CLOSED``, ..."""
     subject = job.kind.subject
-    response = yield from sending.send(subject.status_request(job.subject_id), context)
-    return subject.read_status(response)
+    response = yield from sending.send(subject.read_request(job.subject_id), context)
+    return subject.status_in(response)
+
+
+def record_flow(subject: Subject, subject_id: str, context: FlowContext) -> Flow[Record]:
+    """The subject as Toloka has it now: ``GET /pools/{id}``, ``GET /trainings/{id}``, ..."""
+    response = yield from sending.send(subject.read_request(subject_id), context)
+    return subject.read(response)
 
 
 def project_flow(project_id: str, context: FlowContext) -> Flow[Project]:

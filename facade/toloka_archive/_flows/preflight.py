@@ -1,8 +1,11 @@
-"""The pre-flight check: can this pool be archived now, and if not, why and from when?
+"""The pre-flight check: can this pool (or training) be archived now, and if not, why and from
+when?
 
-Toloka archives only ``CLOSED`` pools, and a pool with rejected assignments only 9 days after
-the last rejection (the Tolokers' appeal window). Two reads answer both questions without
-changing anything: the pool (its status) and its most recent rejected assignment.
+Toloka archives only ``CLOSED`` pools and trainings, and a pool with rejected assignments only 9
+days after the last rejection (the Tolokers' appeal window). Reads answer both questions
+without changing anything: the subject itself (its status, and why it was closed), and, for a
+subject with the rejection window, its most recent rejected assignment. A pool someone closed to
+edit it (``FOR_UPDATE``) is not archived from under them without consent (``consent``).
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from toloka_archive._core.clock import utc_now
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.dates import as_utc, format_moment, parse_timestamp
 from toloka_archive._core.flow import Flow
-from toloka_archive._core.models import Pool, PoolStatus
+from toloka_archive._core.models import PoolStatus, Record, closed_for_editing
 from toloka_archive._flows import sending
 from toloka_archive._wire import endpoints, generated
-from toloka_archive._wire.response import read_model, read_pool
+from toloka_archive._wire.kinds import Subject
+from toloka_archive._wire.response import read_model
 
 APPEAL_WINDOW = timedelta(days=9)
+
+EDITING_ADVICE = "someone closed it to edit it; Toloka reopens it within 15 minutes"
 
 
 class Verdict(enum.Enum):
@@ -28,21 +34,33 @@ class Verdict(enum.Enum):
     ALREADY_ARCHIVED = "already_archived"
     WRONG_STATUS = "wrong_status"
     REJECTION_WINDOW = "rejection_window"
+    CLOSED_FOR_EDITING = "closed_for_editing"  # CLOSED for editing (FOR_UPDATE), no consent
 
 
 @dataclass(frozen=True)
 class Archivability:
-    """What the pre-flight found for one pool.
+    """What the pre-flight found for one pool (or training: ``noun``).
 
     ``archivable_from`` (UTC, timezone-aware) is set when recent rejections block the pool:
     the last rejection plus 9 days.
     """
 
-    pool_id: str
+    subject_id: str
     verdict: Verdict
-    pool_status: str
+    subject_status: str
     last_rejected: datetime | None = None
     archivable_from: datetime | None = None
+    noun: str = "pool"
+
+    @property
+    def pool_id(self) -> str:
+        """The 0.1 name of ``subject_id``."""
+        return self.subject_id
+
+    @property
+    def pool_status(self) -> str:
+        """The 0.1 name of ``subject_status``."""
+        return self.subject_status
 
     @property
     def can_archive_now(self) -> bool:
@@ -55,42 +73,63 @@ class Archivability:
             return "can be archived now"
         if self.verdict is Verdict.ALREADY_ARCHIVED:
             return "already archived"
+        if self.verdict is Verdict.CLOSED_FOR_EDITING:
+            return f"closed for editing: {EDITING_ADVICE}; left as it is"
         if self.verdict is Verdict.WRONG_STATUS:
             advice = (
                 "close it first"
-                if self.pool_status == PoolStatus.OPEN
-                else "only CLOSED pools can be archived"
+                if self.subject_status == PoolStatus.OPEN
+                else f"only CLOSED {self.noun}s can be archived"
             )
-            return f"status {self.pool_status}, {advice}"
+            return f"status {self.subject_status}, {advice}"
         assert self.archivable_from is not None
         return f"has rejected tasks, archivable from {format_moment(self.archivable_from)}"
 
 
-def judge(pool_id: str, pool: Pool, last_rejected: datetime | None, now: datetime) -> Archivability:
-    """The pure decision, from what the two reads returned."""
-    status = str(pool.status)
+def judge(
+    subject_id: str,
+    record: Record,
+    last_rejected: datetime | None,
+    now: datetime,
+    *,
+    noun: str = "pool",
+    consent: bool = False,
+) -> Archivability:
+    """The pure decision, from what the reads returned. ``consent``: archive a subject closed
+    for editing all the same."""
+    status = str(record.status)
     if status == PoolStatus.ARCHIVED:
-        return Archivability(pool_id, Verdict.ALREADY_ARCHIVED, status)
+        return Archivability(subject_id, Verdict.ALREADY_ARCHIVED, status, noun=noun)
     if status != PoolStatus.CLOSED:
-        return Archivability(pool_id, Verdict.WRONG_STATUS, status)
-    if last_rejected is not None:
-        archivable_from = as_utc(last_rejected) + APPEAL_WINDOW
-        if now < archivable_from:
-            return Archivability(
-                pool_id, Verdict.REJECTION_WINDOW, status, as_utc(last_rejected), archivable_from
-            )
-        return Archivability(pool_id, Verdict.ARCHIVABLE, status, as_utc(last_rejected))
-    return Archivability(pool_id, Verdict.ARCHIVABLE, status)
+        return Archivability(subject_id, Verdict.WRONG_STATUS, status, noun=noun)
+    if closed_for_editing(record) and not consent:
+        return Archivability(subject_id, Verdict.CLOSED_FOR_EDITING, status, noun=noun)
+    rejected = None if last_rejected is None else as_utc(last_rejected)
+    if rejected is not None and now < rejected + APPEAL_WINDOW:
+        return Archivability(
+            subject_id, Verdict.REJECTION_WINDOW, status, rejected, rejected + APPEAL_WINDOW, noun
+        )
+    return Archivability(subject_id, Verdict.ARCHIVABLE, status, rejected, noun=noun)
 
 
-def preflight_flow(pool_id: str, context: FlowContext) -> Flow[Archivability]:
-    """Read the pool, and its last rejection when it is closed; judge by the client's clock."""
-    response = yield from sending.send(endpoints.get_pool_request(pool_id), context)
-    pool = read_pool(response)
+def preflight_flow(
+    subject: Subject, subject_id: str, context: FlowContext, *, consent: bool = False
+) -> Flow[Archivability]:
+    """Read the subject, and its last rejection when it is closed and has the 9-day rule;
+    judge by the client's clock."""
+    response = yield from sending.send(subject.read_request(subject_id), context)
+    record = subject.read(response)
     last_rejected: datetime | None = None
-    if pool.status == PoolStatus.CLOSED:
-        response = yield from sending.send(endpoints.last_rejection_request(pool_id), context)
+    if subject.rejection_window and record.status == PoolStatus.CLOSED:
+        response = yield from sending.send(endpoints.last_rejection_request(subject_id), context)
         page = read_model(response, generated.AssignmentPage)
         moments = [parse_timestamp(item.rejected) for item in page.items]
         last_rejected = max((moment for moment in moments if moment is not None), default=None)
-    return judge(pool_id, pool, last_rejected, utc_now(context.clock))
+    return judge(
+        subject_id,
+        record,
+        last_rejected,
+        utc_now(context.clock),
+        noun=subject.noun,
+        consent=consent,
+    )

@@ -23,13 +23,13 @@ from toloka_archive._core.errors import (
 )
 from toloka_archive._core.flow import Flow
 from toloka_archive._core.ids import normalize_pool_id, normalize_project_id
-from toloka_archive._core.models import Pool, PoolStatus
+from toloka_archive._core.models import Pool, PoolStatus, Training
 from toloka_archive._flows import sending
 from toloka_archive._flows.lookup import project_flow
 from toloka_archive._wire import endpoints
-from toloka_archive._wire.endpoints import PoolQuery
+from toloka_archive._wire.endpoints import PoolQuery, TrainingQuery
 from toloka_archive._wire.paging import Listing, refuse_unless_moving_forward
-from toloka_archive._wire.response import read_pool_page
+from toloka_archive._wire.response import read_pool_page, read_training_page
 
 ARCHIVABLE_STATUS = PoolStatus.CLOSED.value  # the pools that can be archived
 
@@ -68,13 +68,19 @@ class PoolSelection:
             last_started_lt=self.last_started_before,
         )
 
-    def wants(self, pool: Pool) -> bool:
-        """What Toloka's filters cannot express, checked on one pool of a page."""
+    def wants(self, pool: Pool | Training) -> bool:
+        """What Toloka's filters cannot express, checked on one pool (or training) of a page."""
         if self.idle_since is None:
             return True
         cutoff = as_utc(self.idle_since)
         moments = (pool.created, pool.last_started, pool.last_stopped)
         return all(moment is None or moment < cutoff for moment in moments)
+
+    def wants_training(self, training: Training) -> bool:
+        """``wants``, and the filters ``GET /trainings`` does not take, checked on each one."""
+        if not _before(training.created, self.created_before):
+            return False
+        return _before(training.last_started, self.last_started_before) and self.wants(training)
 
     def describe(self) -> str:
         """The selection in words: "the CLOSED pools of project 7 idle since ..."."""
@@ -126,13 +132,51 @@ def pools_page_flow(
     return page.items, replace(query, id_gt=page.items[-1].id)
 
 
-def _project_of_the_pools(project_id: str, context: FlowContext) -> Flow[object]:
+def trainings_listing(
+    selection: PoolSelection, *, check_project: bool = True
+) -> Listing[TrainingQuery, Training]:
+    """What ``find_trainings`` reads: ``GET /trainings`` in id order, by the same selection as
+    pools (the filters its list does not take are checked on each training)."""
+    project = selection.first_query().project_id
+    before = None
+    if project is not None and check_project:
+        before = partial(_project_of_the_pools, project, what="trainings")
+    query = TrainingQuery(project_id=project, status=selection.status)
+    return Listing(
+        "training", query, trainings_page_flow, _training_id, selection.wants_training, before
+    )
+
+
+def _training_id(training: Training) -> str:
+    return training.id
+
+
+def trainings_page_flow(
+    query: TrainingQuery, context: FlowContext
+) -> Flow[tuple[Sequence[Training], TrainingQuery | None]]:
+    """One page of ``GET /trainings``, and the query for the next one (None at the end)."""
+    response = yield from sending.send(endpoints.list_trainings_request(query), context)
+    page = read_training_page(response)
+    ids = [training.id for training in page.items]
+    refuse_unless_moving_forward(response, ids, query.id_gt, _pool_order)
+    if not page.has_more or not page.items:
+        return page.items, None
+    return page.items, replace(query, id_gt=page.items[-1].id)
+
+
+def _before(moment: datetime | None, bound: datetime | None) -> bool:
+    return bound is None or (moment is not None and moment < as_utc(bound))
+
+
+def _project_of_the_pools(
+    project_id: str, context: FlowContext, what: str = "pools"
+) -> Flow[object]:
     """The project whose pools are asked for; its 404 or 403 says so in a note."""
     try:
         return (yield from project_flow(project_id, context))
     except (NotFoundError, PermissionDeniedError) as error:
         missing = "does not exist" if isinstance(error, NotFoundError) else "is not this key's"
-        error.add_note(f"the pools of project {project_id} were asked for: the project {missing}")
+        error.add_note(f"the {what} of project {project_id} were asked for: the project {missing}")
         raise
 
 

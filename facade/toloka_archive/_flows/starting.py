@@ -51,7 +51,8 @@ from toloka_archive._flows.lookup import (
     status_flow,
 )
 from toloka_archive._flows.waiting import wait_flow
-from toloka_archive._wire.kinds import Conflict, Job
+from toloka_archive._wire.kinds import Job
+from toloka_archive._wire.refusals import Conflict
 from toloka_archive._wire.response import read_operation
 
 logger = logging.getLogger("toloka_archive")

@@ -23,6 +23,8 @@ from toloka_archive._core.models import (
     PoolStatus,
     Project,
     ProjectStatus,
+    Training,
+    TrainingStatus,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +64,30 @@ def pool(raw: generated_models.Pool) -> Pool:
     return Pool(
         id=raw.id,
         status=_member(PoolStatus, raw.status),
+        project_id=_text(raw.project_id),
+        private_name=_text(raw.private_name),
+        created=parse_timestamp(raw.created),
+        last_started=parse_timestamp(raw.last_started),
+        last_stopped=parse_timestamp(raw.last_stopped),
+        last_close_reason=_text(raw.last_close_reason),
+        raw=raw,
+        training_id=_required_training(raw),
+    )
+
+
+def _required_training(raw: generated_models.Pool) -> str | None:
+    """``quality_control.training_requirement.training_pool_id``, when the pool has one."""
+    quality_control = _plain(raw.quality_control) or {}
+    requirement = quality_control.get("training_requirement")
+    if not isinstance(requirement, Mapping):
+        return None
+    return _text(requirement.get("training_pool_id")) or None
+
+
+def training(raw: generated_models.Training) -> Training:
+    return Training(
+        id=raw.id,
+        status=_member(TrainingStatus, raw.status),
         project_id=_text(raw.project_id),
         private_name=_text(raw.private_name),
         created=parse_timestamp(raw.created),

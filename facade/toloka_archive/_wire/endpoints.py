@@ -114,6 +114,40 @@ def list_pools_request(query: PoolQuery) -> Request:
     )
 
 
+@dataclass(frozen=True)
+class TrainingQuery:
+    """One ``GET /trainings`` page: filters (None: no filter), in id order, ``limit`` a page."""
+
+    project_id: str | None = None
+    status: str | None = None
+    id_gt: str | None = None
+    limit: int = MAX_PAGE_SIZE
+
+
+def list_trainings_request(query: TrainingQuery) -> Request:
+    return _request(
+        generated.get_trainings._get_kwargs(
+            project_id=_given(query.project_id),
+            status=_given(query.status),
+            id_gt=_given(query.id_gt),
+            sort="id",
+            limit=query.limit,
+        )
+    )
+
+
+def get_training_request(training_id: str) -> Request:
+    return _request(generated.get_training._get_kwargs(training_id))
+
+
+def archive_training_request(training_id: str) -> Request:
+    return _request(generated.archive_training._get_kwargs(training_id))
+
+
+def close_training_request(training_id: str) -> Request:
+    return _request(generated.close_training._get_kwargs(training_id))
+
+
 def get_project_request(project_id: str) -> Request:
     return _request(generated.get_project._get_kwargs(project_id))
 

@@ -41,7 +41,7 @@ from toloka_archive._core.errors import (
 )
 from toloka_archive._core.flow import Request
 from toloka_archive._core.ids import normalize_operation_id
-from toloka_archive._core.models import LogEntry, Operation, Pool, Project
+from toloka_archive._core.models import LogEntry, Operation, Pool, Project, Training
 from toloka_archive._wire import convert, generated
 from toloka_archive._wire.paging import Page
 
@@ -195,6 +195,16 @@ def _has_more(response: httpx.Response, page: _Paged) -> bool:
 
 def read_pool(response: httpx.Response) -> Pool:
     return convert.pool(read_model(response, generated.Pool))
+
+
+def read_training(response: httpx.Response) -> Training:
+    return convert.training(read_model(response, generated.Training))
+
+
+def read_training_page(response: httpx.Response) -> Page[Training]:
+    """A page of ``GET /trainings``."""
+    page = read_model(response, generated.TrainingPage)
+    return Page([convert.training(item) for item in page.items], _has_more(response, page))
 
 
 def read_project(response: httpx.Response) -> Project:

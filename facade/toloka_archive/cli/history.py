@@ -27,7 +27,7 @@ from toloka_archive import (
 )
 from toloka_archive._core.dates import DateError, parse_moment
 from toloka_archive._core.errors import InvalidIdError
-from toloka_archive._core.ids import normalize_pool_id
+from toloka_archive._core.ids import normalize_pool_id, normalize_training_id
 from toloka_archive._core.models import Operation, OperationType
 from toloka_archive.cli.inputs import (
     UsageError,
@@ -53,12 +53,18 @@ def run(
             pool = normalize_pool_id(args.pool.strip())
         except InvalidIdError:
             raise UsageError(f"--pool: {args.pool[:40]!r} is not a pool id") from None
+    training = None
+    if args.training is not None:
+        try:
+            training = normalize_training_id(args.training.strip())
+        except InvalidIdError:
+            raise UsageError(f"--training: {args.training[:40]!r} is not a training id") from None
     project = None if args.project is None else project_id(args.project)
     now = datetime.now(UTC)
     since, until = _moment("--since", args.since, now), _moment("--until", args.until, now)
     history = _History(client_from(args, environ), checked_output(out), err, json_lines=args.json)
     try:
-        return asyncio.run(history.show(pool, project, since, until, args.limit))
+        return asyncio.run(history.show(pool, project, since, until, args.limit, training))
     except OUTPUT_LOST:
         return EXIT_OUTPUT_CLOSED
     except RunRefusedError as refused:
@@ -94,6 +100,7 @@ class _History:
         since: datetime | None,
         until: datetime | None,
         limit: int | None,
+        training: str | None = None,
     ) -> int:
         found = 0
         async with self._client:
@@ -101,12 +108,14 @@ class _History:
                 await check_project(self._client, project)
             if not self._json:
                 print(_HEADER, file=self._out)
-            async for operation in self._operations(pool, project, since, until):
+            async for operation in self._operations(pool, project, since, until, training):
                 if limit is not None and found >= limit:
                     break
                 found += 1
                 self._show(operation)
             self._out.flush()
+            if training is not None and not found:
+                print(f"training {training}: no archive operation on record", file=self._err)
             if pool is not None and not found:
                 line, code = await self._nothing_on_record(pool)
                 print(line if code == EXIT_OK else f"{PROG}: error: {line}", file=self._err)
@@ -114,7 +123,12 @@ class _History:
         return EXIT_OK
 
     def _operations(
-        self, pool: str | None, project: str | None, since: datetime | None, until: datetime | None
+        self,
+        pool: str | None,
+        project: str | None,
+        since: datetime | None,
+        until: datetime | None,
+        training: str | None = None,
     ) -> AsyncIterator[Operation]:
         """The archive operations asked about, oldest first."""
         find = self._client.find_operations
@@ -126,23 +140,33 @@ class _History:
         )
         if pool is not None:
             return pools
+        trainings = find(
+            type=OperationType.TRAINING_ARCHIVE,
+            training_id=training,
+            submitted_since=since,
+            submitted_until=until,
+        )
+        if training is not None:
+            return trainings
         if project is not None:
-            pools = self._of_project(pools, project)
+            pools = self._of_project(pools, project, training=False)
+            trainings = self._of_project(trainings, project, training=True)
         projects = find(
             type=OperationType.PROJECT_ARCHIVE,
             project_id=project,
             submitted_since=since,
             submitted_until=until,
         )
-        return _merged(pools, projects)
+        return _merged(pools, trainings, projects)
 
     async def _of_project(
-        self, operations: AsyncIterator[Operation], project: str
+        self, operations: AsyncIterator[Operation], project: str, *, training: bool
     ) -> AsyncIterator[Operation]:
-        """The pool archives among ``operations`` whose pool is one of ``project``'s."""
-        pools = {p.id async for p in self._client.find_pools(project_id=project, status=None)}
+        """The archives among ``operations`` whose pool (or training) is one of ``project``'s."""
+        find = self._client.find_trainings if training else self._client.find_pools
+        members = {member.id async for member in find(project_id=project, status=None)}
         async for operation in operations:
-            if operation.pool_id in pools:
+            if (operation.training_id if training else operation.pool_id) in members:
                 yield operation
 
     def _show(self, operation: Operation) -> None:
@@ -151,6 +175,7 @@ class _History:
             record = {
                 "type": str(operation.type),
                 "pool_id": operation.pool_id,
+                "training_id": operation.training_id,
                 "project_id": operation.project_id,
                 "operation_id": operation.id,
                 "status": str(operation.status),
@@ -203,6 +228,8 @@ async def _merged(*sources: AsyncIterator[Operation]) -> AsyncIterator[Operation
 def _subject(operation: Operation) -> str:
     if operation.type == OperationType.PROJECT_ARCHIVE:
         return f"project {operation.project_id or '?'}"
+    if operation.type == OperationType.TRAINING_ARCHIVE:
+        return f"training {operation.training_id or '?'}"
     return f"pool {operation.pool_id or '?'}"
 
 

@@ -126,8 +126,14 @@ def _add_close_open(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--close-open",
         action="store_true",
-        help="close an OPEN pool first (it stops taking work), then archive it; without it an "
-        "open pool is never closed (with --dry-run: say which pools would be closed)",
+        help="close an OPEN pool or training first (it stops taking work), then archive it; "
+        "without it nothing open is ever closed (with --dry-run: say what would be closed)",
+    )
+    command.add_argument(
+        "--include-editing",
+        action="store_true",
+        help="archive pools and trainings closed for editing too (someone closed them to change "
+        "them, and Toloka reopens them within 15 minutes); without it they are left alone",
     )
 
 
@@ -143,14 +149,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     archive = commands.add_parser(
         "archive",
-        help="archive pools",
-        description="Archive pools: check every id, start archiving at most --concurrency at "
-        "a time, wait for each operation, and print a report.",
+        help="archive pools (or trainings)",
+        description="Archive pools, or trainings with --trainings: check every id, start "
+        "archiving at most --concurrency at a time, wait for each operation, and print a report.",
         epilog=_EPILOG,
         formatter_class=_Formatter,
     )
-    archive.add_argument("pool_ids", nargs="*", metavar="POOL_ID", help="pool ids to archive")
-    _add_run_options(archive, "pool ids")
+    archive.add_argument(
+        "pool_ids", nargs="*", metavar="ID", help="pool ids (training ids with --trainings)"
+    )
+    archive.add_argument(
+        "--trainings",
+        action="store_true",
+        help="the ids and the selection are trainings (training pools), not pools; Toloka "
+        "archives a training only once every pool that requires it is archived",
+    )
+    _add_run_options(archive, "ids")
     selection = archive.add_argument_group(
         "choosing pools by what they are (combined with any ids given)"
     )
@@ -201,18 +215,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     project = commands.add_parser(
         "project",
-        help="archive a project: its pools, then the project",
-        description="Archive every pool of a project that is not archived yet, then the "
-        "project. Open pools are closed only with --close-open, and pools inside the 9-day "
-        "rejection window are not forced: they are reported, and the project is then left as "
-        "it is, with what blocks it.",
+        help="archive a project: its pools, their trainings, then the project",
+        description="Archive a project whole, in Toloka's order: every pool that is not "
+        "archived yet, then the trainings they require, then the project. Open pools and "
+        "trainings are closed only with --close-open, ones closed for editing are archived only "
+        "with --include-editing, and pools inside the 9-day rejection window are not forced: "
+        "they are reported, and the project is then left as it is, with what blocks it and the "
+        "one thing that would help.",
         epilog=_EPILOG,
         formatter_class=_Formatter,
     )
     project_actions = project.add_subparsers(dest="action", metavar="ACTION", required=True)
     project_archive = project_actions.add_parser(
         "archive",
-        help="archive the project's pools, then the project",
+        help="archive the project's pools, their trainings, then the project",
         description=project.description,
         epilog=_EPILOG,
         formatter_class=_Formatter,
@@ -222,19 +238,25 @@ def build_parser() -> argparse.ArgumentParser:
     project_archive.add_argument(
         "--dry-run",
         action="store_true",
-        help="only check each pool and say whether the project could be archived; archive nothing",
+        help="only check each pool and training and say whether the project could be archived; "
+        "archive nothing",
     )
     _add_close_open(project_archive)
 
     history = commands.add_parser(
         "history",
-        help="when were pools and projects archived, and by which operation",
-        description="List Toloka's archive operations (POOL.ARCHIVE and PROJECT.ARCHIVE), "
-        "oldest first.",
+        help="when were pools, trainings and projects archived, and by which operation",
+        description="List Toloka's archive operations (POOL.ARCHIVE, TRAINING.ARCHIVE and "
+        "PROJECT.ARCHIVE), oldest first.",
     )
     whose = history.add_mutually_exclusive_group()
     whose.add_argument("--pool", metavar="POOL_ID", help="only this pool's")
-    whose.add_argument("--project", metavar="PROJECT_ID", help="only this project's and its pools'")
+    whose.add_argument("--training", metavar="TRAINING_ID", help="only this training's")
+    whose.add_argument(
+        "--project",
+        metavar="PROJECT_ID",
+        help="only this project's, its pools' and its trainings'",
+    )
     history.add_argument(
         "--since", metavar="DATE", help="only those submitted since (ISO 8601 or e.g. 30d ago)"
     )

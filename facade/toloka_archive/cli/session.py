@@ -51,6 +51,7 @@ from toloka_archive.cli.views import (
     LinesView,
     LiveView,
     View,
+    plural,
     project_line,
     summary,
 )
@@ -157,7 +158,8 @@ class Session:
         self._view.finished(key, report)
         if self._view.lost:
             raise _StoppedEarlyError(
-                EXIT_OUTPUT_CLOSED, f"standard output was closed: no new {self._noun}s were started"
+                EXIT_OUTPUT_CLOSED,
+                f"standard output was closed: no new {plural(self._noun)} were started",
             )
 
     def project_started(self, _project_id: str, operation_id: str) -> None:
@@ -236,7 +238,9 @@ class Session:
             if not interrupted:
                 raise
             task.uncancel()
-            return self._stop(EXIT_INTERRUPTED, f"interrupted: no new {self._noun}s were started")
+            return self._stop(
+                EXIT_INTERRUPTED, f"interrupted: no new {plural(self._noun)} were started"
+            )
         except RunRefusedError as refused:
             print(f"{PROG}: error: {refused}", file=self._err)
             return EXIT_NOT_ARCHIVED
@@ -331,7 +335,7 @@ class Session:
         if unanswered:
             print("Requests sent or about to be sent, with no answer yet:", file=err)
             print(
-                f"  {self._noun}{'s' if len(unanswered) > 1 else ''} "
+                f"  {plural(self._noun, len(unanswered))} "
                 + ", ".join(unanswered)
                 + " (run the same command again: an operation already under way is followed,"
                 " not started twice)",
@@ -350,8 +354,9 @@ class Session:
             print(f"To follow the operations still running: {command}", file=self._err)
         if stopped and (self._not_taken() is None or self._not_taken()):
             print(
-                f"To take up the {self._noun}s not started: {self._rerun}   (the same command "
-                "again: what is done answers at once, what runs is followed, never started twice)",
+                f"To take up the {plural(self._noun)} not started: {self._rerun}   (the same "
+                "command again: what is done answers at once, what runs is followed, never "
+                "started twice)",
                 file=self._err,
             )
         self._err.flush()

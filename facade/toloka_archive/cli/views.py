@@ -28,6 +28,8 @@ LABELS = {
     Outcome.ARCHIVABLE: "can be archived now",
     Outcome.NOT_ARCHIVABLE_YET: "not archivable yet",
     Outcome.WRONG_STATUS: "wrong status",
+    Outcome.BEING_EDITED: "closed for editing (left alone)",
+    Outcome.BLOCKED: "blocked (something must happen first)",
     Outcome.NOT_FOUND: "not found",
     Outcome.NO_ACCESS: "no access",
     Outcome.INVALID_ID: "invalid id",
@@ -41,8 +43,15 @@ LABELS = {
 OUTPUT_LOST = (OSError, ValueError)
 
 
+def plural(noun: str, count: int = 2) -> str:
+    """``pools``, ``pools and trainings``: a noun (or nouns joined by "and") for ``count``."""
+    if count == 1:
+        return noun
+    return " and ".join(f"{part}s" for part in noun.split(" and "))
+
+
 def plain_line(report: PoolReport) -> str:
-    subject = f"pool {report.pool_id}" if report.pool_id else f"operation {report.operation_id}"
+    subject = report.label if report.subject_id else f"operation {report.operation_id}"
     text = f"{subject}: {report.detail}"
     if report.operation_id and report.operation_id not in text:
         text += f" (operation {report.operation_id})"
@@ -221,7 +230,7 @@ def summary(
     too, so the table always adds up to every pool given.
     """
     total = sum(counts.values()) + in_flight + not_started
-    lines = [f"Summary: {total} {noun}{'s' if total != 1 else ''}"]
+    lines = [f"Summary: {total} {plural(noun, total)}"]
     rows = [(LABELS[outcome], counts[outcome]) for outcome in Outcome if counts[outcome]]
     rows += [("in flight when stopped", in_flight)] if in_flight else []
     rows += [("not started", not_started)] if not_started else []
