@@ -233,7 +233,8 @@ class OperationError(TolokaError):
 
 class OperationFailedError(OperationError):
     """The operation ended ``FAIL``. Toloka gives no reason on it; its ``log`` may hold one,
-    and ``reason`` is that, in words (None when the log says nothing)."""
+    and ``reason`` is that, in words, or else what its ``details`` say (None when neither says
+    anything)."""
 
     def __init__(
         self,
@@ -242,7 +243,7 @@ class OperationFailedError(OperationError):
         log: list[LogEntry] | None,
     ) -> None:
         self.log = log
-        self.reason = failure_reason(log)
+        self.reason = failure_reason(log, operation.details)
         message = f"operation {operation_id} failed"
         super().__init__(
             f"{message}: {self.reason}" if self.reason else message,

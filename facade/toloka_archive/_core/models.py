@@ -167,13 +167,24 @@ class LogEntry:
         return _text(self.output.get("message")) or _text(self.output.get("code"))
 
 
-def failure_reason(log: list[LogEntry] | None) -> str | None:
+def failure_reason(
+    log: list[LogEntry] | None, details: Mapping[str, Any] | None = None
+) -> str | None:
     """The first failed step's reason: the closest Toloka comes to saying why an operation
-    failed (the operation itself carries none)."""
+    failed (the operation itself carries none). When the log says nothing, the operation's
+    ``details``: its ``message``, ``reason`` or ``code`` if it has one, else the details as
+    Toloka sent them, cut to 200 characters."""
     for entry in log or []:
         if entry.reason:
             return entry.reason
-    return None
+    if not details:
+        return None
+    for key in ("message", "reason", "error", "code"):
+        said = _text(details.get(key))
+        if said:
+            return said
+    shown = ", ".join(f"{key}={value!r}" for key, value in details.items())
+    return f"details: {shown if len(shown) <= 200 else shown[:199] + '…'}"
 
 
 @runtime_checkable
