@@ -5,7 +5,6 @@ says nothing."""
 from __future__ import annotations
 
 import pytest
-
 from toloka_archive import ConflictError, Outcome
 from toloka_archive._core.models import LogEntry, failure_reason
 from toloka_archive._engine.reports import report_from_conflict
@@ -48,7 +47,8 @@ def test_an_unknown_code_is_shown_exactly_as_toloka_sent_it() -> None:
 def test_every_lock_code_is_a_lock_whatever_the_subject() -> None:
     for code in ("POOL_LOCKED_BY_ANOTHER_OPERATION", "TRAINING_LOCKED_BY_ANOTHER_OPERATION"):
         found = refusal(code)
-        assert found is not None and found.meaning is Conflict.LOCKED
+        assert found is not None
+        assert found.meaning is Conflict.LOCKED
 
 
 def test_a_refusal_that_waiting_cannot_change_is_final_not_unknown() -> None:
@@ -90,4 +90,5 @@ def test_a_failed_operations_reason_falls_back_to_its_details() -> None:
     assert failure_reason([], {}) is None
     assert failure_reason(None, None) is None
     long = failure_reason([], {"text": "x" * 500})
-    assert long is not None and len(long) <= len("details: ") + 200
+    assert long is not None
+    assert len(long) <= len("details: ") + 200

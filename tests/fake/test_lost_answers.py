@@ -434,16 +434,19 @@ def test_server_locked_by_other(server: FakeServer, fake: FakeToloka) -> None:
 
 
 @pytest.mark.parametrize("kind", NEW_KINDS)
-@pytest.mark.parametrize("endpoint", ["operation", "log", "operations", "pool", "assignments"])
-def test_they_apply_to_archive_and_close_requests_only(kind: Any, endpoint: Any) -> None:
+@pytest.mark.parametrize(
+    "endpoint", ["operation", "log", "operations", "pool", "assignments", "training", "trainings"]
+)
+def test_they_apply_to_requests_that_start_an_operation_only(kind: Any, endpoint: Any) -> None:
     with pytest.raises(
         ValueError,
-        match=rf"^Fault\.endpoint: {kind} applies to archive and close requests only "
-        r"\(endpoint archive or close, or leave it out for both\)$",
+        match=rf"^Fault\.endpoint: {kind} applies to the requests that start an operation only "
+        r"\(endpoint archive, close, training_archive, training_close or project_archive, or "
+        r"leave it out for all of them\)$",
     ):
         Fault(kind, endpoint=endpoint)
-    assert Fault(kind, endpoint="archive").endpoint == "archive"
-    assert Fault(kind, endpoint="close").endpoint == "close"
+    for start in ("archive", "close", "training_archive", "training_close", "project_archive"):
+        assert Fault(kind, endpoint=start).endpoint == start
 
 
 @pytest.mark.parametrize("kind", [k for k in NEW_KINDS if k != "timeout_after_commit"])
@@ -485,7 +488,7 @@ def test_they_come_from_a_scenario_file(tmp_path: Path) -> None:
     [
         (
             'kind = "truncated_202"\nendpoint = "log"',
-            "faults[0].endpoint: truncated_202 applies to archive and close requests only",
+            "faults[0].endpoint: truncated_202 applies to the requests that start an operation",
         ),
         (
             'kind = "drop_after_commit"\ndelay = 1.0',

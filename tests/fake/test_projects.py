@@ -268,9 +268,10 @@ def test_faults_can_target_the_project_endpoints(world: FakeToloka, one: httpx.C
 
 
 @pytest.mark.parametrize("kind", ["operation_fail", "drop_after_commit", "locked_by_other"])
-def test_archive_start_faults_are_for_pools_only(kind: str) -> None:
-    with pytest.raises(ValueError, match=r"^Fault\.endpoint: .* archive and close requests only"):
-        Fault(kind, endpoint="project_archive")  # type: ignore[arg-type]
+def test_start_faults_apply_to_project_archives_too(kind: str) -> None:
+    assert Fault(kind, endpoint="project_archive").endpoint == "project_archive"  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^Fault\.endpoint: .* start an operation only"):
+        Fault(kind, endpoint="project")  # type: ignore[arg-type]
 
 
 # -- LOCKED pools -------------------------------------------------------------------------

@@ -226,9 +226,13 @@ _PROJECT_OUTCOME = {
 
 def _blocked(project_id: str, tally: _Tally) -> ProjectReport:
     """The project stays as it is: which members keep it, why, and the one thing that helps."""
-    by_reason = Counter((report.subject, _reason(report)) for report in tally.blocking)
+    # Members alike (the same kind, outcome and status) are counted together, with one reason.
+    alike: dict[tuple[str, Outcome, str | None], list[Report]] = {}
+    for report in tally.blocking:
+        alike.setdefault((report.subject, report.outcome, report.subject_status), []).append(report)
     parts = [
-        f"{count} {_plural(noun, count)} {reason}" for (noun, reason), count in by_reason.items()
+        f"{len(group)} {_plural(group[0].subject, len(group))} {_reason(group[0], len(group))}"
+        for group in alike.values()
     ]
     shown = len(tally.blocking)
     more = f" and {tally.not_done - shown} more" if tally.not_done > shown else ""
@@ -249,19 +253,25 @@ def _plural(noun: str, count: int) -> str:
     return noun if count == 1 else f"{noun}s"
 
 
-def _reason(report: Report) -> str:
-    """Why one member blocks the project, with the one step that would help."""
-    outcome = report.outcome
+def _reason(report: Report, count: int) -> str:
+    """Why ``count`` members like ``report`` block the project, with the one step that would
+    help."""
+    outcome, it = report.outcome, "them" if count > 1 else "it"
     if outcome is Outcome.WRONG_STATUS and report.subject_status == "OPEN":
-        return "OPEN: --close-open (close_open=True) closes them"
+        return f"OPEN: --close-open (close_open=True) closes {it} first"
     if outcome is Outcome.WRONG_STATUS:
         return f"in status {report.subject_status or 'that cannot be archived'}"
     if outcome is Outcome.BEING_EDITED:
-        return "closed for editing: wait until the edit is done, or --include-editing (consent)"
+        return (
+            "closed for editing: run again once the edit is done, or --include-editing "
+            f"(include_editing=True) archives {it} anyway"
+        )
     if outcome is Outcome.NOT_ARCHIVABLE_YET:
         return "in the 9-day rejection window"
-    if outcome is Outcome.BLOCKED:
+    if outcome is Outcome.BLOCKED and count == 1:
         return report.detail.removeprefix("not archived: ")
+    if outcome is Outcome.BLOCKED:
+        return "waiting on something else first (each one says what, below)"
     if outcome in (Outcome.FAILED, Outcome.UNKNOWN, Outcome.TIMED_OUT):
         return f"{_REASONS[outcome]}: run again"
     return _REASONS.get(outcome, str(outcome.value))

@@ -74,7 +74,10 @@ class Archivability:
         if self.verdict is Verdict.ALREADY_ARCHIVED:
             return "already archived"
         if self.verdict is Verdict.CLOSED_FOR_EDITING:
-            return f"closed for editing: {EDITING_ADVICE}; left as it is"
+            return (
+                f"closed for editing: {EDITING_ADVICE}; left as it is "
+                "(--include-editing, include_editing=True, archives it anyway)"
+            )
         if self.verdict is Verdict.WRONG_STATUS:
             advice = (
                 "close it first"

@@ -209,11 +209,20 @@ from toloka_archive.testing._scenario import (
     RequesterSpec,
     Scenario,
     ScenarioError,
+    TrainingSpec,
 )
 from toloka_archive.testing._world.clock import Clock, ManualClock, SystemClock
-from toloka_archive.testing._world.state import OperationState, PoolState, ProjectState
+from toloka_archive.testing._world.state import (
+    ARCHIVE_REFUSALS,
+    OperationState,
+    PoolState,
+    ProjectState,
+    SubjectState,
+    TrainingState,
+)
 
 __all__ = [
+    "ARCHIVE_REFUSALS",
     "BASE_PATH",
     "FAULT_KINDS",
     "AsyncFakeTransport",
@@ -235,7 +244,10 @@ __all__ = [
     "RequesterSpec",
     "Scenario",
     "ScenarioError",
+    "SubjectState",
     "SystemClock",
+    "TrainingSpec",
+    "TrainingState",
     "fake_process",
     "serve",
 ]

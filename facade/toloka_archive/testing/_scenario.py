@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import json
 import os
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -24,12 +25,16 @@ from toloka_archive.testing._fake import FakeToloka
 from toloka_archive.testing._world import validation as check
 from toloka_archive.testing._world.clock import Clock, SystemClock
 from toloka_archive.testing._world.ratelimit import DEFAULT_RATE_LIMIT
-from toloka_archive.testing._world.state import DEFAULT_ARCHIVE_SECONDS, DEFAULT_CLOSE_SECONDS
+from toloka_archive.testing._world.state import (
+    ARCHIVE_REFUSALS,
+    DEFAULT_ARCHIVE_SECONDS,
+    DEFAULT_CLOSE_SECONDS,
+)
 
 DEFAULT_SCENARIO = "scenarios/default.toml"
 MAX_RANGE_COUNT = 1_000_000
 
-_TOP_LEVEL = ("settings", "requesters", "projects", "pools", "pool_ranges", "faults")
+_TOP_LEVEL = ("settings", "requesters", "projects", "trainings", "pools", "pool_ranges", "faults")
 _SETTINGS = ("seed", "rate_limit", "clock_start")
 _REQUESTER = ("name", "api_keys", "oauth_tokens")
 _PROJECT = (
@@ -42,7 +47,7 @@ _PROJECT = (
     "archive_seconds",
     "fail",
 )
-_POOL_COMMON = (
+_MEMBER = (
     "owner",
     "project_id",
     "status",
@@ -54,12 +59,13 @@ _POOL_COMMON = (
     "last_stopped",
     "last_stopped_days_ago",
     "last_close_reason",
-    "last_rejected",
-    "last_rejected_days_ago",
     "archive_seconds",
     "close_seconds",
     "fail",
+    "archive_refusal",
 )
+_TRAINING = ("id", *_MEMBER)
+_POOL_COMMON = (*_MEMBER, "last_rejected", "last_rejected_days_ago", "training_id")
 _POOL = ("id", *_POOL_COMMON)
 _POOL_RANGE = ("first", "count", *_POOL_COMMON)
 _MOMENTS = ("created", "last_started", "last_stopped", "last_rejected")
@@ -99,7 +105,7 @@ class ProjectSpec:
     the start)."""
 
     id: str
-    owner: str
+    owner: str | None = None
     status: str = "ACTIVE"
     public_name: str | None = None
     created: datetime.datetime | None = None
@@ -110,10 +116,11 @@ class ProjectSpec:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class PoolSpec:
-    """A pool to create. Each moment is given either as such or as days before the start."""
+    """A pool to create (see `FakeToloka.add_pool`). Each moment is given either as such or as
+    days before the start. ``owner`` may be left out where `FakeToloka.add_pool` allows it."""
 
     id: str
-    owner: str
+    owner: str | None = None
     status: str = "CLOSED"
     last_rejected: datetime.datetime | None = None
     last_rejected_days_ago: float | None = None
@@ -129,14 +136,55 @@ class PoolSpec:
     last_stopped_days_ago: float | None = None
     last_close_reason: str | None = None
     close_seconds: float = DEFAULT_CLOSE_SECONDS
+    training_id: str | None = None
+    archive_refusal: str | None = None
 
     def rejected_at(self, now: datetime.datetime) -> datetime.datetime | None:
         return _back(now, self.last_rejected, self.last_rejected_days_ago)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class TrainingSpec:
+    """A training to create (see `FakeToloka.add_training`); the fields a pool has, but for
+    ``last_rejected`` and ``training_id``."""
+
+    id: str
+    owner: str | None = None
+    project_id: str | None = None
+    status: str = "CLOSED"
+    private_name: str | None = None
+    created: datetime.datetime | None = None
+    created_days_ago: float | None = None
+    last_started: datetime.datetime | None = None
+    last_started_days_ago: float | None = None
+    last_stopped: datetime.datetime | None = None
+    last_stopped_days_ago: float | None = None
+    last_close_reason: str | None = None
+    archive_seconds: float = DEFAULT_ARCHIVE_SECONDS
+    close_seconds: float = DEFAULT_CLOSE_SECONDS
+    fail: bool = False
+    archive_refusal: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Scenario:
-    """A checked scenario: load it with `Scenario.load` and build a fake with `build`."""
+    """A scenario: read one with `Scenario.load` (or `loads`), or make one from its parts, and
+    build a fake with `build`; `dumps` writes it as TOML that `loads` reads back equal::
+
+        scenario = Scenario(
+            requesters=(RequesterSpec("me", api_keys=("test-key",)),),
+            projects=(ProjectSpec("7", owner="me"),),
+            trainings=(TrainingSpec("41", owner="me", project_id="7"),),
+            pools=(PoolSpec("21", owner="me", project_id="7", training_id="41"),),
+            faults=(Fault("internal_error", training="41", first=1),),
+            clock_start=datetime.datetime(2026, 11, 1, 12, 0),
+        )
+        assert Scenario.loads(scenario.dumps()) == scenario
+
+    Parts made in Python are checked when the fake is built (the same checks as
+    `FakeToloka.add_pool` and its kin); a file's, when it is read. ``source`` (where it was
+    read from) takes no part in equality.
+    """
 
     requesters: tuple[RequesterSpec, ...] = ()
     pools: tuple[PoolSpec, ...] = ()
@@ -145,7 +193,8 @@ class Scenario:
     seed: int = 0
     rate_limit: int | None = DEFAULT_RATE_LIMIT
     clock_start: datetime.datetime | None = None
-    source: str = "<scenario>"
+    source: str = dataclasses.field(default="<scenario>", compare=False)
+    trainings: tuple[TrainingSpec, ...] = ()
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None) -> Scenario:
@@ -213,25 +262,84 @@ class Scenario:
                 archive_seconds=project.archive_seconds,
                 fail=project.fail,
             )
+        for training in self.trainings:
+            fake.add_training(training.id, **_member_fields(training, now))
         for pool in self.pools:
             fake.add_pool(
                 pool.id,
-                owner=pool.owner,
-                project_id=pool.project_id,
-                status=pool.status,
+                **_member_fields(pool, now),
                 last_rejected=pool.rejected_at(now),
-                archive_seconds=pool.archive_seconds,
-                fail=pool.fail,
-                private_name=pool.private_name,
-                created=_back(now, pool.created, pool.created_days_ago),
-                last_started=_back(now, pool.last_started, pool.last_started_days_ago),
-                last_stopped=_back(now, pool.last_stopped, pool.last_stopped_days_ago),
-                last_close_reason=pool.last_close_reason,
-                close_seconds=pool.close_seconds,
+                training_id=pool.training_id,
             )
         for fault in self.faults:
             fake.add_fault(fault)
         return fake
+
+    def dumps(self) -> str:
+        """The scenario as TOML text that `loads` reads back to an equal scenario: every pool
+        written on its own (a range as its pools), each field only when it differs from its
+        default."""
+        settings: dict[str, object] = {"seed": self.seed}
+        settings["rate_limit"] = False if self.rate_limit is None else self.rate_limit
+        if self.clock_start is not None:
+            settings["clock_start"] = self.clock_start
+        parts = ["# A fake Toloka scenario (toloka_archive.testing), written by Scenario.dumps\n"]
+        parts.append(_toml_table("[settings]", settings))
+        sections: tuple[tuple[str, tuple[Any, ...]], ...] = (
+            ("requesters", self.requesters),
+            ("projects", self.projects),
+            ("trainings", self.trainings),
+            ("pools", self.pools),
+            ("faults", self.faults),
+        )
+        for name, items in sections:
+            parts.extend(_toml_table(f"[[{name}]]", _changed(item)) for item in items)
+        return "\n".join(parts)
+
+
+def _member_fields(spec: PoolSpec | TrainingSpec, now: datetime.datetime) -> dict[str, Any]:
+    """What `FakeToloka.add_pool` and `add_training` take alike, from a spec."""
+    return {
+        "owner": spec.owner,
+        "project_id": spec.project_id,
+        "status": spec.status,
+        "private_name": spec.private_name,
+        "created": _back(now, spec.created, spec.created_days_ago),
+        "last_started": _back(now, spec.last_started, spec.last_started_days_ago),
+        "last_stopped": _back(now, spec.last_stopped, spec.last_stopped_days_ago),
+        "last_close_reason": spec.last_close_reason,
+        "archive_seconds": spec.archive_seconds,
+        "close_seconds": spec.close_seconds,
+        "fail": spec.fail,
+        "archive_refusal": spec.archive_refusal,
+    }
+
+
+def _changed(spec: Any) -> dict[str, object]:
+    """A spec's fields that differ from their defaults (those without a default, always)."""
+    found: dict[str, object] = {}
+    for field in dataclasses.fields(spec):
+        value = getattr(spec, field.name)
+        if value is not None and (field.default is dataclasses.MISSING or value != field.default):
+            found[field.name] = list(value) if isinstance(value, tuple) else value
+    return found
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    # A JSON string is a TOML basic string, but for DEL, which TOML wants escaped.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _toml_table(header: str, fields: Mapping[str, object]) -> str:
+    return "".join([header, "\n", *(f"{k} = {_toml_value(v)}\n" for k, v in fields.items())])
 
 
 class _Table:
@@ -275,7 +383,8 @@ class _Reader:
         self._data = data
         self._requesters: list[str] = []
         self._projects: dict[str, ProjectSpec] = {}
-        self._pool_paths: dict[str, str] = {}
+        self._pool_paths: dict[str, str] = {}  # pools' and trainings' ids: one space
+        self._trainings: dict[str, TrainingSpec] = {}
 
     def scenario(self, source: str) -> Scenario:
         seed, rate_limit, clock_start = self._settings()
@@ -283,6 +392,9 @@ class _Reader:
             self._requester(table) for table in _items(self._data, "requesters", _REQUESTER)
         )
         projects = tuple(self._project(table) for table in _items(self._data, "projects", _PROJECT))
+        trainings = tuple(
+            self._training(table) for table in _items(self._data, "trainings", _TRAINING)
+        )
         pools = [self._pool(table) for table in _items(self._data, "pools", _POOL)]
         for table in _items(self._data, "pool_ranges", _POOL_RANGE):
             pools.extend(self._pool_range(table))
@@ -296,13 +408,16 @@ class _Reader:
             rate_limit=rate_limit,
             clock_start=clock_start,
             source=source,
+            trainings=trainings,
         )
 
     def _settings(self) -> tuple[int, int | None, datetime.datetime | None]:
         if "settings" not in self._top:
             return 0, DEFAULT_RATE_LIMIT, None
         table = _Table("settings", self._top["settings"], _SETTINGS)
-        seed = check.integer("settings", "seed", table["seed"]) if "seed" in table else 0
+        seed = 0
+        if "seed" in table:  # the range FakeToloka takes, negative seeds included
+            seed = check.integer("settings", "seed", table["seed"], minimum=-(2**63))
         rate_limit: int | None = DEFAULT_RATE_LIMIT
         if "rate_limit" in table:
             value = table["rate_limit"]
@@ -348,11 +463,11 @@ class _Reader:
             for index, value in enumerate(values)
         )
 
-    def _claim_pool_id(self, pool_id: str, path: str, field: str) -> None:
+    def _claim_pool_id(self, pool_id: str, path: str, field: str, kind: str = "pool") -> None:
         earlier = self._pool_paths.get(pool_id)
         if earlier is not None:
             raise check.FieldError(
-                path, field, f"pool {pool_id!r} is declared twice (also at {earlier})"
+                path, field, f"{kind} {pool_id!r} is declared twice (also at {earlier})"
             )
         self._pool_paths[pool_id] = path
 
@@ -419,8 +534,9 @@ class _Reader:
             fields["status"] = check.pool_status(path, "status", table["status"])
         status = fields.get("status", "CLOSED")
         if project is not None and project.status == "ARCHIVED" and status != "ARCHIVED":
+            noun = "trainings" if path.startswith("trainings") else "pools"
             raise check.FieldError(
-                path, "status", f"project {project.id!r} is archived, so its pools are too"
+                path, "status", f"project {project.id!r} is archived, so its {noun} are too"
             )
         if "private_name" in table:
             fields["private_name"] = check.text(path, "private_name", table["private_name"])
@@ -434,7 +550,31 @@ class _Reader:
                 fields[name] = check.number(path, name, table[name])
         if "fail" in table:
             fields["fail"] = check.boolean(path, "fail", table["fail"])
+        if "archive_refusal" in table:
+            fields["archive_refusal"] = check.one_of(
+                path, "archive_refusal", table["archive_refusal"], ARCHIVE_REFUSALS, "refusal"
+            )
+        if "training_id" in table:
+            fields["training_id"] = self._required_training(table, fields)
         return fields
+
+    def _required_training(self, table: _Table, pool: dict[str, Any]) -> str:
+        path = table.path
+        training_id = check.subject_id("training", path, "training_id", table["training_id"])
+        training = self._trainings.get(training_id)
+        if training is None:
+            known = ", ".join(repr(name) for name in self._trainings) or "none"
+            raise check.FieldError(
+                path, "training_id", f"unknown training {training_id!r}; declared: {known}"
+            )
+        if (training.project_id, training.owner) != (pool.get("project_id"), pool["owner"]):
+            raise check.FieldError(
+                path,
+                "training_id",
+                f"training {training_id!r} is in another project: a pool requires a training "
+                "of its own project",
+            )
+        return training_id
 
     def _owner(self, table: _Table) -> str:
         if "owner" not in table:
@@ -450,6 +590,16 @@ class _Reader:
                 table.path, "owner", f"unknown requester {owner!r}; declared: {known}"
             )
         return owner
+
+    def _training(self, table: _Table) -> TrainingSpec:
+        if "id" not in table:
+            raise check.FieldError(table.path, "id", "required")
+        training_id = check.subject_id("training", table.path, "id", table["id"])
+        fields = self._pool_fields(table)
+        self._claim_pool_id(training_id, table.path, "id", "training")
+        training = TrainingSpec(id=training_id, **fields)
+        self._trainings[training_id] = training
+        return training
 
     def _pool(self, table: _Table) -> PoolSpec:
         if "id" not in table:
@@ -484,6 +634,12 @@ class _Reader:
             fault = Fault(**cast(dict[str, Any], table.data))
         except check.FieldError as error:
             raise check.FieldError(table.path, error.field, error.reason) from None
-        if fault.pool is not None and fault.pool not in self._pool_paths:
-            raise check.FieldError(table.path, "pool", f"unknown pool {fault.pool!r}")
+        if fault.subject is not None:
+            kind, subject_id = fault.subject
+            if kind == "pool":  # declared at pools[N] or pool_ranges[N], not trainings[N]
+                known = self._pool_paths.get(subject_id, "").startswith("pool")
+            else:
+                known = subject_id in (self._trainings if kind == "training" else self._projects)
+            if not known:
+                raise check.FieldError(table.path, kind, f"unknown {kind} {subject_id!r}")
         return fault

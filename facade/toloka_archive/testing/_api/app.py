@@ -1,12 +1,13 @@
 """The request-handling core: one request in, one `Reply` out, for every way of reaching the fake.
 
-Endpoints (under ``/api/v1``): ``POST /pools/{id}/archive``, ``POST /pools/{id}/close``,
-``GET /operations/{id}``,
-``GET /operations/{id}/log``, ``GET /operations`` (the requester's operations, filtered,
-sorted and paged; see `_world.listing`), the two reads of the facade's pre-flight check,
-``GET /pools/{id}`` and ``GET /assignments?pool_id=&status=&sort=&limit=``, and archiving by
-project: ``GET /pools`` (the requester's pools, filtered, sorted and paged), ``GET
-/projects/{id}`` and ``POST /projects/{id}/archive``.
+Endpoints (under ``/api/v1``; `_PATHS` lists them with their names): for pools and trainings,
+``GET /pools``, ``GET /pools/{id}``, ``POST /pools/{id}/archive`` and ``/close``, and the same
+under ``/trainings``; ``GET /projects/{id}`` and ``POST /projects/{id}/archive``; the operations,
+``GET /operations`` (the requester's, filtered, sorted and paged; see `_world.listing`),
+``GET /operations/{id}`` and ``GET /operations/{id}/log``; and the pre-flight's
+``GET /assignments?pool_id=&status=&sort=&limit=``. The five requests that start an operation
+are one routine (`TolokaApp._start_on`) driven by the operation's kind (`STARTS`); what each
+subject allows is the world's to say (`WorldState.refusal`).
 
 `TolokaApp.handle` takes what any HTTP carrier can give (method, raw path, raw query, headers)
 and returns a `Reply`; it never touches a socket and never sleeps. The in-process transports
@@ -15,26 +16,25 @@ holds for all.
 
 A request goes through the layers a real request to Toloka meets, in this order:
 
-1. routing (which endpoint, which pool, so that faults can be matched);
+1. routing (which endpoint, which subject, so that faults can be matched);
 2. injected faults (the infrastructure in front of Toloka: proxies, overload, lost
    connections); a ``slow`` fault only delays whatever comes next;
 3. the rate limit (429 ``TOO_MANY_REQUESTS`` with ``Retry-After`` and
    ``payload: {"interval": "SEC", "limit": N}``; see `_world.ratelimit`);
 4. authentication (401), then the endpoint: validation (400), existence (404), ownership (403),
-   and the pool's or project's state (204, 409 or 202);
-5. for an archive or a close about to start, the faults decided at that moment
+   and the subject's state (204, 409 or 202);
+5. for an operation about to start, the faults decided at that moment
    (`faults.START_KINDS`): another client starting it first (``locked_by_other``), the
    operation failing (``operation_fail``), and the answer lost or spoiled after the start
    (``drop_after_commit``, ``timeout_after_commit``, ``truncated_202``, ``invalid_json_202``).
 
-Closing a pool: Toloka documents the 202 (a ``POOL.CLOSE`` operation) and the 204 for a pool
-already ``CLOSED``; the rest is assumed, as openapi.yaml says. While any operation runs on the
-pool (an archive or a close) the request answers 409 ``POOL_LOCKED_BY_ANOTHER_OPERATION`` with
-``payload.operation_id``, as archiving does, and before the 204 (a pool being archived is still
-``CLOSED``: it is locked, not idle); an ``ARCHIVED`` or ``LOCKED`` pool answers 409
-``INAPPROPRIATE_STATUS`` with ``payload.appropriate_statuses`` ``["OPEN"]``, the one status a
-close starts from (archiving likewise lists only ``CLOSED``, not the ``ARCHIVED`` of its 204).
-While a close runs, archiving the pool meets the same lock 409.
+Beyond Toloka's reference (assumed, as openapi.yaml says): while any operation runs on a subject
+every start request answers 409 with the lock of its kind (``POOL_LOCKED_BY_ANOTHER_OPERATION``,
+``TRAINING_LOCKED_BY_ANOTHER_OPERATION``, a project's ``CONFLICT_STATE``) and
+``payload.operation_id``, before the 204 (a pool being archived is still ``CLOSED``: it is
+locked, not idle); a subject in a status the operation does not start from answers 409
+``INAPPROPRIATE_STATUS`` with ``payload.appropriate_statuses`` (``["CLOSED"]`` to an archive,
+``["OPEN"]`` to a close).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from toloka_archive.testing._api.faults import Fault, FaultBook, StartEndpoint
+from toloka_archive.testing._api.faults import Fault, FaultBook, Subject
 from toloka_archive.testing._carriers.wire import (
     DISCONNECT,
     Reply,
@@ -65,14 +65,24 @@ from toloka_archive.testing._world.clock import Clock, timestamp
 from toloka_archive.testing._world.listing import Invalid, OperationQuery, PoolQuery, sort_keys
 from toloka_archive.testing._world.ratelimit import WINDOW_NAME, RateLimiter
 from toloka_archive.testing._world.seeded import SeededSequence
-from toloka_archive.testing._world.state import OperationState, PoolState, ProjectState, WorldState
+from toloka_archive.testing._world.state import (
+    ALREADY_DONE,
+    POOL_ARCHIVE,
+    POOL_CLOSE,
+    PROJECT_ARCHIVE,
+    TRAINING_ARCHIVE,
+    TRAINING_CLOSE,
+    OperationKind,
+    OperationState,
+    PoolState,
+    ProjectState,
+    SubjectKind,
+    SubjectState,
+    WorldState,
+)
 from toloka_archive.testing._world.validation import is_digits
 
 BASE_PATH = "/api/v1"
-
-INAPPROPRIATE_STATUS_MESSAGE = (
-    "This or related resource is in inappropriate status, operation is not allowed"
-)
 
 SORT_KEYS = ("id", "created", "submitted", "skipped", "expired", "accepted", "rejected")
 
@@ -96,7 +106,7 @@ class RecordedRequest:
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Route:
     endpoint: str | None  # one of faults.ENDPOINTS; None for no known endpoint
-    ident: str = ""  # the pool, project or operation id from the path, percent-decoded
+    ident: str = ""  # the pool, training, project or operation id from the path, decoded
     query: Mapping[str, list[str]] = dataclasses.field(default_factory=dict)
     allowed: str | None = None  # the method the path answers to, when the method was wrong
     outside_api: bool = False  # the path is not under /api/v1: the web site, not the API
@@ -105,39 +115,52 @@ class _Route:
 _NOT_FOUND = _Route(endpoint=None)
 _OUTSIDE_API = _Route(endpoint=None, outside_api=True)
 
+_PATHS: dict[tuple[str, str | None], tuple[str, str]] = {
+    # (collection, what follows the id: None for the collection itself, "" for the item)
+    ("pools", None): ("pools", "GET"),
+    ("pools", ""): ("pool", "GET"),
+    ("pools", "archive"): ("archive", "POST"),
+    ("pools", "close"): ("close", "POST"),
+    ("trainings", None): ("trainings", "GET"),
+    ("trainings", ""): ("training", "GET"),
+    ("trainings", "archive"): ("training_archive", "POST"),
+    ("trainings", "close"): ("training_close", "POST"),
+    ("projects", ""): ("project", "GET"),
+    ("projects", "archive"): ("project_archive", "POST"),
+    ("operations", None): ("operations", "GET"),
+    ("operations", ""): ("operation", "GET"),
+    ("operations", "log"): ("log", "GET"),
+    ("assignments", None): ("assignments", "GET"),
+}
+"""Every path the fake answers, and its endpoint's name and method."""
+
+STARTS: dict[str, OperationKind] = {
+    "archive": POOL_ARCHIVE,
+    "close": POOL_CLOSE,
+    "training_archive": TRAINING_ARCHIVE,
+    "training_close": TRAINING_CLOSE,
+    "project_archive": PROJECT_ARCHIVE,
+}
+"""The endpoints that start an operation, and its kind (the subject's kind comes with it)."""
+READS: dict[str, SubjectKind] = {"pool": "pool", "training": "training", "project": "project"}
+LISTS: dict[str, SubjectKind] = {"pools": "pool", "trainings": "training"}
+_QUERIED = ("assignments", "operations", *LISTS)
+
 
 def _route(method: str, path: str, query: str) -> _Route:
     if not path.startswith(BASE_PATH + "/"):
         return _OUTSIDE_API
     parts = [unquote(part) for part in path[len(BASE_PATH) + 1 :].split("/")]
-    ident = parts[1] if len(parts) > 1 else ""
-    if len(parts) == 3 and parts[0] == "pools" and parts[2] == "archive":
-        endpoint, expected = "archive", "POST"
-    elif len(parts) == 3 and parts[0] == "pools" and parts[2] == "close":
-        endpoint, expected = "close", "POST"
-    elif len(parts) == 2 and parts[0] == "pools":
-        endpoint, expected = "pool", "GET"
-    elif parts == ["pools"]:
-        endpoint, expected = "pools", "GET"
-    elif len(parts) == 3 and parts[0] == "projects" and parts[2] == "archive":
-        endpoint, expected = "project_archive", "POST"
-    elif len(parts) == 2 and parts[0] == "projects":
-        endpoint, expected = "project", "GET"
-    elif parts == ["assignments"]:
-        endpoint, expected = "assignments", "GET"
-    elif parts == ["operations"]:
-        endpoint, expected = "operations", "GET"
-    elif len(parts) == 2 and parts[0] == "operations" and ident:
-        endpoint, expected = "operation", "GET"
-    elif len(parts) == 3 and parts[0] == "operations" and ident and parts[2] == "log":
-        endpoint, expected = "log", "GET"
-    else:
+    after = None if len(parts) == 1 else "" if len(parts) == 2 else parts[2] or "/"
+    missing_id = parts[0] == "operations" and len(parts) > 1 and not parts[1]
+    found = None if len(parts) > 3 or missing_id else _PATHS.get((parts[0], after))
+    if found is None:
         return _NOT_FOUND
+    endpoint, expected = found
     if method != expected:
         return _Route(endpoint=None, allowed=expected)
-    reads_query = endpoint in ("assignments", "operations", "pools")
-    parsed = parse_qs(query, keep_blank_values=True) if reads_query else {}
-    return _Route(endpoint=endpoint, ident=ident, query=parsed)
+    parsed = parse_qs(query, keep_blank_values=True) if endpoint in _QUERIED else {}
+    return _Route(endpoint=endpoint, ident=parts[1] if len(parts) > 1 else "", query=parsed)
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
@@ -173,7 +196,7 @@ class TolokaApp:
         method = method.upper()
         with self.lock:
             route = _route(method, path, query)
-            verdict = self.faults.for_request(route.endpoint, self._pool_of(route))
+            verdict = self.faults.for_request(route.endpoint, self._subject_of(route))
             self._decided_by = None if verdict.fault is None else verdict.fault.kind
             if verdict.fault is not None:
                 reply = self._fault_reply(verdict.fault)
@@ -196,15 +219,17 @@ class TolokaApp:
             )
             return reply
 
-    def _pool_of(self, route: _Route) -> str | None:
-        """The pool a request is about, for matching per-pool faults."""
-        if route.endpoint in ("archive", "close", "pool"):
-            return route.ident
+    def _subject_of(self, route: _Route) -> Subject | None:
+        """The subject a request is about, for matching faults that keep to one."""
+        if route.endpoint in STARTS:
+            return (STARTS[route.endpoint].subject, route.ident)
+        if route.endpoint in READS:
+            return (READS[route.endpoint], route.ident)
         if route.endpoint == "assignments":
             values = route.query.get("pool_id")
-            return values[-1] if values else None
+            return ("pool", values[-1]) if values else None
         if route.endpoint in ("operation", "log"):
-            return self.state.pool_of_operation(route.ident)
+            return self.state.subject_of_operation(route.ident)
         return None
 
     def _over_the_limit(self, now: float) -> Reply:
@@ -267,23 +292,19 @@ class TolokaApp:
                 "AUTHENTICATION_ERROR",
                 "Authentication failed: the Authorization header is missing or not valid",
             )
-        if route.endpoint == "archive":
-            return self._archive(requester, route.ident)
-        if route.endpoint == "close":
-            return self._close(requester, route.ident)
-        if route.endpoint == "pool":
-            return self._read_pool(requester, route.ident)
-        if route.endpoint == "assignments":
+        endpoint = route.endpoint
+        if endpoint in STARTS:
+            return self._start_on(requester, STARTS[endpoint], route.ident, endpoint)
+        if endpoint in READS:
+            subject = self._own(requester, READS[endpoint], route.ident)
+            return subject if isinstance(subject, Reply) else json_reply(200, subject.to_json())
+        if endpoint in LISTS:
+            return self._list(requester, LISTS[endpoint], route.query)
+        if endpoint == "assignments":
             return self._assignments(requester, route.query)
-        if route.endpoint == "operations":
+        if endpoint == "operations":
             return self._list_operations(requester, route.query)
-        if route.endpoint == "pools":
-            return self._list_pools(requester, route.query)
-        if route.endpoint == "project":
-            return self._read_project(requester, route.ident)
-        if route.endpoint == "project_archive":
-            return self._archive_project(requester, route.ident)
-        return self._read_operation(requester, route.ident, log=route.endpoint == "log")
+        return self._read_operation(requester, route.ident, log=endpoint == "log")
 
     def _invalid(self, field: str, message: str) -> Reply:
         return self._error(
@@ -293,74 +314,26 @@ class TolokaApp:
             {field: {"code": "VALUE_INVALID", "message": message}},
         )
 
-    def _own_pool(self, requester: str, pool_id: str) -> PoolState | Reply:
-        """The requester's pool, or the error that says why it is not available."""
-        if not is_digits(pool_id):
-            return self._invalid("pool_id", "must be decimal digits")
-        pool = self.state.pool(pool_id)
-        if pool is None:
-            return self._error(404, "DOES_NOT_EXIST", "Pool does not exist")
-        if pool.owner != requester:
+    def _own(self, requester: str, kind: SubjectKind, subject_id: str) -> SubjectState | Reply:
+        """The requester's subject, or the error that says why it is not available."""
+        if not is_digits(subject_id):
+            return self._invalid(f"{kind}_id", "must be decimal digits")
+        subject = self.state.get(kind, subject_id)
+        if subject is None:
+            return self._error(404, "DOES_NOT_EXIST", f"{kind.capitalize()} does not exist")
+        if subject.owner != requester:
             return self._error(403, "ACCESS_DENIED", "Access denied")
-        return pool
+        return subject
 
-    def _read_pool(self, requester: str, pool_id: str) -> Reply:
-        pool = self._own_pool(requester, pool_id)
-        if isinstance(pool, Reply):
-            return pool
-        return json_reply(200, pool.to_json())
-
-    def _list_pools(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
-        """``GET /pools``: the requester's pools, filtered, sorted and paged as `_world.listing`
-        describes; a bad parameter answers 400."""
+    def _list(self, requester: str, kind: SubjectKind, query: Mapping[str, list[str]]) -> Reply:
+        """``GET /pools`` or ``GET /trainings``: the requester's, filtered, sorted and paged as
+        `_world.listing` describes; a bad parameter answers 400."""
         parsed = PoolQuery.parse(query)
         if isinstance(parsed, Invalid):
             return self._invalid(parsed.field, parsed.message)
-        items, has_more = parsed.page(self.state.pools(owner=requester))
+        listed = self.state.listing(kind, owner=requester)
+        items, has_more = parsed.page([s for s in listed if not isinstance(s, ProjectState)])
         return json_reply(200, {"items": [item.to_json() for item in items], "has_more": has_more})
-
-    def _own_project(self, requester: str, project_id: str) -> ProjectState | Reply:
-        """The requester's project, or the error that says why it is not available."""
-        if not is_digits(project_id):
-            return self._invalid("project_id", "must be decimal digits")
-        project = self.state.project(project_id)
-        if project is None:
-            return self._error(404, "DOES_NOT_EXIST", "Project does not exist")
-        if project.owner != requester:
-            return self._error(403, "ACCESS_DENIED", "Access denied")
-        return project
-
-    def _read_project(self, requester: str, project_id: str) -> Reply:
-        project = self._own_project(requester, project_id)
-        if isinstance(project, Reply):
-            return project
-        return json_reply(200, project.to_json())
-
-    def _archive_project(self, requester: str, project_id: str) -> Reply:
-        """``POST /projects/{id}/archive``. Toloka documents only the 202; the rest is assumed
-        (see openapi.yaml): 204 when archived already, 409 ``CONFLICT_STATE`` while an archive
-        of the project runs, 409 ``UNARCHIVED_POOLS_CONFLICT`` while a pool is not archived."""
-        project = self._own_project(requester, project_id)
-        if isinstance(project, Reply):
-            return project
-        if project.status == "ARCHIVED":
-            return no_content()
-        active = self.state.active_project_operation(project_id)
-        if active is not None:
-            return self._error(
-                409,
-                "CONFLICT_STATE",
-                "The project is being archived by another operation",
-                {"operation_id": active},
-            )
-        if self.state.unarchived_pools(project_id):
-            return self._error(
-                409, "UNARCHIVED_POOLS_CONFLICT", "The project has pools that are not archived"
-            )
-        operation = self.state.start_project_archive(
-            project_id, self._operation_ids.next_ordered_id(), fails=False
-        )
-        return json_reply(202, operation.to_json())
 
     def _assignments(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
         """The rejected assignments of one of the requester's pools: the fake knows one per
@@ -408,33 +381,29 @@ class TolokaApp:
             "rejected": timestamp(pool.last_rejected),
         }
 
-    def _archive(self, requester: str, pool_id: str) -> Reply:
-        return self._start_on_pool(requester, pool_id, "archive")
-
-    def _close(self, requester: str, pool_id: str) -> Reply:
-        return self._start_on_pool(requester, pool_id, "close")
-
-    def _start_on_pool(self, requester: str, pool_id: str, endpoint: StartEndpoint) -> Reply:
-        """``POST /pools/{id}/archive`` or ``/close``: the same steps, the pool's own rules."""
-        pool = self._own_pool(requester, pool_id)
-        if isinstance(pool, Reply):
-            return pool
-        refused = self._refusal(pool, endpoint)
-        if refused is not None:
-            return refused
-        # The operation would start now: this is where the start faults are decided.
-        if self.faults.locked_by_other(pool_id, endpoint):
-            self._start(pool_id, endpoint)  # another client's request, a moment earlier
+    def _start_on(
+        self, requester: str, kind: OperationKind, subject_id: str, endpoint: str
+    ) -> Reply:
+        """A request that starts an operation of ``kind``: the same steps for every kind, each
+        subject's own rules (`WorldState.refusal`), and the start faults decided at the moment
+        the operation would start."""
+        subject = self._own(requester, kind.subject, subject_id)
+        if isinstance(subject, Reply):
+            return subject
+        about: Subject = (kind.subject, subject_id)
+        refused = self.state.refusal(kind, subject_id)
+        if refused is None and self.faults.locked_by_other(about, endpoint):
+            self._start(kind, subject_id, endpoint)  # another client's request, a moment earlier
             # Now the request meets exactly what any request meets after that one.
-            now = self.state.pool(pool_id)
-            assert now is not None
-            refused = self._refusal(now, endpoint)
+            refused = self.state.refusal(kind, subject_id)
             if refused is not None:
                 self._decided_by = "locked_by_other"
-                return refused
-        operation = self._start(pool_id, endpoint)
-        reply = json_reply(202, operation.to_json())
-        lost = self.faults.lost_answer(pool_id, endpoint)
+        if refused is ALREADY_DONE:
+            return no_content()
+        if refused is not None:
+            return self._error(409, refused.code, refused.message, refused.payload)
+        reply = json_reply(202, self._start(kind, subject_id, endpoint).to_json())
+        lost = self.faults.lost_answer(about, endpoint)
         if lost is None:
             return reply
         self._decided_by = lost.kind
@@ -446,78 +415,10 @@ class TolokaApp:
             return truncated(reply)
         return not_json(reply)
 
-    def _start(self, pool_id: str, endpoint: StartEndpoint) -> OperationState:
-        start = self.state.start_archive if endpoint == "archive" else self.state.start_close
-        return start(
-            pool_id,
-            self._operation_ids.next_ordered_id(),
-            fails=self.faults.operation_fails(pool_id, endpoint),
-        )
-
-    def _refusal(self, pool: PoolState, endpoint: StartEndpoint) -> Reply | None:
-        if endpoint == "archive":
-            return self._archive_refusal(pool)
-        return self._close_refusal(pool)
-
-    def _archive_refusal(self, pool: PoolState) -> Reply | None:
-        """Why the pool cannot be archived now (204 included), or None if it can."""
-        if pool.status == "ARCHIVED":
-            return no_content()
-        locked = self._lock(pool)
-        if locked is not None:
-            return locked
-        if pool.status != "CLOSED":
-            return self._inappropriate_status("CLOSED")
-        return self._rejection_block(pool)
-
-    def _close_refusal(self, pool: PoolState) -> Reply | None:
-        """Why the pool cannot be closed now (204 included), or None if it can. Only the 204
-        is Toloka's; the order and the 409s are assumed (see the module's docstring)."""
-        locked = self._lock(pool)
-        if locked is not None:
-            return locked
-        if pool.status == "CLOSED":
-            return no_content()
-        if pool.status != "OPEN":
-            return self._inappropriate_status("OPEN")
-        return None
-
-    def _lock(self, pool: PoolState) -> Reply | None:
-        """The 409 of a pool an operation (an archive or a close) is running on, if one is."""
-        active = self.state.active_operation(pool.id)
-        if active is None:
-            return None
-        return self._error(
-            409,
-            "POOL_LOCKED_BY_ANOTHER_OPERATION",
-            "The pool is locked by another operation",
-            {"operation_id": active},
-        )
-
-    def _inappropriate_status(self, *appropriate: str) -> Reply:
-        return self._error(
-            409,
-            "INAPPROPRIATE_STATUS",
-            INAPPROPRIATE_STATUS_MESSAGE,
-            {"appropriate_statuses": list(appropriate)},
-        )
-
-    def _rejection_block(self, pool: PoolState) -> Reply | None:
-        archivable_from = pool.archivable_from
-        if pool.last_rejected is None or archivable_from is None:
-            return None
-        if self.clock.now() >= archivable_from:
-            return None
-        return self._error(
-            409,
-            "THERE_IS_REJECTED_ASSIGNMENT",
-            "The pool has assignments rejected less than 9 days ago; "
-            "it can be archived when the appeal period is over",
-            {
-                "last_rejected": timestamp(pool.last_rejected),
-                "archivable_from": timestamp(archivable_from),
-            },
-        )
+    def _start(self, kind: OperationKind, subject_id: str, endpoint: str) -> OperationState:
+        fails = self.faults.operation_fails((kind.subject, subject_id), endpoint)
+        operation_id = self._operation_ids.next_ordered_id()
+        return self.state.start(kind, subject_id, operation_id, fails=fails)
 
     def _list_operations(self, requester: str, query: Mapping[str, list[str]]) -> Reply:
         """``GET /operations``: the requester's operations (those on its pools), filtered,

@@ -1,5 +1,5 @@
-"""``GET /operations`` and ``GET /pools``: the lists' parameters, read and checked, and one page
-cut from a list.
+"""``GET /operations``, ``GET /pools`` and ``GET /trainings``: the lists' parameters, read and
+checked, and one page cut from a list.
 
 Nothing here knows about HTTP or requesters: `OperationQuery.parse` and `PoolQuery.parse` turn
 the query (last value of each parameter wins, unknown parameters are ignored) into a query or
@@ -21,7 +21,7 @@ Operations (``GET /operations``):
 - ``limit``: 1 to 300, default 50 (Toloka's rule for every list); ``has_more`` says whether
   more items matched.
 
-Pools (``GET /pools``):
+Pools and trainings (``GET /pools``, ``GET /trainings``: the same parameters):
 
 - ``status``: exact match, as for operations (``LOCKED`` included; unknown: nothing).
 - ``project_id``: decimal digits (anything else: 400), exact match.
@@ -42,9 +42,9 @@ import datetime
 import functools
 import re
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
-from toloka_archive.testing._world.state import OperationState, PoolState
+from toloka_archive.testing._world.state import OperationState, PoolState, TrainingState
 from toloka_archive.testing._world.validation import is_digits
 
 SORT_KEYS = ("id", "submitted", "finished")
@@ -225,11 +225,15 @@ class OperationQuery:
         return found[: self.limit], len(found) > self.limit
 
 
-def _pool_moment(pool: PoolState, field: str) -> datetime.datetime | None:
+PoolOrTraining: TypeAlias = PoolState | TrainingState
+_Listed = TypeVar("_Listed", bound=PoolOrTraining)
+
+
+def _pool_moment(pool: PoolOrTraining, field: str) -> datetime.datetime | None:
     return pool.created if field == "created" else pool.last_started
 
 
-def _pool_sort_value(pool: PoolState, key: str) -> tuple[bool, object]:
+def _pool_sort_value(pool: PoolOrTraining, key: str) -> tuple[bool, object]:
     if key == "id":
         return (False, int(pool.id))
     moment = _pool_moment(pool, key)
@@ -240,6 +244,8 @@ def _pool_sort_value(pool: PoolState, key: str) -> tuple[bool, object]:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class PoolQuery:
+    """The parameters of ``GET /pools``, and of ``GET /trainings``, which takes the same."""
+
     status: str | None = None
     project_id: str | None = None
     ids: tuple[tuple[str, int], ...] = ()  # (relation, id as a number)
@@ -277,7 +283,7 @@ class PoolQuery:
             limit=limit,
         )
 
-    def matches(self, pool: PoolState) -> bool:
+    def matches(self, pool: PoolOrTraining) -> bool:
         if self.status is not None and pool.status != self.status:
             return False
         if self.project_id is not None and pool.project_id != self.project_id:
@@ -291,8 +297,8 @@ class PoolQuery:
                 return False
         return True
 
-    def page(self, pools: list[PoolState]) -> tuple[list[PoolState], bool]:
-        """The pools on the page, in order, and whether more matched."""
+    def page(self, pools: list[_Listed]) -> tuple[list[_Listed], bool]:
+        """The pools (or trainings) on the page, in order, and whether more matched."""
         found = sorted((pool for pool in pools if self.matches(pool)), key=lambda p: int(p.id))
         for key in reversed(self.sort):  # stable sorts, last key first; ties stay by id
             by = functools.partial(_pool_sort_value, key=key.removeprefix("-"))

@@ -1,66 +1,176 @@
-"""The fake's world: projects, their pools, and the operations that close and archive them,
-moved along by a clock.
+"""The fake's world: one table of subjects (pools, trainings and projects) and the operations
+that close and archive them, moved along by a clock.
 
 Nothing here knows about HTTP. Time is read, never waited for: an operation stores when it was
 submitted and how long it takes, and its status, progress and timestamps are computed from the
-clock whenever someone looks (`WorldState` settles it then). That is also when the pool (or
-project) of an operation that has succeeded takes its new status.
+clock whenever someone looks (`WorldState` settles the subject then). That is also when the
+subject of an operation that has succeeded takes its new status.
+
+Every subject is a `_Subject` record, whatever its kind, and every operation is started,
+refused and settled by the same code, driven by a row of `KINDS` (`OperationKind`): the subject
+kind it works on, the parameter that names the subject in the Operation, the status it starts
+from and the one it leaves on success, and what its failure log says. A close also sets
+``last_stopped`` (the moment it ended) and ``last_close_reason`` ``MANUAL``. A new operation
+kind is a new row.
 
 An operation is ``PENDING`` for the first `RUNNING_AFTER` of its duration, then ``RUNNING``
-with progress growing linearly, and at the end ``SUCCESS`` or ``FAIL`` (the pool or project
-keeps its status and the log says why). Three types:
+with progress growing linearly, and at the end ``SUCCESS`` or ``FAIL`` (the subject keeps its
+status and the log says why). A subject has at most one operation running (``active``): while
+it runs, the subject is locked.
 
-- ``POOL.ARCHIVE`` (a pool's ``archive_seconds``): on success the pool is ``ARCHIVED``;
-- ``POOL.CLOSE`` (a pool's ``close_seconds``): on success the pool is ``CLOSED``, its
-  ``last_stopped`` is the moment the operation finished and its ``last_close_reason`` is
-  ``MANUAL`` (closed on request);
-- ``PROJECT.ARCHIVE`` (a project's ``archive_seconds``): on success the project is ``ARCHIVED``.
+Every pool and training belongs to a project of the same owner (a pool declared without one is
+put in its owner's default project, `WorldState.default_project`). A pool may require a training
+of its project (``training_id``); the training cannot be archived while such a pool is not, nor
+a project while any of its pools or trainings is not.
 
-A pool has at most one operation running (``active``): while it runs, the pool is locked.
-
-Every pool belongs to a project of the same owner. A pool declared without one is put in its
-owner's default project, made on first need (`WorldState.default_project`).
+A pool or training closed for editing (``CLOSED``, ``last_close_reason`` ``FOR_UPDATE``) is
+reopened by Toloka `REOPEN_AFTER` its ``last_stopped``: at that moment it turns ``OPEN`` (with
+``last_started`` that moment), unless it was archived meanwhile or an operation was running on
+it then.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 from toloka_archive.testing._world.clock import Clock, timestamp
 
 REJECTION_WINDOW = datetime.timedelta(days=9)
 """Tolokers may appeal a rejection for 9 days; a pool cannot be archived until they are over."""
 
-RUNNING_AFTER = 0.1
-"""The share of an archive's duration it spends ``PENDING`` before it starts ``RUNNING``."""
+REOPEN_AFTER = datetime.timedelta(minutes=15)
+"""Toloka reopens a pool closed for editing (``FOR_UPDATE``) this long after it stopped."""
 
-ARCHIVE_TYPE = "POOL.ARCHIVE"
-CLOSE_TYPE = "POOL.CLOSE"
-PROJECT_ARCHIVE_TYPE = "PROJECT.ARCHIVE"
-POOL_OPERATION_TYPES = (ARCHIVE_TYPE, CLOSE_TYPE)
-FAILURE_CODE = "POOL_ARCHIVE_FAILED"
-FAILURE_MESSAGE = "The pool could not be archived (a failure set up in the fake's scenario)"
-CLOSE_FAILURE_CODE = "POOL_CLOSE_FAILED"
-CLOSE_FAILURE_MESSAGE = "The pool could not be closed (a failure set up in the fake's scenario)"
-CLOSE_REASON = "MANUAL"
-"""Why a pool closed by ``POST /pools/{id}/close`` was closed: by hand, on request."""
-PROJECT_FAILURE_CODE = "PROJECT_ARCHIVE_FAILED"
-PROJECT_FAILURE_MESSAGE = (
-    "The project could not be archived (a failure set up in the fake's scenario)"
-)
+RUNNING_AFTER = 0.1
+"""The share of an operation's duration it spends ``PENDING`` before it starts ``RUNNING``."""
 
 POOL_TYPE = "REGULAR"
-"""Toloka's deprecated ``type`` of a pool: always ``REGULAR`` (trainings are not pools here)."""
+"""Toloka's deprecated ``type`` of a pool: always ``REGULAR`` (trainings are their own kind)."""
+
+TRAINING_PASSING_SKILL_VALUE = 80
+"""The share of right answers (%) a pool that requires a training asks of it."""
 
 DEFAULT_PROJECT_FIRST_ID = 900_000_001
 """Default projects take the first free id from here up: ``900000001``, ``900000002``, ..."""
 
 DEFAULT_ARCHIVE_SECONDS = 3.0
 DEFAULT_CLOSE_SECONDS = 3.0
+CLOSE_REASON = "MANUAL"
+"""Why a subject closed by a close operation was closed: by hand, on request."""
+FOR_UPDATE = "FOR_UPDATE"
 
-_Kind = Literal["pool", "project"]
+SubjectKind = Literal["pool", "training", "project"]
+SUBJECT_KINDS: tuple[SubjectKind, ...] = ("pool", "training", "project")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why an operation cannot start now: Toloka's error ``code``, ``message`` and ``payload``
+    (the API answers it as a 409), or `ALREADY_DONE` (nothing to do: a 204)."""
+
+    code: str
+    message: str
+    payload: dict[str, Any] | None = None
+
+
+ALREADY_DONE = Refusal("", "nothing to do")
+
+LOCKS: dict[SubjectKind, tuple[str, str]] = {
+    "pool": ("POOL_LOCKED_BY_ANOTHER_OPERATION", "The pool is locked by another operation"),
+    "training": (
+        "TRAINING_LOCKED_BY_ANOTHER_OPERATION",
+        "The training is locked by another operation",
+    ),
+    "project": ("CONFLICT_STATE", "The project is being archived by another operation"),
+}
+"""The 409 of a subject an operation runs on, by subject kind (``payload.operation_id``)."""
+
+INAPPROPRIATE_STATUS_MESSAGE = (
+    "This or related resource is in inappropriate status, operation is not allowed"
+)
+
+REFUSALS: dict[str, str] = {
+    "THERE_IS_ACTIVE_ASSIGNMENT": "Tolokers are still doing tasks of this {noun}; "
+    "it can be archived when their assignments are finished",
+    "SUBMITTED_ASSIGNMENTS_CONFLICT": "There are submitted assignments which are not accepted: "
+    "accept or reject the {noun}'s assignments awaiting review before you proceed",
+    "PROJECT_INAPPROPRIATE_STATUS": "Project is in an inappropriate status. "
+    "Operation is not allowed.",
+    "POOL_INAPPROPRIATE_STATUS": "Pool is in an inappropriate status. Operation is not allowed.",
+    "CONFLICT_STATE": "The {noun} is in a state that does not allow this operation",
+    "UNARCHIVED_POOLS_CONFLICT": "Operation is not allowed because of unarchived pools. "
+    "Archive all active pools and trainings before you proceed.",
+    "TRAINING_ARCHIVE_CONFLICT": "The training is used by pools that are not archived; "
+    "archive them before you proceed",
+}
+"""Toloka's own refusals and their messages (``{noun}``: pool or training). The first five can
+be declared on a pool or training (``archive_refusal``), the rest come from the world's rules."""
+ARCHIVE_REFUSALS = (
+    "THERE_IS_ACTIVE_ASSIGNMENT",
+    "SUBMITTED_ASSIGNMENTS_CONFLICT",
+    "PROJECT_INAPPROPRIATE_STATUS",
+    "POOL_INAPPROPRIATE_STATUS",
+    "CONFLICT_STATE",
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OperationKind:
+    """One kind of operation: its type, the kind of subject it works on (named in the
+    Operation's ``parameters`` by `parameter`), the subject status it starts from (``ready``)
+    and the one it leaves on success (``done``). Its failure log and the subject's duration
+    (``archive_seconds`` or ``close_seconds``) follow from its verb."""
+
+    type: str
+    subject: SubjectKind
+    verb: Literal["archive", "close"]
+    ready: str
+    done: str
+
+    @property
+    def parameter(self) -> str:
+        return f"{self.subject}_id"
+
+    def failure_log(self, subject_id: str) -> dict[str, Any]:
+        past = "archived" if self.verb == "archive" else "closed"
+        log_type = self.type.replace(".", "_")
+        message = (
+            f"The {self.subject} could not be {past} (a failure set up in the fake's scenario)"
+        )
+        return {
+            "type": log_type,
+            "success": False,
+            "input": {self.parameter: subject_id},
+            "output": {"code": f"{log_type}_FAILED", "message": message},
+        }
+
+
+POOL_ARCHIVE = OperationKind("POOL.ARCHIVE", "pool", "archive", "CLOSED", "ARCHIVED")
+POOL_CLOSE = OperationKind("POOL.CLOSE", "pool", "close", "OPEN", "CLOSED")
+TRAINING_ARCHIVE = OperationKind("TRAINING.ARCHIVE", "training", "archive", "CLOSED", "ARCHIVED")
+TRAINING_CLOSE = OperationKind("TRAINING.CLOSE", "training", "close", "OPEN", "CLOSED")
+PROJECT_ARCHIVE = OperationKind("PROJECT.ARCHIVE", "project", "archive", "ACTIVE", "ARCHIVED")
+KINDS = {
+    kind.type: kind
+    for kind in (POOL_ARCHIVE, POOL_CLOSE, TRAINING_ARCHIVE, TRAINING_CLOSE, PROJECT_ARCHIVE)
+}
+
+ARCHIVE_TYPE = POOL_ARCHIVE.type
+CLOSE_TYPE = POOL_CLOSE.type
+PROJECT_ARCHIVE_TYPE = PROJECT_ARCHIVE.type
+
+
+def _moments(data: dict[str, Any], state: Any) -> dict[str, Any]:
+    """A Pool's or Training's close reason and moments, as Toloka writes them."""
+    if state.last_close_reason is not None:
+        data["last_close_reason"] = state.last_close_reason
+    data["created"] = timestamp(state.created)
+    for name in ("last_started", "last_stopped"):
+        if getattr(state, name) is not None:
+            data[name] = timestamp(getattr(state, name))
+    return data
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -71,7 +181,9 @@ class PoolState:
     ``created``, ``last_started`` and ``last_stopped`` are naive datetimes meaning UTC;
     ``last_started``/``last_stopped`` are ``None`` for a pool never started/stopped, and
     ``last_close_reason`` is ``None`` for a pool never closed. ``archive_seconds`` and
-    ``close_seconds`` are how long its archive and close operations take.
+    ``close_seconds`` are how long its archive and close operations take. ``training_id`` is
+    the training it requires, if any; ``archive_refusal`` the code Toloka refuses its archive
+    with, if one was declared.
     """
 
     id: str
@@ -89,6 +201,8 @@ class PoolState:
     last_close_reason: str | None
     close_seconds: float = DEFAULT_CLOSE_SECONDS
     active: str | None = None
+    training_id: str | None = None
+    archive_refusal: str | None = None
 
     @property
     def archivable_from(self) -> datetime.datetime | None:
@@ -104,20 +218,52 @@ class PoolState:
             "type": POOL_TYPE,
             "status": self.status,
         }
-        if self.last_close_reason is not None:
-            data["last_close_reason"] = self.last_close_reason
-        data["created"] = timestamp(self.created)
-        if self.last_started is not None:
-            data["last_started"] = timestamp(self.last_started)
-        if self.last_stopped is not None:
-            data["last_stopped"] = timestamp(self.last_stopped)
+        _moments(data, self)
+        if self.training_id is not None:
+            requirement = {
+                "training_pool_id": self.training_id,
+                "training_passing_skill_value": TRAINING_PASSING_SKILL_VALUE,
+            }
+            data["quality_control"] = {"training_requirement": requirement}
         return data
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class TrainingState:
+    """A training (a training pool) as it is now: the fields of `PoolState` that a training
+    has, with the same meanings."""
+
+    id: str
+    owner: str
+    status: str
+    project_id: str
+    private_name: str
+    created: datetime.datetime
+    last_started: datetime.datetime | None
+    last_stopped: datetime.datetime | None
+    last_close_reason: str | None
+    archive_seconds: float
+    close_seconds: float
+    fail: bool
+    operations: tuple[str, ...]
+    active: str | None = None
+    archive_refusal: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The Training as Toloka sends it, with the properties the fake knows."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "project_id": self.project_id,
+            "private_name": self.private_name,
+            "status": self.status,
+        }
+        return _moments(data, self)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class ProjectState:
-    """A project as it is now: ``pool_ids`` in the order the pools were added, ``operations``
-    its archive operations, oldest first."""
+    """A project as it is now: ``pool_ids`` and ``training_ids`` in the order they were added,
+    ``operations`` its archive operations, oldest first."""
 
     id: str
     owner: str
@@ -128,6 +274,8 @@ class ProjectState:
     fail: bool
     pool_ids: tuple[str, ...]
     operations: tuple[str, ...]
+    training_ids: tuple[str, ...] = ()
+    active: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The Project as Toloka sends it, with the properties the fake knows."""
@@ -139,12 +287,14 @@ class ProjectState:
         }
 
 
+SubjectState: TypeAlias = PoolState | TrainingState | ProjectState
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class OperationState:
-    """An operation as it is now, with its log. ``owner`` is the requester whose pool or
-    project it works on: only that requester sees it (``GET /operations/{id}`` and
-    ``GET /operations``). A ``POOL.ARCHIVE`` or a ``POOL.CLOSE`` has a ``pool_id``, a
-    ``PROJECT.ARCHIVE`` a ``project_id``; the other is ``None``."""
+    """An operation as it is now, with its log. ``owner`` is the requester whose subject it
+    works on: only that requester sees it (``GET /operations/{id}`` and ``GET /operations``).
+    Of ``pool_id``, ``training_id`` and ``project_id``, the one its type works on is set."""
 
     id: str
     type: str
@@ -157,10 +307,18 @@ class OperationState:
     progress: int
     log: tuple[dict[str, Any], ...]
     project_id: str | None = None
+    training_id: str | None = None
 
     @property
     def done(self) -> bool:
         return self.status in ("SUCCESS", "FAIL")
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        """The Operation's ``parameters``: the subject it works on."""
+        kind = KINDS[self.type]
+        subject = {"pool": self.pool_id, "training": self.training_id, "project": self.project_id}
+        return {kind.parameter: str(subject[kind.subject])}
 
     def to_json(self) -> dict[str, Any]:
         """The Operation as Toloka sends it (``started``/``finished`` only once they happened)."""
@@ -175,52 +333,79 @@ class OperationState:
         if self.finished is not None:
             data["finished"] = timestamp(self.finished)
         data["progress"] = self.progress
-        if self.pool_id is not None:
-            data["parameters"] = {"pool_id": self.pool_id}
-        else:
-            data["parameters"] = {"project_id": self.project_id}
+        data["parameters"] = self.parameters
         data["details"] = {}
         return data
 
 
 @dataclasses.dataclass(slots=True)
-class _Project:
+class _Subject:
+    """One row of the table: a pool, a training or a project (``name`` is a project's public
+    name, the others' private name). Fields a kind does not have keep their defaults."""
+
+    kind: SubjectKind
     id: str
     owner: str
     status: str
-    public_name: str
+    name: str
     created: datetime.datetime
     archive_seconds: float
-    fail: bool
-    pools: list[str]
-    operations: list[str]
-    active: str | None = None  # the archive operation still PENDING or RUNNING, if any
+    project_id: str | None = None  # a pool's or training's
+    close_seconds: float = DEFAULT_CLOSE_SECONDS
+    fail: bool = False
+    last_started: datetime.datetime | None = None
+    last_stopped: datetime.datetime | None = None
+    last_close_reason: str | None = None
+    last_rejected: datetime.datetime | None = None  # a pool's
+    training_id: str | None = None  # a pool's: the training it requires
+    archive_refusal: str | None = None
+    reopens_at: datetime.datetime | None = None  # closed for editing: when Toloka reopens it
+    members: dict[SubjectKind, list[str]] = dataclasses.field(default_factory=dict)  # a project's
+    operations: list[str] = dataclasses.field(default_factory=list)
+    active: str | None = None  # the operation still PENDING or RUNNING, if any
 
-
-@dataclasses.dataclass(slots=True)
-class _Pool:
-    id: str
-    owner: str
-    project_id: str
-    status: str
-    private_name: str
-    created: datetime.datetime
-    last_started: datetime.datetime | None
-    last_stopped: datetime.datetime | None
-    last_close_reason: str | None
-    last_rejected: datetime.datetime | None
-    archive_seconds: float
-    close_seconds: float
-    fail: bool
-    operations: list[str]
-    active: str | None = None  # the operation still PENDING or RUNNING (archive or close), if any
+    def state(self) -> SubjectState:
+        if self.kind == "project":
+            return ProjectState(
+                id=self.id,
+                owner=self.owner,
+                status=self.status,
+                public_name=self.name,
+                created=self.created,
+                archive_seconds=self.archive_seconds,
+                fail=self.fail,
+                pool_ids=tuple(self.members.get("pool", ())),
+                operations=tuple(self.operations),
+                training_ids=tuple(self.members.get("training", ())),
+                active=self.active,
+            )
+        common: dict[str, Any] = {
+            "id": self.id,
+            "owner": self.owner,
+            "status": self.status,
+            "project_id": self.project_id,
+            "private_name": self.name,
+            "created": self.created,
+            "last_started": self.last_started,
+            "last_stopped": self.last_stopped,
+            "last_close_reason": self.last_close_reason,
+            "archive_seconds": self.archive_seconds,
+            "close_seconds": self.close_seconds,
+            "fail": self.fail,
+            "operations": tuple(self.operations),
+            "active": self.active,
+            "archive_refusal": self.archive_refusal,
+        }
+        if self.kind == "training":
+            return TrainingState(**common)
+        return PoolState(**common, last_rejected=self.last_rejected, training_id=self.training_id)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Operation:
     id: str
-    type: str  # POOL.ARCHIVE, POOL.CLOSE or PROJECT.ARCHIVE
-    target: str  # the pool id or the project id
+    kind: OperationKind
+    target: str  # the subject's id
     owner: str
     submitted: datetime.datetime  # wall time, for the timestamps it reports
     submitted_at: float  # monotonic time, for how far along it is
@@ -228,51 +413,46 @@ class _Operation:
     fails: bool
 
     @property
-    def kind(self) -> _Kind:
-        return "pool" if self.type in POOL_OPERATION_TYPES else "project"
+    def subject(self) -> tuple[SubjectKind, str]:
+        return (self.kind.subject, self.target)
+
+    @property
+    def ends(self) -> datetime.datetime:
+        return self.submitted + datetime.timedelta(seconds=self.duration)
 
 
 class WorldState:
-    """Projects, pools and their operations. Not thread-safe: the fake calls it under its own
-    lock. Callers check their arguments (owners exist, ids are free) before calling."""
+    """Projects, trainings, pools and their operations. Not thread-safe: the fake calls it under
+    its own lock. Callers check their arguments (owners exist, ids are free) before calling."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._projects: dict[str, _Project] = {}
-        self._pools: dict[str, _Pool] = {}
+        self._table: dict[SubjectKind, dict[str, _Subject]] = {kind: {} for kind in SUBJECT_KINDS}
         self._operations: dict[str, _Operation] = {}
         self._default_projects: dict[str, str] = {}  # owner -> project id
 
-    # -- projects ---------------------------------------------------------------------------
+    # -- declaring ------------------------------------------------------------------------
 
-    def add_project(
-        self,
-        project_id: str,
-        *,
-        owner: str,
-        status: str,
-        public_name: str,
-        created: datetime.datetime,
-        archive_seconds: float,
-        fail: bool,
-    ) -> None:
-        self._projects[project_id] = _Project(
-            id=project_id,
-            owner=owner,
-            status=status,
-            public_name=public_name,
-            created=created,
-            archive_seconds=archive_seconds,
-            fail=fail,
-            pools=[],
-            operations=[],
-        )
+    def add(self, kind: SubjectKind, subject_id: str, **fields: Any) -> None:
+        """A subject of ``kind`` (the fields of `_Subject`); a pool or training joins its
+        project. A ``CLOSED`` one closed ``FOR_UPDATE`` is set to reopen."""
+        record = _Subject(kind=kind, id=subject_id, **fields)
+        if record.status == "CLOSED" and record.last_close_reason == FOR_UPDATE:
+            stopped = record.last_stopped or self._clock.now()
+            record.last_stopped, record.reopens_at = stopped, stopped + REOPEN_AFTER
+        self._table[kind][subject_id] = record
+        if record.project_id is not None:
+            project = self._table["project"][record.project_id]
+            project.members.setdefault(kind, []).append(subject_id)
 
-    def has_project(self, project_id: str) -> bool:
-        return project_id in self._projects
+    def has(self, kind: SubjectKind, subject_id: str) -> bool:
+        return subject_id in self._table[kind]
 
-    def project_owner(self, project_id: str) -> str:
-        return self._projects[project_id].owner
+    def owner(self, kind: SubjectKind, subject_id: str) -> str:
+        return self._table[kind][subject_id].owner
+
+    def count(self, kind: SubjectKind) -> int:
+        return len(self._table[kind])
 
     def default_project(self, owner: str, archive_seconds: float) -> str:
         """The owner's default project, for pools declared without one; made on first need,
@@ -281,17 +461,17 @@ class WorldState:
         if existing is not None:
             return existing
         number = DEFAULT_PROJECT_FIRST_ID
-        while str(number) in self._projects:
+        while str(number) in self._table["project"]:
             number += 1
         project_id = str(number)
-        self.add_project(
+        self.add(
+            "project",
             project_id,
             owner=owner,
             status="ACTIVE",
-            public_name=f"Default project of {owner}",
+            name=f"Default project of {owner}",
             created=self._clock.now(),
             archive_seconds=archive_seconds,
-            fail=False,
         )
         self._default_projects[owner] = project_id
         return project_id
@@ -303,261 +483,190 @@ class WorldState:
                 return owner
         return None
 
-    def project(self, project_id: str) -> ProjectState | None:
-        record = self._projects.get(project_id)
+    # -- reading --------------------------------------------------------------------------
+
+    def get(self, kind: SubjectKind, subject_id: str) -> SubjectState | None:
+        """The subject as it is now, or None for an unknown one."""
+        record = self._table[kind].get(subject_id)
         if record is None:
             return None
-        self._settle_project(record)
-        return ProjectState(
-            id=record.id,
-            owner=record.owner,
-            status=record.status,
-            public_name=record.public_name,
-            created=record.created,
-            archive_seconds=record.archive_seconds,
-            fail=record.fail,
-            pool_ids=tuple(record.pools),
-            operations=tuple(record.operations),
-        )
-
-    def active_project_operation(self, project_id: str) -> str | None:
-        record = self._projects[project_id]
-        self._settle_project(record)
-        return record.active
-
-    def unarchived_pools(self, project_id: str) -> list[str]:
-        """The project's pools that are not ``ARCHIVED`` now, in the order they were added."""
-        found = []
-        for pool_id in self._projects[project_id].pools:
-            record = self._pools[pool_id]
-            self._settle_pool(record)
-            if record.status != "ARCHIVED":
-                found.append(pool_id)
-        return found
-
-    def start_project_archive(
-        self, project_id: str, operation_id: str, *, fails: bool
-    ) -> OperationState:
-        """Submit a project archive operation; the caller has checked that it may start."""
-        record = self._projects[project_id]
-        operation = self._submit(operation_id, PROJECT_ARCHIVE_TYPE, project_id, record.owner)
-        operation = dataclasses.replace(
-            operation, duration=record.archive_seconds, fails=fails or record.fail
-        )
-        self._operations[operation_id] = operation
-        record.operations.append(operation_id)
-        record.active = operation_id
-        self._settle_project(record)  # a zero-second archive is over at once
-        return self._snapshot(operation)
-
-    # -- pools ------------------------------------------------------------------------------
-
-    def add_pool(
-        self,
-        pool_id: str,
-        *,
-        owner: str,
-        project_id: str,
-        status: str,
-        private_name: str,
-        created: datetime.datetime,
-        last_started: datetime.datetime | None,
-        last_stopped: datetime.datetime | None,
-        last_close_reason: str | None,
-        last_rejected: datetime.datetime | None,
-        archive_seconds: float,
-        fail: bool,
-        close_seconds: float = DEFAULT_CLOSE_SECONDS,
-    ) -> None:
-        self._pools[pool_id] = _Pool(
-            id=pool_id,
-            owner=owner,
-            project_id=project_id,
-            status=status,
-            private_name=private_name,
-            created=created,
-            last_started=last_started,
-            last_stopped=last_stopped,
-            last_close_reason=last_close_reason,
-            last_rejected=last_rejected,
-            archive_seconds=archive_seconds,
-            close_seconds=close_seconds,
-            fail=fail,
-            operations=[],
-        )
-        self._projects[project_id].pools.append(pool_id)
-
-    def has_pool(self, pool_id: str) -> bool:
-        return pool_id in self._pools
+        self._settle(record)
+        return record.state()
 
     def pool(self, pool_id: str) -> PoolState | None:
-        record = self._pools.get(pool_id)
-        if record is None:
-            return None
-        self._settle_pool(record)
-        return self._pool_snapshot(record)
+        state = self.get("pool", pool_id)
+        assert state is None or isinstance(state, PoolState)
+        return state
 
-    def pools(self, *, owner: str | None = None) -> list[PoolState]:
-        """Pools as they are now, in the order they were added: all, or a requester's."""
-        chosen = [
-            record for record in self._pools.values() if owner is None or record.owner == owner
-        ]
+    def training(self, training_id: str) -> TrainingState | None:
+        state = self.get("training", training_id)
+        assert state is None or isinstance(state, TrainingState)
+        return state
+
+    def project(self, project_id: str) -> ProjectState | None:
+        state = self.get("project", project_id)
+        assert state is None or isinstance(state, ProjectState)
+        return state
+
+    def listing(self, kind: SubjectKind, *, owner: str | None = None) -> list[SubjectState]:
+        """Subjects of ``kind`` as they are now, in the order they were added: all, or a
+        requester's."""
+        chosen = [r for r in self._table[kind].values() if owner is None or r.owner == owner]
         for record in chosen:
-            self._settle_pool(record)
-        return [self._pool_snapshot(record) for record in chosen]
+            self._settle(record)
+        return [record.state() for record in chosen]
 
-    def pool_count(self) -> int:
-        return len(self._pools)
-
-    def active_operation(self, pool_id: str) -> str | None:
-        record = self._pools[pool_id]
-        self._settle_pool(record)
-        return record.active
-
-    def pool_of_operation(self, operation_id: str) -> str | None:
+    def subject_of_operation(self, operation_id: str) -> tuple[SubjectKind, str] | None:
         operation = self._operations.get(operation_id)
-        if operation is None or operation.kind != "pool":
+        return None if operation is None else operation.subject
+
+    # -- starting ---------------------------------------------------------------------------
+
+    def refusal(self, kind: OperationKind, subject_id: str) -> Refusal | None:
+        """Why an operation of ``kind`` cannot start on the subject now (`ALREADY_DONE` when
+        there is nothing to do), or None when it can. In this order: the lock of an operation
+        running on it, nothing to do, a status it cannot start from, then (archives) what keeps
+        the subject from the archive: its pools or trainings, the 9-day rule, a declared
+        refusal."""
+        record = self._table[kind.subject][subject_id]
+        self._settle(record)
+        if record.active is not None:
+            code, message = LOCKS[record.kind]
+            return Refusal(code, message, {"operation_id": record.active})
+        if record.status == kind.done:
+            return ALREADY_DONE
+        if record.status != kind.ready:
+            payload = {"appropriate_statuses": [kind.ready]}
+            return Refusal("INAPPROPRIATE_STATUS", INAPPROPRIATE_STATUS_MESSAGE, payload)
+        if kind.verb != "archive":
             return None
-        return operation.target
+        if self._unarchived(self._blockers(record)):
+            project = record.kind == "project"
+            code = "UNARCHIVED_POOLS_CONFLICT" if project else "TRAINING_ARCHIVE_CONFLICT"
+            return Refusal(code, REFUSALS[code])
+        rejected = self._rejection_window(record)
+        if rejected is not None:
+            return rejected
+        if record.archive_refusal is not None:
+            return Refusal(
+                record.archive_refusal, REFUSALS[record.archive_refusal].format(noun=record.kind)
+            )
+        return None
 
-    def start_archive(self, pool_id: str, operation_id: str, *, fails: bool) -> OperationState:
-        """Submit an archive operation; the caller has checked that the pool may be archived.
-        With the pool's ``fail``, it ends ``FAIL`` whatever ``fails`` says."""
-        record = self._pools[pool_id]
-        return self._start_pool_operation(
-            record, operation_id, ARCHIVE_TYPE, record.archive_seconds, fails or record.fail
-        )
-
-    def start_close(self, pool_id: str, operation_id: str, *, fails: bool) -> OperationState:
-        """Submit a close operation; the caller has checked that the pool may be closed."""
-        record = self._pools[pool_id]
-        return self._start_pool_operation(
-            record, operation_id, CLOSE_TYPE, record.close_seconds, fails
-        )
-
-    def _start_pool_operation(
-        self, record: _Pool, operation_id: str, type_: str, duration: float, fails: bool
+    def start(
+        self, kind: OperationKind, subject_id: str, operation_id: str, *, fails: bool
     ) -> OperationState:
-        operation = self._submit(operation_id, type_, record.id, record.owner)
-        operation = dataclasses.replace(operation, duration=duration, fails=fails)
+        """Submit an operation; the caller has checked (`refusal`) that it may start. An
+        archive of a subject declared with ``fail`` ends ``FAIL`` whatever ``fails`` says."""
+        record = self._table[kind.subject][subject_id]
+        archive = kind.verb == "archive"
+        operation = _Operation(
+            id=operation_id,
+            kind=kind,
+            target=subject_id,
+            owner=record.owner,
+            submitted=self._clock.now(),
+            submitted_at=self._clock.monotonic(),
+            duration=record.archive_seconds if archive else record.close_seconds,
+            fails=fails or (archive and record.fail),
+        )
         self._operations[operation_id] = operation
         record.operations.append(operation_id)
         record.active = operation_id
-        self._settle_pool(record)  # a zero-second operation is over at once
+        self._settle(record)  # a zero-second operation is over at once
         return self._snapshot(operation)
+
+    def _blockers(self, record: _Subject) -> list[_Subject]:
+        """What must be archived before ``record`` can be: a project's pools and trainings, the
+        pools of its project that require a training."""
+        if record.kind == "project":
+            return [
+                self._table[kind][member]
+                for kind, members in record.members.items()
+                for member in members
+            ]
+        if record.kind == "training" and record.project_id is not None:
+            project = self._table["project"][record.project_id]
+            pools = (self._table["pool"][pool_id] for pool_id in project.members.get("pool", ()))
+            return [pool for pool in pools if pool.training_id == record.id]
+        return []
+
+    def _unarchived(self, records: list[_Subject]) -> bool:
+        for record in records:
+            self._settle(record)
+        return any(record.status != "ARCHIVED" for record in records)
+
+    def _rejection_window(self, record: _Subject) -> Refusal | None:
+        if record.last_rejected is None:
+            return None
+        archivable_from = record.last_rejected + REJECTION_WINDOW
+        if self._clock.now() >= archivable_from:
+            return None
+        return Refusal(
+            "THERE_IS_REJECTED_ASSIGNMENT",
+            "The pool has assignments rejected less than 9 days ago; "
+            "it can be archived when the appeal period is over",
+            {
+                "last_rejected": timestamp(record.last_rejected),
+                "archivable_from": timestamp(archivable_from),
+            },
+        )
 
     # -- operations -------------------------------------------------------------------------
 
     def operations(
         self,
         *,
-        pool_id: str | None = None,
-        project_id: str | None = None,
+        subject: tuple[SubjectKind, str] | None = None,
         owner: str | None = None,
         type_: str | None = None,
     ) -> list[OperationState]:
-        """Operations as they are now, oldest first: all, a pool's, a project's (its
-        ``PROJECT.ARCHIVE`` operations), or a requester's; only those of ``type_`` if given.
-
-        Every operation ever started is kept, finished or not. `KeyError` for an unknown pool
-        or project.
-        """
-        if pool_id is not None:
-            ids = self._pools[pool_id].operations
-        elif project_id is not None:
-            ids = self._projects[project_id].operations
+        """Operations as they are now, oldest first: all, a subject's, or a requester's; only
+        those of ``type_`` if given. Every operation ever started is kept, finished or not.
+        `KeyError` for an unknown subject."""
+        if subject is not None:
+            ids = self._table[subject[0]][subject[1]].operations
         else:
             ids = list(self._operations)
         chosen = [self._operations[operation_id] for operation_id in ids]
         if owner is not None:
             chosen = [operation for operation in chosen if operation.owner == owner]
         if type_ is not None:
-            chosen = [operation for operation in chosen if operation.type == type_]
+            chosen = [operation for operation in chosen if operation.kind.type == type_]
         for operation in chosen:
-            self._settle_operation(operation)
+            self._settle(self._table[operation.kind.subject][operation.target])
         return [self._snapshot(operation) for operation in chosen]
 
     def operation(self, operation_id: str) -> OperationState | None:
         operation = self._operations.get(operation_id)
         if operation is None:
             return None
-        self._settle_operation(operation)
+        self._settle(self._table[operation.kind.subject][operation.target])
         return self._snapshot(operation)
 
     # -- time -------------------------------------------------------------------------------
 
-    def _submit(self, operation_id: str, type_: str, target: str, owner: str) -> _Operation:
-        """An operation submitted now (its duration and outcome are filled in by the caller)."""
-        return _Operation(
-            id=operation_id,
-            type=type_,
-            target=target,
-            owner=owner,
-            submitted=self._clock.now(),
-            submitted_at=self._clock.monotonic(),
-            duration=0.0,
-            fails=False,
-        )
-
-    def _finished(self, active: str | None) -> _Operation | None:
-        """The operation ``active``, if there is one and it has finished by now."""
-        if active is None:
-            return None
-        operation = self._operations[active]
-        if self._clock.monotonic() - operation.submitted_at < operation.duration:
-            return None
-        return operation
-
-    def _settle_pool(self, record: _Pool) -> None:
-        """Apply the outcome of the pool's operation if it has finished by now."""
-        operation = self._finished(record.active)
-        if operation is None:
-            return
-        record.active = None
-        if operation.fails:
-            return
-        if operation.type == CLOSE_TYPE:
-            record.status = "CLOSED"
-            record.last_stopped = operation.submitted + datetime.timedelta(
-                seconds=operation.duration
-            )
-            record.last_close_reason = CLOSE_REASON
-        else:
-            record.status = "ARCHIVED"
-
-    def _settle_project(self, record: _Project) -> None:
-        """Apply the outcome of the project's operation if it has finished by now."""
-        operation = self._finished(record.active)
-        if operation is None:
-            return
-        record.active = None
-        if not operation.fails:
-            record.status = "ARCHIVED"
-
-    def _settle_operation(self, operation: _Operation) -> None:
-        if operation.kind == "pool":
-            self._settle_pool(self._pools[operation.target])
-        else:
-            self._settle_project(self._projects[operation.target])
-
-    def _pool_snapshot(self, record: _Pool) -> PoolState:
-        return PoolState(
-            id=record.id,
-            owner=record.owner,
-            status=record.status,
-            last_rejected=record.last_rejected,
-            archive_seconds=record.archive_seconds,
-            fail=record.fail,
-            operations=tuple(record.operations),
-            project_id=record.project_id,
-            private_name=record.private_name,
-            created=record.created,
-            last_started=record.last_started,
-            last_stopped=record.last_stopped,
-            last_close_reason=record.last_close_reason,
-            close_seconds=record.close_seconds,
-            active=record.active,
-        )
+    def _settle(self, record: _Subject) -> None:
+        """Bring the subject up to the clock: apply the outcome of its operation if that has
+        finished, and reopen it if it was closed for editing long enough ago."""
+        now = self._clock.now()
+        active = None if record.active is None else self._operations[record.active]
+        if active is not None and self._clock.monotonic() - active.submitted_at >= active.duration:
+            record.active = None
+            if record.reopens_at is not None and active.ends > record.reopens_at:
+                record.reopens_at = None  # it was running at the moment: it holds the subject
+            if not active.fails:
+                record.status = active.kind.done
+                if active.kind.verb == "close":
+                    record.last_stopped = active.ends
+                    record.last_close_reason = CLOSE_REASON
+        elif active is not None and record.reopens_at is not None and now >= record.reopens_at:
+            record.reopens_at = None  # still running at the moment: no reopening
+        reopens_at = record.reopens_at
+        if reopens_at is not None and now >= reopens_at:
+            record.reopens_at = None
+            if (record.status, record.last_close_reason) == ("CLOSED", FOR_UPDATE):
+                record.status, record.last_started = "OPEN", reopens_at
 
     def _snapshot(self, operation: _Operation) -> OperationState:
         elapsed = max(0.0, self._clock.monotonic() - operation.submitted_at)
@@ -571,9 +680,9 @@ class WorldState:
             # Progress says how much of the operation has run, not whether it worked.
             progress = 100
             started = operation.submitted + datetime.timedelta(seconds=start_offset)
-            finished = operation.submitted + datetime.timedelta(seconds=duration)
+            finished = operation.ends
             if operation.fails:
-                log = (self._failure_log(operation),)
+                log = (operation.kind.failure_log(operation.target),)
         elif elapsed >= start_offset:
             status = "RUNNING"
             started = operation.submitted + datetime.timedelta(seconds=start_offset)
@@ -582,11 +691,11 @@ class WorldState:
         else:
             status = "PENDING"
             progress = 0
-        is_pool = operation.kind == "pool"
+        subject_kind = operation.kind.subject
         return OperationState(
             id=operation.id,
-            type=operation.type,
-            pool_id=operation.target if is_pool else None,
+            type=operation.kind.type,
+            pool_id=operation.target if subject_kind == "pool" else None,
             owner=operation.owner,
             status=status,
             submitted=operation.submitted,
@@ -594,28 +703,6 @@ class WorldState:
             finished=finished,
             progress=progress,
             log=log,
-            project_id=None if is_pool else operation.target,
+            project_id=operation.target if subject_kind == "project" else None,
+            training_id=operation.target if subject_kind == "training" else None,
         )
-
-    @staticmethod
-    def _failure_log(operation: _Operation) -> dict[str, Any]:
-        if operation.type == CLOSE_TYPE:
-            return {
-                "type": "POOL_CLOSE",
-                "success": False,
-                "input": {"pool_id": operation.target},
-                "output": {"code": CLOSE_FAILURE_CODE, "message": CLOSE_FAILURE_MESSAGE},
-            }
-        if operation.type == ARCHIVE_TYPE:
-            return {
-                "type": "POOL_ARCHIVE",
-                "success": False,
-                "input": {"pool_id": operation.target},
-                "output": {"code": FAILURE_CODE, "message": FAILURE_MESSAGE},
-            }
-        return {
-            "type": "PROJECT_ARCHIVE",
-            "success": False,
-            "input": {"project_id": operation.target},
-            "output": {"code": PROJECT_FAILURE_CODE, "message": PROJECT_FAILURE_MESSAGE},
-        }

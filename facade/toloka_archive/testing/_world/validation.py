@@ -50,7 +50,9 @@ def is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def _digits_id(what: str, owner: str, field: str, value: object) -> str:
+def subject_id(what: str, owner: str, field: str, value: object) -> str:
+    """A pool, training or project id (``what``): decimal digits, given as a string (or, for
+    convenience, a non-negative int)."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return str(value)
     if isinstance(value, str) and is_digits(value):
@@ -60,12 +62,12 @@ def _digits_id(what: str, owner: str, field: str, value: object) -> str:
 
 def pool_id(owner: str, field: str, value: object) -> str:
     """A pool id: decimal digits, given as a string (or, for convenience, a non-negative int)."""
-    return _digits_id("pool", owner, field, value)
+    return subject_id("pool", owner, field, value)
 
 
 def project_id(owner: str, field: str, value: object) -> str:
     """A project id: decimal digits, given as a string (or a non-negative int)."""
-    return _digits_id("project", owner, field, value)
+    return subject_id("project", owner, field, value)
 
 
 def pool_status(owner: str, field: str, value: object) -> str:
@@ -78,6 +80,12 @@ def project_status(owner: str, field: str, value: object) -> str:
     if value in PROJECT_STATUSES:
         return str(value)
     raise FieldError(owner, field, f"unknown status {value!r}; choose {choices(PROJECT_STATUSES)}")
+
+
+def one_of(owner: str, field: str, value: object, values: Sequence[str], what: str) -> str:
+    if value in values:
+        return str(value)
+    raise FieldError(owner, field, f"unknown {what} {value!r}; choose {choices(values)}")
 
 
 def close_reason(owner: str, field: str, value: object) -> str:
