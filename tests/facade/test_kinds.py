@@ -130,3 +130,24 @@ def test_the_done_states_say_when_there_is_nothing_to_do() -> None:
         "TRAINING.CLOSE": ["CLOSED", "ARCHIVED"],
         "PROJECT.ARCHIVE": ["ARCHIVED"],
     }
+
+
+def test_the_engine_names_no_kind_of_subject() -> None:
+    """Adding a kind touches no ``_engine/`` file: the engine imports the kinds' machinery
+    (``Job``, ``Lifecycle``, ...), never a pool, a training or a project."""
+    import ast
+    from pathlib import Path
+
+    import toloka_archive._engine as engine
+    from toloka_archive._wire import kinds
+
+    constants = {name for name in vars(kinds) if name.isupper()}
+    assert {"POOL", "POOL_ARCHIVE", "TRAINING_CLOSE", "PROJECTS"} <= constants
+    for module in Path(engine.__path__[0]).glob("*.py"):
+        tree = ast.parse(module.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "toloka_archive._wire.kinds":
+                named = {alias.name for alias in node.names}
+                assert not named & constants, f"{module.name} imports {named & constants}"
+            if isinstance(node, ast.Attribute) and node.attr in constants:
+                raise AssertionError(f"{module.name} uses {node.attr}")
