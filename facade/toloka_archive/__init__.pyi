@@ -36,7 +36,7 @@ from toloka_archive._flows.preflight import Archivability as Archivability
 from toloka_archive._flows.preflight import Verdict as Verdict
 from toloka_archive._engine.reports import Report as Report
 from toloka_archive._engine.reports import PoolReport as PoolReport
-from toloka_archive._core.outcomes import Outcome as Outcome
+from toloka_archive._wire.outcomes import Outcome as Outcome
 from toloka_archive._engine.reports import ProjectReport as ProjectReport
 from toloka_archive._engine.reports import ProjectOutcome as ProjectOutcome
 

@@ -20,7 +20,6 @@ from typing import Generic, TypeAlias, TypeVar
 from toloka_archive._core.errors import InvalidIdError, InvalidOperationIdError
 from toloka_archive._core.ids import id_key, normalize_operation_id
 from toloka_archive._core.models import Record
-from toloka_archive._core.outcomes import Outcome
 from toloka_archive._core.policies import Timeout
 from toloka_archive._engine.reports import Report
 from toloka_archive._engine.work import (
@@ -33,6 +32,7 @@ from toloka_archive._engine.work import (
     follow_one,
 )
 from toloka_archive._wire.kinds import Lifecycle
+from toloka_archive._wire.outcomes import Outcome
 
 A = TypeVar("A")  # what an admitted id is handed to the work as
 

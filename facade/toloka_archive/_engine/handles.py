@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.flow import Flow, RunFlow, RunFlowAsync
 from toloka_archive._core.models import Operation, OperationType
-from toloka_archive._core.outcomes import Outcome
 from toloka_archive._core.policies import DEFAULT_TIMEOUT, Timeout
 from toloka_archive._flows.waiting import ProgressCallback, wait_flow
 from toloka_archive._wire.kinds import Job, kind_named
+from toloka_archive._wire.outcomes import Outcome
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,12 @@ from toloka_archive._core.dates import format_moment
 from toloka_archive._core.errors import ListingError, NotFoundError, PermissionDeniedError
 from toloka_archive._core.ids import id_key
 from toloka_archive._core.models import Record
-from toloka_archive._core.outcomes import Outcome
 from toloka_archive._core.policies import Timeout
 from toloka_archive._engine.bulk import archive_many
 from toloka_archive._engine.reports import ProjectOutcome, ProjectReport, Report
 from toloka_archive._engine.work import Hooks, Port, do_job
 from toloka_archive._wire.kinds import Container, Lifecycle
+from toloka_archive._wire.outcomes import Outcome
 
 MAX_BLOCKING = 1000  # members kept in a report's ``blocking`` list; the counts are always exact
 _DONE = frozenset({Outcome.ARCHIVED, Outcome.ALREADY_ARCHIVED})

@@ -27,9 +27,9 @@ from toloka_archive._core.errors import (
     RunEndingError,
     UnexpectedResponseError,
 )
-from toloka_archive._core.outcomes import Outcome
 from toloka_archive._flows.preflight import Archivability, Verdict
 from toloka_archive._wire.kinds import OperationKind
+from toloka_archive._wire.outcomes import Outcome
 from toloka_archive._wire.refusals import Conflict, in_words
 
 __all__ = ["Outcome", "PoolReport", "ProjectOutcome", "ProjectReport", "Report"]

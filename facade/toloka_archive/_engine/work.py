@@ -26,7 +26,6 @@ from toloka_archive._core.errors import (
     RunEndingError,
 )
 from toloka_archive._core.models import Operation, Project, Record, closed_for_editing
-from toloka_archive._core.outcomes import Outcome
 from toloka_archive._core.policies import Timeout
 from toloka_archive._engine.handles import AsyncOperationHandle
 from toloka_archive._engine.reports import (
@@ -37,6 +36,7 @@ from toloka_archive._engine.reports import (
 )
 from toloka_archive._flows.preflight import Archivability, Verdict
 from toloka_archive._wire.kinds import Job, Lifecycle, Subject, kind_of
+from toloka_archive._wire.outcomes import Outcome
 from toloka_archive._wire.refusals import Conflict
 
 PoolBegun: TypeAlias = Callable[[str], object]

@@ -49,8 +49,8 @@ from toloka_archive._core.models import (
     ProjectStatus,
     Record,
 )
-from toloka_archive._core.outcomes import Outcome
 from toloka_archive._wire import endpoints
+from toloka_archive._wire.outcomes import Outcome
 from toloka_archive._wire.refusals import Conflict, refusal
 from toloka_archive._wire.response import read_pool, read_project, read_training
 

@@ -1,8 +1,8 @@
 """How one subject of a run ended: the words every report, view and exit code is built from.
 
-Written here, below the operation kinds, because each kind names its own outcomes (an archive
-ends ``archived`` or ``already_archived``, a close ``closed`` or ``already_closed``): nothing
-above has to turn a verb into an outcome.
+Written beside the operation kinds (``kinds``), because each kind names its own outcomes (an
+archive ends ``archived`` or ``already_archived``, a close ``closed`` or ``already_closed``):
+nothing above has to turn a verb into an outcome.
 """
 
 from __future__ import annotations
