@@ -92,3 +92,13 @@ def test_a_failed_operations_reason_falls_back_to_its_details() -> None:
     long = failure_reason([], {"text": "x" * 500})
     assert long is not None
     assert len(long) <= len("details: ") + 200
+
+
+def test_a_wrong_status_of_another_object_says_whose() -> None:
+    report = report_from_conflict("21", conflict("PROJECT_INAPPROPRIATE_STATUS"), POOL_ARCHIVE)
+    assert report.outcome is Outcome.WRONG_STATUS
+    assert "its project is not in a status that allows it" in report.detail
+    own = report_from_conflict(
+        "21", conflict("INAPPROPRIATE_STATUS", appropriate_statuses=["CLOSED"]), POOL_ARCHIVE
+    )
+    assert own.detail == "not in a status that can be archived (needs CLOSED)"

@@ -269,9 +269,9 @@ def _reason(report: Report, count: int) -> str:
     if outcome is Outcome.NOT_ARCHIVABLE_YET:
         return "in the 9-day rejection window"
     if outcome is Outcome.BLOCKED and count == 1:
-        return report.detail.removeprefix("not archived: ")
+        return "blocked: " + report.detail.removeprefix("not archived: ")
     if outcome is Outcome.BLOCKED:
-        return "waiting on something else first (each one says what, below)"
+        return "blocked: each waits on something else first (each one says what)"
     if outcome in (Outcome.FAILED, Outcome.UNKNOWN, Outcome.TIMED_OUT):
         return f"{_REASONS[outcome]}: run again"
     return _REASONS.get(outcome, str(outcome.value))

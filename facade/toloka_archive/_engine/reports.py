@@ -118,6 +118,11 @@ def report_from_conflict(subject_id: str, conflict: ConflictError, kind: Operati
     """When the pre-flight cannot explain it, the 409's own code does (``_wire.refusals``)."""
     noun = kind.subject.noun
     meaning = kind.conflict(conflict.code)
+    own_status = conflict.code in _OWN_STATUS_CODES or conflict.appropriate_statuses
+    if meaning is Conflict.WRONG_STATUS and not own_status:  # another object's: its project's
+        words = in_words(conflict.code, conflict.message, noun)
+        detail = f"not {kind.past}: {words}"
+        return Report(subject_id, Outcome.WRONG_STATUS, detail, error=conflict, subject=noun)
     if meaning is Conflict.WRONG_STATUS:
         wanted = " or ".join(conflict.appropriate_statuses or kind.ready_statuses)
         detail = f"not in a status that can be {kind.past} (needs {wanted})"
@@ -140,6 +145,11 @@ def report_from_conflict(subject_id: str, conflict: ConflictError, kind: Operati
     words = in_words(conflict.code, conflict.message, noun)
     outcome = Outcome.BLOCKED if meaning is Conflict.BLOCKED else Outcome.FAILED
     return Report(subject_id, outcome, f"not {kind.past}: {words}", error=conflict, subject=noun)
+
+
+_OWN_STATUS_CODES = frozenset({"INAPPROPRIATE_STATUS", "POOL_INAPPROPRIATE_STATUS"})
+"""The wrong-status codes about the subject itself (others, such as
+``PROJECT_INAPPROPRIATE_STATUS``, are about another object and say so)."""
 
 
 def _moment(value: object) -> datetime | None:
