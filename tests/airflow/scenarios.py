@@ -1,4 +1,4 @@
-"""Shared steps: pools for every outcome, running the operator up to its deferral, running a
+"""Shared steps: pools for every outcome, running an operator up to its deferral, running a
 trigger to its event."""
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 from airflow.sdk.exceptions import TaskDeferred
 from airflow.sdk.module_loading import import_string
-from toloka_archive.airflow.operators import TolokaArchivePoolsOperator
+from toloka_archive.airflow.operators import (
+    TolokaArchivePoolsOperator,
+    TolokaArchiveTrainingsOperator,
+)
 from toloka_archive.airflow.triggers import TolokaArchiveTrigger
 
 from tests.airflow.conftest import CONN_ID, World
@@ -34,7 +37,15 @@ def operator(**options: Any) -> TolokaArchivePoolsOperator:
     return TolokaArchivePoolsOperator(**options)
 
 
-def defer(task: TolokaArchivePoolsOperator, context: dict[str, Any]) -> TaskDeferred:
+def training_operator(**options: Any) -> TolokaArchiveTrainingsOperator:
+    options.setdefault("task_id", "archive_trainings")
+    options.setdefault("toloka_conn_id", CONN_ID)
+    return TolokaArchiveTrainingsOperator(**options)
+
+
+def defer(
+    task: TolokaArchivePoolsOperator | TolokaArchiveTrainingsOperator, context: dict[str, Any]
+) -> TaskDeferred:
     with pytest.raises(TaskDeferred) as deferred:
         task.execute(context)
     return deferred.value
@@ -64,3 +75,9 @@ def run_trigger(trigger: TolokaArchiveTrigger) -> dict[str, Any]:
 
 def by_pool(reports: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {report["pool_id"]: report for report in reports}
+
+
+def by_subject(reports: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Reports by ``subject_id``, each checked to name its subject."""
+    assert all(report["subject"] in {"pool", "training"} for report in reports)
+    return {report["subject_id"]: report for report in reports}

@@ -16,6 +16,7 @@ from tests.airflow.conftest import AIRFLOW_HOME, World
 
 DAGS = AIRFLOW_HOME / "dags"
 TEST_DAG = Path(__file__).parent / "dags" / "toloka_xcom_pools.py"
+MEMBERS_DAG = Path(__file__).parent / "dags" / "toloka_project_members.py"
 
 
 # Airflow's in-process API server imports starlette's test client, which warns about httpx.
@@ -29,6 +30,7 @@ def dag_files(metadata_db: None) -> None:
     """A migrated metadata database, and the DAG files in the session's DAGs folder."""
     shutil.copy(nightly.__file__, DAGS)
     shutil.copy(TEST_DAG, DAGS)
+    shutil.copy(MEMBERS_DAG, DAGS)
 
 
 def dag_from_folder(dag_id: str) -> Any:
@@ -114,3 +116,30 @@ def test_pool_ids_from_an_upstream_task_and_a_failing_run(dag_files: None, world
         ("32", "wrong_status"),
     ]
     assert len(world.fake.operations("31")) == 1
+
+
+def test_a_projects_pools_then_its_trainings_both_deferred(dag_files: None, world: World) -> None:
+    fake = world.fake
+    fake.add_project("7")
+    fake.add_training("50", project_id="7", archive_seconds=5.0)  # required by pool 21
+    fake.add_training("51", project_id="7", archive_seconds=5.0)  # required by pool 22
+    fake.add_pool("21", project_id="7", training_id="50", archive_seconds=5.0)
+    fake.add_pool("22", project_id="7", training_id="51", last_close_reason="FOR_UPDATE")
+
+    run = dag_from_folder("toloka_project_members").test()
+
+    assert run.state == "success"
+    pools = reports_of(run, "archive_pools")
+    assert [(r["subject"], r["subject_id"], r["outcome"]) for r in pools] == [
+        ("pool", "21", "archived"),
+        ("pool", "22", "being_edited"),  # someone edits it: left alone, and accepted
+    ]
+    trainings = reports_of(run, "archive_trainings")
+    assert [(r["subject"], r["subject_id"], r["outcome"]) for r in trainings] == [
+        ("training", "50", "archived"),
+        ("training", "51", "blocked"),  # its pool is not archived: a later run takes it
+    ]
+    assert trainings[0]["operation_id"] == fake.operations(training_id="50")[0].id
+    assert fake.training("50").status == "ARCHIVED"
+    assert fake.operations("22") == ()
+    assert fake.operations(training_id="51") == ()

@@ -70,7 +70,7 @@ def test_the_fakes_custom_url_has_no_pages(world: World, context: dict[str, Any]
     world.fake.add_pool("1", status="CLOSED")
     task = operator(pool_ids=["1"], project_id="7", deferrable=False)
     task.execute(context)
-    assert getattr(task, PAGES_ATTRIBUTE) == {"project": None, "pool": None}
+    assert getattr(task, PAGES_ATTRIBUTE) == {"project": None, "pool": None, "training": None}
     assert TolokaProjectLink().get_link(task, ti_key=FakeRuntimeTI()) == ""
 
 

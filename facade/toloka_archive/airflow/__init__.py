@@ -1,4 +1,4 @@
-"""An Airflow provider: archive Toloka pools from a DAG without holding a worker.
+"""An Airflow provider: archive Toloka pools and trainings from a DAG without holding a worker.
 
 Install with ``pip install "toloka-archive[airflow]"``. Airflow finds it through the
 ``apache_airflow_provider`` entry point (``get_provider_info`` below), and lists its connection
@@ -7,11 +7,11 @@ type ``toloka``:
 - ``TolokaHook`` (``toloka_archive.airflow.hooks``): the facade's clients from a connection;
 - ``TolokaArchivePoolsOperator`` (``toloka_archive.airflow.operators``): archive pools given by
   id (templated, or from XCom) or chosen by project, status and idleness, deferring while
-  Toloka works;
+  Toloka works; ``TolokaArchiveTrainingsOperator``, the same for trainings;
 - ``TolokaArchiveTrigger`` (``toloka_archive.airflow.triggers``): follows the started
   operations on the triggerer, to a deadline;
-- ``TolokaProjectLink``, ``TolokaPoolLink`` (``toloka_archive.airflow.links``): the operator's
-  extra links to Toloka's web interface;
+- ``TolokaProjectLink``, ``TolokaPoolLink``, ``TolokaTrainingLink``
+  (``toloka_archive.airflow.links``): the operators' extra links to Toloka's web interface;
 - an example DAG: ``toloka_archive/airflow/example_dags/toloka_nightly_cleanup.py``.
 
 Importing this package, and ``get_provider_info``, loads nothing of Airflow; the names above
@@ -29,8 +29,12 @@ if TYPE_CHECKING:
     from toloka_archive.airflow.hooks import TolokaHook as TolokaHook
     from toloka_archive.airflow.links import TolokaPoolLink as TolokaPoolLink
     from toloka_archive.airflow.links import TolokaProjectLink as TolokaProjectLink
+    from toloka_archive.airflow.links import TolokaTrainingLink as TolokaTrainingLink
     from toloka_archive.airflow.operators import (
         TolokaArchivePoolsOperator as TolokaArchivePoolsOperator,
+    )
+    from toloka_archive.airflow.operators import (
+        TolokaArchiveTrainingsOperator as TolokaArchiveTrainingsOperator,
     )
     from toloka_archive.airflow.triggers import TolokaArchiveTrigger as TolokaArchiveTrigger
 
@@ -40,17 +44,21 @@ INTEGRATION = "Toloka"
 _HOMES = {
     "TolokaHook": "hooks",
     "TolokaArchivePoolsOperator": "operators",
+    "TolokaArchiveTrainingsOperator": "operators",
     "TolokaArchiveTrigger": "triggers",
     "TolokaProjectLink": "links",
     "TolokaPoolLink": "links",
+    "TolokaTrainingLink": "links",
 }
 
 __all__ = [
     "TolokaArchivePoolsOperator",
+    "TolokaArchiveTrainingsOperator",
     "TolokaArchiveTrigger",
     "TolokaHook",
     "TolokaPoolLink",
     "TolokaProjectLink",
+    "TolokaTrainingLink",
     "get_provider_info",
 ]
 
@@ -61,8 +69,9 @@ def get_provider_info() -> dict[str, Any]:
         "package-name": PACKAGE_NAME,
         "name": INTEGRATION,
         "description": (
-            "Archive Toloka pools from a DAG: a hook, a deferrable operator that starts the "
-            "archives and frees its worker while Toloka works, and the trigger that follows them."
+            "Archive Toloka pools and trainings from a DAG: a hook, deferrable operators that "
+            "start the archives and free their worker while Toloka works, and the trigger that "
+            "follows them."
         ),
         "versions": [__version__],
         "integrations": [{"integration-name": INTEGRATION, "tags": ["service"]}],
@@ -84,6 +93,7 @@ def get_provider_info() -> dict[str, Any]:
         "extra-links": [
             "toloka_archive.airflow.links.TolokaProjectLink",
             "toloka_archive.airflow.links.TolokaPoolLink",
+            "toloka_archive.airflow.links.TolokaTrainingLink",
         ],
         "connection-types": [
             {

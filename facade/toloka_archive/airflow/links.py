@@ -1,10 +1,13 @@
-"""Extra links of ``TolokaArchivePoolsOperator``: the project's and the pool's pages in Toloka.
+"""Extra links of the operators: the project's, the pool's and the training's pages in Toloka.
 
 The pages are those of Toloka's web interface for the connection's environment:
 ``https://platform.toloka.ai`` for production and ``https://platform.sandbox.toloka.ai`` for
-the sandbox, ``/requester/project/{project}`` and ``/requester/project/{project}/pool/{pool}``
-under it. A connection with a custom base URL (a proxy, the fake Toloka) has no web interface
-we know of, so it gets no link; neither does a pool whose project the task does not know.
+the sandbox, ``/requester/project/{project}``, ``/requester/project/{project}/pool/{pool}`` and
+``/requester/project/{project}/training/{training}`` under it. The training's page is the one
+Toloka's own Python SDK (toloka-kit's ``TolokaClient.clone_training``) links to, beside the
+pool's page of the same form. A connection with a custom base URL (a proxy, the fake Toloka) has
+no web interface we know of, so it gets no link; neither does a pool or training whose project
+the task does not know.
 
 Airflow 3 asks for a link in the worker, when the task ends or defers, and keeps the answer in
 XCom for the UI. The task works the pages out while it starts the archives (``pages_for``); a
@@ -33,6 +36,7 @@ PAGES_ATTRIBUTE = "_toloka_pages"  # where the operator keeps the pages it worke
 
 PROJECT = "project"
 POOL = "pool"
+TRAINING = "training"  # the page kinds are the nouns of the reports, and of the pages' paths
 
 
 def project_page(environment: Environment | None, project_id: str) -> str | None:
@@ -40,34 +44,50 @@ def project_page(environment: Environment | None, project_id: str) -> str | None
     return None if root is None else f"{root}/requester/project/{project_id}"
 
 
-def pool_page(environment: Environment | None, project_id: str, pool_id: str) -> str | None:
+def member_page(
+    environment: Environment | None, project_id: str, noun: str, member_id: str
+) -> str | None:
+    """A pool's or a training's page (``noun``: ``pool``, ``training``) in its project's."""
     project = project_page(environment, project_id)
-    return None if project is None else f"{project}/pool/{pool_id}"
+    return None if project is None else f"{project}/{noun}/{member_id}"
+
+
+def pool_page(environment: Environment | None, project_id: str, pool_id: str) -> str | None:
+    return member_page(environment, project_id, POOL, pool_id)
+
+
+def training_page(environment: Environment | None, project_id: str, training_id: str) -> str | None:
+    return member_page(environment, project_id, TRAINING, training_id)
 
 
 def pages_for(
     environment: Environment | None,
     *,
     project_id: str | None,
-    pool_projects: Mapping[str, str | None],
+    pool_projects: Mapping[str, str | None] | None = None,
+    training_projects: Mapping[str, str | None] | None = None,
 ) -> dict[str, str | None]:
-    """The task's pages: its project's, and its pool's when it handled exactly one.
+    """The task's pages: its project's, and its pool's (or training's) when it handled exactly
+    one.
 
-    ``project_id``: the project the task was asked about, else the one project of every pool it
-    handled, when they have one. ``pool_projects``: each pool handled, with its project when
-    known (pools chosen by project come with it; pools given by id do not).
+    ``project_id``: the project the task was asked about, else the one project of every pool and
+    training it handled, when they have one. ``pool_projects``, ``training_projects``: each one
+    handled, with its project when known (those chosen by project come with it; those given by
+    id do not).
     """
-    projects = set(pool_projects.values())
+    members = {POOL: dict(pool_projects or {}), TRAINING: dict(training_projects or {})}
+    projects = {project for handled in members.values() for project in handled.values()}
     if project_id is None and len(projects) == 1:
         project_id = next(iter(projects))
     pages: dict[str, str | None] = {
         PROJECT: None if project_id is None else project_page(environment, project_id),
-        POOL: None,
     }
-    if len(pool_projects) == 1:
-        [(pool_id, pool_project)] = pool_projects.items()
-        if pool_project is not None:
-            pages[POOL] = pool_page(environment, pool_project, pool_id)
+    for noun, handled in members.items():
+        pages[noun] = None
+        if len(handled) == 1:
+            [(member_id, member_project)] = handled.items()
+            if member_project is not None:
+                pages[noun] = member_page(environment, member_project, noun, member_id)
     return pages
 
 
@@ -102,3 +122,10 @@ class TolokaPoolLink(_TolokaPageLink):
 
     name = "Toloka pool"
     kind = POOL
+
+
+class TolokaTrainingLink(_TolokaPageLink):
+    """The page of the task's training in Toloka's web interface, when it handled exactly one."""
+
+    name = "Toloka training"
+    kind = TRAINING

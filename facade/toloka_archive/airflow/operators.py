@@ -1,20 +1,33 @@
-"""``TolokaArchivePoolsOperator``: archive pools from a DAG, freeing the worker while Toloka works.
+"""Archive Toloka pools and trainings from a DAG, freeing the worker while Toloka works.
 
-The task starts the archives in the worker (the facade's bulk engine with ``wait=False``: one
-archive request per pool, the pre-flight's reason for each pool that cannot go), logs every
-operation id, and then either defers to ``TolokaArchiveTrigger``, which follows the operations
-on the triggerer (``deferrable=True``, the default), or follows them itself with the blocking
-client. Either way it ends with one report per pool (``PoolReport.to_json()``, as the command's
-``--json``), pushed to XCom, and fails, naming each pool and why, when a pool was not archived
-and its outcome is not among ``acceptable_outcomes``.
+``TolokaArchivePoolsOperator`` archives pools, ``TolokaArchiveTrainingsOperator`` trainings
+(training pools); they share one body (``_TolokaArchiveOperator``) and differ only in the
+subject they hand it. Each task starts the archives in the worker (the facade's bulk engine with
+``wait=False``: one archive request per subject, the pre-flight's reason for each one that
+cannot go), logs every operation id, and then either defers to ``TolokaArchiveTrigger``, which
+follows the operations on the triggerer (``deferrable=True``, the default), or follows them
+itself with the blocking client. Either way it ends with one report per pool or training
+(``Report.to_json()``, as the command's ``--json``: ``subject``, ``subject_id``, ...), pushed to
+XCom, and fails, naming each one and why, when one was not archived and its outcome is not among
+``acceptable_outcomes``.
+
+Why two operators rather than one with a ``subject="training"`` argument: the ids read as what
+they are (``training_ids=``, not ``pool_ids=`` that hold trainings), each class declares the
+extra links its subject has (Airflow takes links from the class), and a DAG's graph shows which
+one a task archives. Toloka archives a training only once every pool that requires it is
+archived, so the two are naturally two tasks: ``archive_pools >> archive_trainings``. The
+command line's single ``archive`` with ``--trainings`` is the same choice made for a shell.
+
+A pool or training someone closed to edit it (``FOR_UPDATE``) is left alone and reported
+``being_edited``, unless ``include_editing=True``.
 
 When a retry cannot help, the task fails without one (``AirflowFailException``): the
 connection is missing or wrong, Toloka refused the key, or archives were started and could not
 be followed (they go on at Toloka, and the next run finds and follows them instead of starting
 them again). Toloka unreachable before anything started is worth a retry.
 
-Its extra links open the project's page and, when it handled one pool, the pool's page in
-Toloka's web interface (``links``).
+Their extra links open the project's page and, when a task handled one pool (or training), its
+page in Toloka's web interface (``links``).
 """
 
 from __future__ import annotations
@@ -22,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import chain
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from airflow.sdk import BaseOperator, Context
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowNotFoundException
@@ -33,12 +46,13 @@ from toloka_archive import (
     InternalServerError,
     Outcome,
     Pool,
-    PoolReport,
     PoolSelection,
     RateLimitError,
+    Report,
     RunEndingError,
     TolokaClient,
     TolokaError,
+    Training,
 )
 from toloka_archive._core.clock import utc_now
 from toloka_archive._core.ids import normalize_project_id
@@ -46,16 +60,23 @@ from toloka_archive._core.policies import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIME
 from toloka_archive.airflow._following import (
     Started,
     deadline_after,
+    find,
     follow_blocking,
     format_deadline,
     start_archives,
     unfollowed,
 )
 from toloka_archive.airflow._plan import (
+    POOLS,
+    TRAININGS,
     PlanError,
+    Subjects,
+    Verdict,
     acceptable_from,
+    described,
+    ids_from,
     judge,
-    pool_ids_from,
+    label_of,
     selection_from,
     sorted_reports,
 )
@@ -65,6 +86,7 @@ from toloka_archive.airflow.links import (
     PAGES_ATTRIBUTE,
     TolokaPoolLink,
     TolokaProjectLink,
+    TolokaTrainingLink,
     pages_for,
 )
 from toloka_archive.airflow.triggers import TolokaArchiveTrigger
@@ -73,59 +95,33 @@ from toloka_archive.airflow.triggers import TolokaArchiveTrigger
 _PASSING = (APIConnectionError, InternalServerError, RateLimitError)
 DEFER_GRACE = 600.0  # Airflow's own defer timeout: the trigger's deadline, and this much more
 REPORTS_KEY = "toloka_reports"  # the XCom key that always holds the run's reports
+SELECTION_FIELDS = (
+    "project_id",
+    "status",
+    "idle_for",
+    "idle_since",
+    "created_before",
+    "last_started_before",
+    "toloka_conn_id",
+)
 
 Moment = datetime | str | None
 
 
-class TolokaArchivePoolsOperator(BaseOperator):
-    """Archive Toloka pools, given by id or chosen by what they are.
+class _TolokaArchiveOperator(BaseOperator):
+    """What archiving pools and archiving trainings share: all of it but the subject.
 
-    :param pool_ids: ids (``str`` digits or ``int``), one or a list; templated, and an
-        ``XComArg`` works too (``pool_ids=create_pools.output``); text is split on commas and
-        blanks, so a rendered list (``"['101', '102']"``) reads as well. Every id is checked
-        before anything is archived.
-    :param project_id: also the pools of this project (``status`` decides which; ``CLOSED`` ones
-        by default), as the command's ``--project``.
-    :param status: a pool status among the selection, or ``"any"``; only with a selection.
-    :param idle_for: pools neither created, started nor stopped for this long (``"30d"``,
-        ``"12h"``, a ``timedelta``); or ``idle_since``: not since that moment.
-    :param created_before, last_started_before: by the pool's dates: ISO 8601 (UTC unless an
-        offset is given), a time ago (``"30d"``), or a ``datetime``.
-    :param toloka_conn_id: a connection of type ``toloka``.
-    :param concurrency: how many pools at once, in starting and in following (default 8).
-    :param timeout: seconds to follow the archives once started (default 600); ``None`` follows
-        them to their end. Operations still running then are reported ``timed_out`` with their
-        id; they go on at Toloka.
-    :param deferrable: follow on the triggerer, freeing the worker (default); ``False`` follows
-        in the worker.
-    :param acceptable_outcomes: outcomes that do not fail the task besides ``archived`` and
-        ``already_archived``, e.g. ``["not_archivable_yet"]`` for a nightly clean-up.
-
-    The report (a list of ``PoolReport.to_json()`` dicts, in pool id order) is pushed to XCom
-    under ``toloka_reports``, and is the task's return value when it succeeds.
-
-    Extra links: "Toloka project" (the project asked for, or the one project of every pool
-    handled) and "Toloka pool" (when the task handled one pool whose project it knows), in
-    Toloka's web interface for the connection's environment; none for a custom base URL.
+    A subclass names its ``subjects`` (``POOLS``, ``TRAININGS``), keeps the ids it is given
+    under ``subjects.ids_argument`` (a templated field), and declares its extra links.
     """
 
-    template_fields: Sequence[str] = (
-        "pool_ids",
-        "project_id",
-        "status",
-        "idle_for",
-        "idle_since",
-        "created_before",
-        "last_started_before",
-        "toloka_conn_id",
-    )
+    subjects: ClassVar[Subjects]
     ui_color = "#e8f4fd"
-    operator_extra_links = (TolokaProjectLink(), TolokaPoolLink())
 
     def __init__(
         self,
         *,
-        pool_ids: Any = None,
+        ids: Any = None,
         project_id: str | int | None = None,
         status: str | None = None,
         idle_for: str | timedelta | None = None,
@@ -136,15 +132,17 @@ class TolokaArchivePoolsOperator(BaseOperator):
         concurrency: int = DEFAULT_CONCURRENCY,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         deferrable: bool = True,
+        include_editing: bool = False,
         acceptable_outcomes: Iterable[str | Outcome] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        subjects = self.subjects
         selected = (project_id, idle_for, idle_since, created_before, last_started_before)
-        if pool_ids is None and all(option is None for option in selected):
+        if ids is None and all(option is None for option in selected):
             raise ValueError(
-                f"{self.task_id}: give pool_ids, or choose pools with project_id, idle_for, "
-                "idle_since, created_before or last_started_before"
+                f"{self.task_id}: give {subjects.ids_argument}, or choose {subjects.plural} "
+                "with project_id, idle_for, idle_since, created_before or last_started_before"
             )
         if idle_for is not None and idle_since is not None:
             raise ValueError(f"{self.task_id}: give idle_for or idle_since, not both")
@@ -152,7 +150,10 @@ class TolokaArchivePoolsOperator(BaseOperator):
             raise ValueError(f"{self.task_id}: concurrency must be at least 1, got {concurrency!r}")
         if timeout is not None and (isinstance(timeout, bool) or not timeout >= 0):
             raise ValueError(f"{self.task_id}: timeout must be None or >= 0, got {timeout!r}")
-        self.pool_ids = pool_ids
+        if not isinstance(include_editing, bool):
+            raise ValueError(
+                f"{self.task_id}: include_editing must be True or False, got {include_editing!r}"
+            )
         self.project_id = project_id
         self.status = status
         self.idle_for = idle_for
@@ -163,25 +164,33 @@ class TolokaArchivePoolsOperator(BaseOperator):
         self.concurrency = concurrency
         self.timeout = None if timeout is None else float(timeout)
         self.deferrable = deferrable
+        self.include_editing = include_editing
         try:
             self.acceptable_outcomes = sorted(acceptable_from(acceptable_outcomes))
         except PlanError as error:
             raise ValueError(f"{self.task_id}: {error}") from None
 
+    def _given_ids(self) -> Any:
+        """The ids as given, or as Airflow rendered them (``pool_ids``, ``training_ids``)."""
+        return getattr(self, self.subjects.ids_argument)
+
     # -- the worker's part ---------------------------------------------------------------
 
     def execute(self, context: Context) -> list[dict[str, Any]]:
         hook = TolokaHook(self.toloka_conn_id)
+        subjects = self.subjects
         try:
-            pool_ids = pool_ids_from(self.pool_ids)
+            subject_ids = ids_from(self._given_ids(), subjects)
             selection = self._selection(hook)
         except PlanError as error:
             raise AirflowFailException(f"nothing was archived: {error}") from None
         started_ids: dict[str, str] = {}
 
-        def on_started(pool_id: str, operation_id: str) -> None:
-            started_ids[pool_id] = operation_id
-            self.log.info("pool %s: archiving started, operation %s", pool_id, operation_id)
+        def on_started(subject_id: str, operation_id: str) -> None:
+            started_ids[subject_id] = operation_id
+            self.log.info(
+                "%s: archiving started, operation %s", subjects.label(subject_id), operation_id
+            )
 
         try:
             connected = hook.get_client()
@@ -190,31 +199,34 @@ class TolokaArchivePoolsOperator(BaseOperator):
         with connected as client:
             base_url = client.base_url
             project_id = _project_of(selection)
-            pool_projects: dict[str, str | None] = dict.fromkeys(pool_ids)
+            projects: dict[str, str | None] = dict.fromkeys(subject_ids)
             self._keep_pages(client, project_id, {})
             self.log.info(
-                "archiving %s on %s (connection %r), %d at a time",
-                self._describe(pool_ids, selection),
+                "archiving %s on %s (connection %r), %d at a time%s",
+                self._describe(subject_ids, selection),
                 client.environment.value if client.environment else base_url,
                 self.toloka_conn_id,
                 self.concurrency,
+                f"; {subjects.plural} closed for editing too" if self.include_editing else "",
             )
-            source: Iterable[Any] = pool_ids
+            source: Iterable[Any] = subject_ids
             if selection is not None:
-                listed = client.find_pools(**selection.as_filters())
-                source = chain(pool_ids, _noting_projects(listed, pool_projects))
+                listed = find(client, selection, subjects)
+                source = chain(subject_ids, _noting_projects(listed, projects))
             try:
                 started = start_archives(
                     client,
                     source,
                     concurrency=self.concurrency,
+                    subjects=subjects,
+                    include_editing=self.include_editing,
                     on_started=on_started,
                     on_report=self._log_report,
                 )
-            except TolokaError as error:  # no pool got past it, or the pools were not listed
+            except TolokaError as error:  # none got past it, or the selection was not listed
                 raise self._stopped(error, started_ids) from None
             finally:
-                self._keep_pages(client, project_id, pool_projects)
+                self._keep_pages(client, project_id, projects)
             deadline = deadline_after(self.timeout, hook.clock)
             if not started.operations:
                 return self._finish(context, started.settled)
@@ -229,15 +241,21 @@ class TolokaArchivePoolsOperator(BaseOperator):
         return self._defer(started, deadline, base_url)
 
     def _keep_pages(
-        self, client: TolokaClient, project_id: str | None, pool_projects: dict[str, str | None]
+        self, client: TolokaClient, project_id: str | None, projects: dict[str, str | None]
     ) -> None:
-        """The Toloka pages the extra links open, worked out while the client is at hand."""
-        pages = pages_for(client.environment, project_id=project_id, pool_projects=pool_projects)
+        """The Toloka pages the extra links open, worked out while the client is at hand.
+        ``projects``: each pool (or training) handled, with its project when known."""
+        pages = pages_for(
+            client.environment,
+            project_id=project_id,
+            pool_projects=projects if self.subjects is POOLS else None,
+            training_projects=projects if self.subjects is TRAININGS else None,
+        )
         setattr(self, PAGES_ATTRIBUTE, pages)
 
     def _stopped(self, error: TolokaError, started: dict[str, str]) -> AirflowException:
-        """The task's end when starting stopped at ``error``: no pool could get past it (a
-        refused key, Toloka unreachable), or the selection's pools could not be listed.
+        """The task's end when starting stopped at ``error``: none could get past it (a refused
+        key, Toloka unreachable), or the selection could not be listed.
 
         A retry may help only when Toloka did not answer, or answered that it could not, and
         nothing was started; archives already started are found and followed by the next
@@ -256,6 +274,7 @@ class TolokaArchivePoolsOperator(BaseOperator):
             base_url=base_url,
             concurrency=self.concurrency,
             settled=started.settled,
+            subject=self.subjects.noun,
         )
         grace = None if self.timeout is None else timedelta(seconds=self.timeout + DEFER_GRACE)
         self.defer(trigger=trigger, method_name="execute_complete", timeout=grace)
@@ -269,6 +288,7 @@ class TolokaArchivePoolsOperator(BaseOperator):
             created_before=self.created_before,
             last_started_before=self.last_started_before,
             now=utc_now(hook.clock),
+            subjects=self.subjects,
         )
 
     def _follow_here(
@@ -288,12 +308,13 @@ class TolokaArchivePoolsOperator(BaseOperator):
                 deadline=deadline,
                 concurrency=self.concurrency,
                 clock=hook.clock,
+                subjects=self.subjects,
             ):
                 reports.append(report)
                 self._log_json(report)
         except RunEndingError as error:
             message = f"{type(error).__name__}: {error}"
-            rest = list(unfollowed(started.operations, message, reports))
+            rest = list(unfollowed(started.operations, message, reports, self.subjects))
             self._push(context, [*started.settled, *reports, *rest])
             raise AirflowFailException(self._ended_early(error, dict(started.operations))) from None
         return [*started.settled, *reports]
@@ -315,7 +336,7 @@ class TolokaArchivePoolsOperator(BaseOperator):
             self._push(context, reports)
             raise AirflowFailException(
                 f"the archives could not be followed: {event.get('message')}\n"
-                + judge(reports, frozenset(self.acceptable_outcomes)).message()
+                + self._judge(reports).message()
             )
         return self._finish(context, reports)
 
@@ -324,45 +345,121 @@ class TolokaArchivePoolsOperator(BaseOperator):
     def _finish(self, context: Context, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ordered = sorted_reports(reports)
         self._push(context, ordered)
-        verdict = judge(ordered, frozenset(self.acceptable_outcomes))
+        verdict = self._judge(ordered)
         if not verdict.ok:
             raise AirflowException(verdict.message())
         self.log.info("%s", verdict.message())
         return ordered
 
+    def _judge(self, reports: list[dict[str, Any]]) -> Verdict:
+        return judge(reports, frozenset(self.acceptable_outcomes), self.subjects)
+
     def _push(self, context: Context, reports: list[dict[str, Any]]) -> None:
         context["ti"].xcom_push(key=REPORTS_KEY, value=sorted_reports(reports))
 
-    def _log_report(self, report: PoolReport) -> None:
+    def _log_report(self, report: Report) -> None:
         if report.outcome is not Outcome.STARTED:  # those are logged as they start
             self._log_json(report.to_json())
 
     def _log_json(self, report: dict[str, Any]) -> None:
         outcome, detail = report["outcome"], report["detail"]
         said = detail if detail == outcome.replace("_", " ") else f"{outcome}: {detail}"
-        self.log.info("pool %s: %s", report["pool_id"], said)
+        self.log.info("%s: %s", label_of(report, self.subjects), said)
 
     def _ended_early(self, error: Exception, started: dict[str, str]) -> str:
         notes = "".join(f"; {note}" for note in getattr(error, "__notes__", ()))
         text = f"stopped: {type(error).__name__}: {error}{notes}"
         if started:
-            operations = ", ".join(f"pool {pool} {op}" for pool, op in started.items())
+            label = self.subjects.label
+            operations = ", ".join(f"{label(key)} {op}" for key, op in started.items())
             text += f"\narchives already started (they go on at Toloka): {operations}"
         return text
 
-    @staticmethod
-    def _describe(pool_ids: list[str], selection: PoolSelection | None) -> str:
-        parts = [f"{len(pool_ids)} pools by id"] if pool_ids else []
+    def _describe(self, subject_ids: list[str], selection: PoolSelection | None) -> str:
+        parts = [f"{len(subject_ids)} {self.subjects.plural} by id"] if subject_ids else []
         if selection is not None:
-            parts.append(selection.describe())
-        return " and ".join(parts) or "no pools"
+            parts.append(described(selection, self.subjects))
+        return " and ".join(parts) or f"no {self.subjects.plural}"
 
 
-def _noting_projects(pools: Iterable[Pool], projects: dict[str, str | None]) -> Iterator[Pool]:
-    """The listed pools as they come, each one's project noted (for the extra links)."""
-    for pool in pools:
-        projects[pool.id] = pool.project_id
-        yield pool
+class TolokaArchivePoolsOperator(_TolokaArchiveOperator):
+    """Archive Toloka pools, given by id or chosen by what they are.
+
+    :param pool_ids: ids (``str`` digits or ``int``), one or a list; templated, and an
+        ``XComArg`` works too (``pool_ids=create_pools.output``); text is split on commas and
+        blanks, so a rendered list (``"['101', '102']"``) reads as well. Every id is checked
+        before anything is archived.
+    :param project_id: also the pools of this project (``status`` decides which; ``CLOSED`` ones
+        by default), as the command's ``--project``.
+    :param status: a pool status among the selection, or ``"any"``; only with a selection.
+    :param idle_for: pools neither created, started nor stopped for this long (``"30d"``,
+        ``"12h"``, a ``timedelta``); or ``idle_since``: not since that moment.
+    :param created_before, last_started_before: by the pool's dates: ISO 8601 (UTC unless an
+        offset is given), a time ago (``"30d"``), or a ``datetime``.
+    :param toloka_conn_id: a connection of type ``toloka``.
+    :param concurrency: how many pools at once, in starting and in following (default 8).
+    :param timeout: seconds to follow the archives once started (default 600); ``None`` follows
+        them to their end. Operations still running then are reported ``timed_out`` with their
+        id; they go on at Toloka.
+    :param deferrable: follow on the triggerer, freeing the worker (default); ``False`` follows
+        in the worker.
+    :param include_editing: archive pools closed for editing too (someone closed them to change
+        them; Toloka reopens them by itself); by default they are left alone, ``being_edited``.
+    :param acceptable_outcomes: outcomes that do not fail the task besides ``archived`` and
+        ``already_archived``, e.g. ``["not_archivable_yet"]`` for a nightly clean-up, or
+        ``"being_edited"``, ``"blocked"``.
+
+    The report (a list of ``Report.to_json()`` dicts, in pool id order) is pushed to XCom under
+    ``toloka_reports``, and is the task's return value when it succeeds.
+
+    Extra links: "Toloka project" (the project asked for, or the one project of every pool
+    handled) and "Toloka pool" (when the task handled one pool whose project it knows), in
+    Toloka's web interface for the connection's environment; none for a custom base URL.
+    """
+
+    subjects = POOLS
+    template_fields: Sequence[str] = ("pool_ids", *SELECTION_FIELDS)
+    operator_extra_links = (TolokaProjectLink(), TolokaPoolLink())
+
+    def __init__(self, *, pool_ids: Any = None, **kwargs: Any) -> None:
+        super().__init__(ids=pool_ids, **kwargs)
+        self.pool_ids = pool_ids
+
+
+class TolokaArchiveTrainingsOperator(_TolokaArchiveOperator):
+    """Archive Toloka trainings (training pools), given by id or chosen by what they are.
+
+    The arguments are those of ``TolokaArchivePoolsOperator``, about trainings: ``training_ids``
+    (templated; an ``XComArg`` works), or a selection by ``project_id``, ``status``, ``idle_for``
+    / ``idle_since``, ``created_before``, ``last_started_before`` (the project's ``CLOSED``
+    trainings by default); ``include_editing`` archives trainings closed for editing too.
+
+    Toloka archives a training only once every pool that requires it is archived; until then
+    the training is reported ``blocked`` (Toloka's ``TRAINING_ARCHIVE_CONFLICT``). So archive
+    the pools first (``archive_pools >> archive_trainings``), or accept ``"blocked"`` in a
+    clean-up that a later run completes.
+
+    The report (``Report.to_json()`` dicts with ``subject`` ``"training"`` and ``subject_id``,
+    in training id order) is pushed to XCom under ``toloka_reports``. Extra links: "Toloka
+    project" and "Toloka training" (when the task handled one training whose project it knows).
+    """
+
+    subjects = TRAININGS
+    template_fields: Sequence[str] = ("training_ids", *SELECTION_FIELDS)
+    operator_extra_links = (TolokaProjectLink(), TolokaTrainingLink())
+
+    def __init__(self, *, training_ids: Any = None, **kwargs: Any) -> None:
+        super().__init__(ids=training_ids, **kwargs)
+        self.training_ids = training_ids
+
+
+def _noting_projects(
+    listed: Iterable[Pool | Training], projects: dict[str, str | None]
+) -> Iterator[Pool | Training]:
+    """The listed pools (or trainings) as they come, each one's project noted (for the links)."""
+    for member in listed:
+        projects[member.id] = member.project_id
+        yield member
 
 
 def _project_of(selection: PoolSelection | None) -> str | None:

@@ -1,12 +1,14 @@
 """``TolokaArchiveTrigger``: follow archive operations already started, on the triggerer.
 
-It holds plain data only (pool ids and their operation ids, the connection id, the deadline as
-epoch seconds, and the reports of pools that needed no following), so a triggerer that restarts
-rebuilds it from ``serialize()`` and simply follows the same operations again: it reads
-operations and never starts an archive. It fires one event: ``{"status": "success", "reports":
-[...]}`` with a ``PoolReport.to_json()`` per pool, or ``{"status": "error", "message": ...,
-"reports": [...]}`` when nothing could be followed (a rejected key, Toloka unreachable, a
-connection that now points elsewhere); the operator turns either into the task's end.
+It holds plain data only (the subject, "pool" or "training"; their ids and operation ids; the
+connection id; the deadline as epoch seconds; and the reports of those that needed no
+following), so a triggerer that restarts rebuilds it from ``serialize()`` and simply follows the
+same operations again: it reads operations and never starts an archive. It fires one event:
+``{"status": "success", "reports": [...]}`` with a ``Report.to_json()`` per pool or training, or
+``{"status": "error", "message": ..., "reports": [...]}`` when nothing could be followed (a
+rejected key, Toloka unreachable, a connection that now points elsewhere); the operator turns
+either into the task's end. A trigger serialized before trainings existed has no ``subject``:
+it follows pools.
 """
 
 from __future__ import annotations
@@ -23,22 +25,24 @@ from toloka_archive.airflow._following import (
     format_deadline,
     unfollowed,
 )
-from toloka_archive.airflow._plan import deadline_from, sorted_reports
+from toloka_archive.airflow._plan import POOLS, TRAININGS, deadline_from, sorted_reports
 from toloka_archive.airflow._settings import DEFAULT_CONN_ID
 from toloka_archive.airflow.hooks import TolokaHook
 
 CLASSPATH = "toloka_archive.airflow.triggers.TolokaArchiveTrigger"
 LISTED_IN_A_LINE = 20  # operation ids in the triggerer's first log line; the task logs them all
+SUBJECTS = {subjects.noun: subjects for subjects in (POOLS, TRAININGS)}
 
 
 class TolokaArchiveTrigger(BaseTrigger):
-    """Follow ``operations`` (pool id -> operation id) until each ends or ``deadline`` passes.
+    """Follow ``operations`` (subject id -> operation id) until each ends or ``deadline`` passes.
 
-    ``deadline``: epoch seconds, an ISO 8601 string (UTC unless it says otherwise), or None to
-    follow until the end. Pools whose operation still runs at the deadline are reported
-    ``timed_out`` with their operation id. ``base_url``: where the archives were started; when
+    ``subject``: what was archived, ``"pool"`` (the default) or ``"training"``. ``deadline``:
+    epoch seconds, an ISO 8601 string (UTC unless it says otherwise), or None to follow until
+    the end. Those whose operation still runs at the deadline are reported ``timed_out`` with
+    their operation id. ``base_url``: where the archives were started; when
     the connection now points elsewhere, nothing is followed and the event says so. ``settled``:
-    reports of pools that needed no following, handed back in the event so that it holds the
+    reports of subjects that needed no following, handed back in the event so that it holds the
     whole run.
     """
 
@@ -51,9 +55,13 @@ class TolokaArchiveTrigger(BaseTrigger):
         base_url: str | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         settled: Sequence[Mapping[str, Any]] = (),
+        subject: str = POOLS.noun,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # BaseTrigger.__init__(**kwargs) is unannotated
-        self.operations = {str(pool): str(operation) for pool, operation in operations.items()}
+        if subject not in SUBJECTS:
+            raise ValueError(f"subject must be one of {', '.join(SUBJECTS)}, got {subject!r}")
+        self.subjects = SUBJECTS[subject]
+        self.operations = {str(key): str(operation) for key, operation in operations.items()}
         self.toloka_conn_id = toloka_conn_id
         self.deadline = deadline_from(deadline)
         self.base_url = base_url
@@ -72,12 +80,14 @@ class TolokaArchiveTrigger(BaseTrigger):
                 "base_url": self.base_url,
                 "concurrency": self.concurrency,
                 "settled": [dict(report) for report in self.settled],
+                "subject": self.subjects.noun,
             },
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         hook = TolokaHook(self.toloka_conn_id)
-        listed = [f"pool {pool} {op}" for pool, op in self.operations.items()]
+        noun = self.subjects.noun
+        listed = [f"{noun} {subject} {op}" for subject, op in self.operations.items()]
         shown = ", ".join(listed[:LISTED_IN_A_LINE])
         more = len(listed) - LISTED_IN_A_LINE
         self.log.info(
@@ -110,6 +120,7 @@ class TolokaArchiveTrigger(BaseTrigger):
                     deadline=self.deadline,
                     concurrency=self.concurrency,
                     clock=hook.clock,
+                    subjects=self.subjects,
                 ):
                     reports.append(report)
             except RunEndingError as error:
@@ -121,7 +132,7 @@ class TolokaArchiveTrigger(BaseTrigger):
     def _error(self, message: str, followed: Sequence[dict[str, Any]] = ()) -> TriggerEvent:
         """The event when following stopped early: what was followed, and every other
         operation as not followed, with its id."""
-        rest = unfollowed(self.operations, message, followed)
+        rest = unfollowed(self.operations, message, followed, self.subjects)
         reports = sorted_reports([*self.settled, *followed, *rest])
         return _event({"status": "error", "message": message, "reports": reports})
 
