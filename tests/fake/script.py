@@ -73,6 +73,23 @@ STEPS: list[tuple[str, str, dict[str, str], float]] = [
     ("GET", "/operations/{op:48}", KEY, 0.0),  # SUCCESS
     ("POST", "/projects/1003/archive", KEY, 0.0),  # 204
     ("GET", "/operations?type=PROJECT.ARCHIVE", KEY, 0.0),  # 200
+    # Trainings, a pool closed for editing, Toloka's own refusal.
+    ("GET", "/trainings?project_id=1004&sort=-created", KEY, 0.0),  # 54: 200
+    ("GET", "/pools/411", OAUTH, 0.0),  # 200, quality_control
+    ("POST", "/trainings/401/archive", KEY, 0.0),  # 409 TRAINING_ARCHIVE_CONFLICT
+    ("POST", "/pools/411/archive", KEY, 0.0),  # 202
+    ("POST", "/pools/412/archive", KEY, 1.0),  # 202
+    ("POST", "/trainings/401/archive", KEY, 0.0),  # 59: 202 TRAINING.ARCHIVE
+    ("POST", "/trainings/401/archive", KEY, 1.0),  # 409 TRAINING_LOCKED_BY_ANOTHER_OPERATION
+    ("GET", "/operations/{op:59}", KEY, 0.0),  # SUCCESS
+    ("POST", "/trainings/402/archive", KEY, 0.0),  # 409 INAPPROPRIATE_STATUS
+    ("POST", "/trainings/402/close", KEY, 1.0),  # 202 TRAINING.CLOSE
+    ("POST", "/trainings/402/close", KEY, 0.0),  # 204
+    ("POST", "/projects/1004/archive", KEY, 0.0),  # 409 UNARCHIVED_POOLS_CONFLICT
+    ("POST", "/pools/502/archive", KEY, 0.0),  # 409 THERE_IS_ACTIVE_ASSIGNMENT
+    ("GET", "/pools/501", KEY, 900.0),  # CLOSED, FOR_UPDATE; then 15 minutes pass
+    ("GET", "/pools?project_id=1005&status=OPEN", KEY, 0.0),  # 501, reopened
+    ("GET", "/operations?type=TRAINING.ARCHIVE", KEY, 0.0),  # 200
 ]
 
 Answer = tuple[int, tuple[tuple[str, str], ...], bytes] | str

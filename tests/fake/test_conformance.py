@@ -161,7 +161,106 @@ def collect_answers() -> dict[str, httpx.Response]:
         client.get("/pools/100")
         answers["429 rate limit"] = client.get("/pools/100")
     _collect_closing(scenario, answers)
+    _collect_trainings(answers)
     return answers
+
+
+def _collect_trainings(answers: dict[str, httpx.Response]) -> None:
+    """Trainings, in every answer they have, with a pool that requires one, a pool closed for
+    editing and Toloka's own refusals, on a fake of their own."""
+    clock = ManualClock()
+    fake = FakeToloka(clock=clock, rate_limit=None)
+    fake.add_requester("me", api_keys=["k"])
+    fake.add_requester("other", api_keys=["k2"])
+    fake.add_project("7", owner="me", archive_seconds=1.0)
+    fake.add_training("41", project_id="7", last_stopped=clock.now(), archive_seconds=1.0)
+    fake.add_training("42", project_id="7", status="OPEN", close_seconds=1.0)
+    fake.add_training("43", project_id="7", status="ARCHIVED")
+    fake.add_training("44", project_id="7", archive_refusal="THERE_IS_ACTIVE_ASSIGNMENT")
+    fake.add_training("45", project_id="7", fail=True, archive_seconds=1.0)
+    fake.add_training("46", project_id="7", status="LOCKED")
+    fake.add_pool("71", project_id="7", training_id="41", archive_seconds=1.0)
+    fake.add_pool("72", project_id="7", status="CLOSED", last_close_reason="FOR_UPDATE")
+    fake.add_pool("73", project_id="7", archive_refusal="SUBMITTED_ASSIGNMENTS_CONFLICT")
+    fake.add_project("8", owner="other")
+    fake.add_training("81", project_id="8")
+    fake.add_fault(Fault("internal_error", endpoint="trainings", first=1))
+    fake.add_fault(Fault("rate_limit", training="42", endpoint="training", first=1))
+    fake.add_fault(Fault("unavailable", endpoint="training_close", first=1))
+    fake.add_fault(Fault("internal_error", training="41", endpoint="training_archive", first=1))
+    with httpx.Client(
+        transport=fake.transport(sleep=clock.sleep),
+        base_url="http://fake.toloka/api/v1",
+        headers={"Authorization": "ApiKey k"},
+    ) as client:
+        answers["500 trainings (fault)"] = client.get("/trainings")
+        answers["200 trainings"] = client.get("/trainings")
+        answers["200 trainings page, has_more"] = client.get(
+            "/trainings", params={"sort": "-created,id", "limit": "2", "id_gt": "41"}
+        )
+        answers["200 trainings filtered"] = client.get(
+            "/trainings",
+            params={"project_id": "7", "status": "CLOSED", "created_gte": "2026-11-01"},
+        )
+        answers["200 trainings empty"] = client.get("/trainings", params={"project_id": "8"})
+        answers["400 trainings limit"] = client.get("/trainings", params={"limit": "0"})
+        answers["400 trainings sort"] = client.get("/trainings", params={"sort": "status"})
+        answers["401 trainings"] = client.get("/trainings", headers={"Authorization": ""})
+        answers["429 training (fault, Retry-After)"] = client.get("/trainings/42")
+        answers["200 training OPEN"] = client.get("/trainings/42")
+        answers["200 training CLOSED"] = client.get("/trainings/41")
+        answers["200 training ARCHIVED"] = client.get("/trainings/43")
+        answers["400 training"] = client.get("/trainings/x")
+        answers["403 training"] = client.get("/trainings/81")
+        answers["404 training"] = client.get("/trainings/71")
+        answers["200 pool requiring a training"] = client.get("/pools/71")
+        answers["200 pool closed for editing"] = client.get("/pools/72")
+        answers["503 training close (fault)"] = client.post("/trainings/42/close")
+        answers["202 training close"] = client.post("/trainings/42/close")
+        closing = f"/operations/{answers['202 training close'].json()['id']}"
+        answers["200 training close operation PENDING"] = client.get(closing)
+        answers["409 training close locked"] = client.post("/trainings/42/close")
+        answers["409 training archive locked by a close"] = client.post("/trainings/42/archive")
+        clock.advance(1.0)
+        answers["200 training close operation SUCCESS"] = client.get(closing)
+        answers["204 training close"] = client.post("/trainings/42/close")
+        answers["409 training close INAPPROPRIATE_STATUS"] = client.post("/trainings/43/close")
+        answers["400 training close"] = client.post("/trainings/x/close")
+        answers["403 training close"] = client.post("/trainings/81/close")
+        answers["404 training close"] = client.post("/trainings/9/close")
+        answers["401 training close"] = client.post(
+            "/trainings/42/close", headers={"Authorization": ""}
+        )
+        answers["500 training archive (fault)"] = client.post("/trainings/41/archive")
+        answers["409 TRAINING_ARCHIVE_CONFLICT"] = client.post("/trainings/41/archive")
+        answers["409 UNARCHIVED_POOLS_CONFLICT, trainings"] = client.post("/projects/7/archive")
+        answers["409 training archive INAPPROPRIATE_STATUS"] = client.post("/trainings/46/archive")
+        answers["409 THERE_IS_ACTIVE_ASSIGNMENT (declared)"] = client.post("/trainings/44/archive")
+        answers["409 SUBMITTED_ASSIGNMENTS_CONFLICT (declared)"] = client.post("/pools/73/archive")
+        answers["204 training archive"] = client.post("/trainings/43/archive")
+        assert client.post("/pools/71/archive").status_code == 202
+        clock.advance(1.0)
+        answers["202 training archive"] = client.post("/trainings/41/archive")
+        archiving = f"/operations/{answers['202 training archive'].json()['id']}"
+        answers["409 training archive locked"] = client.post("/trainings/41/archive")
+        clock.advance(1.0)
+        answers["200 training archive operation SUCCESS"] = client.get(archiving)
+        failing = f"/operations/{client.post('/trainings/45/archive').json()['id']}"
+        clock.advance(1.0)
+        answers["200 training archive operation FAIL"] = client.get(failing)
+        answers["200 training archive log failed"] = client.get(f"{failing}/log")
+        answers["200 operations TRAINING.ARCHIVE"] = client.get(
+            "/operations", params={"type": "TRAINING.ARCHIVE"}
+        )
+        answers["400 training archive"] = client.post("/trainings/x/archive")
+        answers["403 training archive"] = client.post("/trainings/81/archive")
+        answers["404 training archive"] = client.post("/trainings/9/archive")
+        answers["401 training archive"] = client.post(
+            "/trainings/41/archive", headers={"Authorization": ""}
+        )
+        clock.advance(15 * 60.0)
+        answers["200 pool reopened by Toloka"] = client.get("/pools/72")
+        answers["405 training"] = client.post("/trainings/41")
 
 
 def _collect_closing(scenario: Scenario, answers: dict[str, httpx.Response]) -> None:
@@ -263,7 +362,7 @@ def _collect_projects(
 
 
 ANSWERS = collect_answers()
-UNDECLARED = {"502 (fault)", "405", "405 project", "405 close", "404 unknown path"}
+UNDECLARED = {"502 (fault)", "405", "405 project", "405 close", "405 training", "404 unknown path"}
 DECLARED = sorted(set(ANSWERS) - UNDECLARED)
 
 
@@ -376,7 +475,32 @@ def test_every_answer_of_closing_is_collected() -> None:
     assert (step["type"], step["success"]) == ("POOL_CLOSE", False)
 
 
-@pytest.mark.parametrize("name", ["200 pools", "200 project ACTIVE", "200 pool ARCHIVED, dates"])
+def test_every_answer_about_trainings_is_collected() -> None:
+    """Trainings: each answer of theirs is among those checked against the spec above."""
+    trainings = {
+        response.status_code
+        for response in ANSWERS.values()
+        if response.request.url.path.startswith("/api/v1/trainings")
+    }
+    assert trainings == {200, 202, 204, 400, 401, 403, 404, 405, 409, 429, 500, 503}
+    codes = {ANSWERS[name].json()["code"] for name in ANSWERS if name.startswith("409 ")}
+    assert {
+        "TRAINING_LOCKED_BY_ANOTHER_OPERATION",
+        "TRAINING_ARCHIVE_CONFLICT",
+        "THERE_IS_ACTIVE_ASSIGNMENT",
+        "SUBMITTED_ASSIGNMENTS_CONFLICT",
+    } <= codes
+    required = ANSWERS["200 pool requiring a training"].json()["quality_control"]
+    assert required["training_requirement"]["training_pool_id"] == "41"
+    assert ANSWERS["200 pool closed for editing"].json()["status"] == "CLOSED"
+    assert ANSWERS["200 pool reopened by Toloka"].json()["status"] == "OPEN"
+    page = ANSWERS["200 trainings page, has_more"].json()
+    assert page["has_more"] is True
+
+
+@pytest.mark.parametrize(
+    "name", ["200 pools", "200 project ACTIVE", "200 pool ARCHIVED, dates", "200 trainings"]
+)
 def test_pools_and_projects_are_checked_field_by_field(spec: OpenAPI, name: str) -> None:
     real = ANSWERS[name]
     body = real.json()

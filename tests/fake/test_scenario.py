@@ -96,6 +96,32 @@ def test_default_scenario_projects_look_like_a_real_requesters() -> None:
     assert fake.project("2001").pool_ids == ("200",)
 
 
+def test_default_scenario_has_a_project_with_trainings_and_one_being_edited() -> None:
+    clock = ManualClock(start=START)
+    fake = FakeToloka.from_scenario(Scenario.load(None), clock=clock)
+    reviews = fake.project("1004")
+    assert (reviews.status, reviews.training_ids, reviews.pool_ids) == (
+        "ACTIVE",
+        ("401", "402"),
+        ("411", "412", "413", "414"),
+    )
+    assert [fake.training(t).status for t in reviews.training_ids] == ["CLOSED", "OPEN"]
+    assert [fake.pool(p).status for p in reviews.pool_ids] == ["CLOSED"] * 4
+    assert [fake.pool(p).training_id for p in reviews.pool_ids] == ["401", "401", "402", "402"]
+    edited = fake.project("1005")
+    assert edited.pool_ids == ("501", "502")
+    editing = fake.pool("501")
+    assert (editing.status, editing.last_close_reason, editing.last_stopped) == (
+        "CLOSED",
+        "FOR_UPDATE",
+        START,
+    )
+    assert fake.pool("502").archive_refusal == "THERE_IS_ACTIVE_ASSIGNMENT"
+    clock.advance(15 * 60.0)
+    assert fake.pool("501").status == "OPEN"
+    assert {fake.project(p).owner for p in ("1004", "1005")} == {"requester-1"}
+
+
 def test_default_scenario_rejection_is_relative_to_the_clock_start() -> None:
     for start in (START, datetime.datetime(2031, 5, 5)):
         fake = FakeToloka.from_scenario(Scenario.load(None), clock=ManualClock(start=start))

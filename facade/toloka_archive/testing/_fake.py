@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from toloka_archive.testing._api.app import RecordedRequest, TolokaApp
-from toloka_archive.testing._api.faults import Fault, Subject
+from toloka_archive.testing._api.faults import Fault
 from toloka_archive.testing._carriers.server import (
     DEFAULT_HEADER_TIMEOUT,
     DEFAULT_IDLE_TIMEOUT,
@@ -43,7 +43,7 @@ class Blueprint(Protocol):
 
 
 class FakeToloka:
-    """A stateful emulator of Toloka's API for closing and archiving pools and projects.
+    """A stateful emulator of Toloka's API for closing and archiving pools, trainings and projects.
 
     Declare requesters, projects, pools and faults (or load a `Scenario`), then reach the fake
     through `transport` / `async_transport` (no sockets) or `serve` (loopback HTTP). All of them go
@@ -119,7 +119,7 @@ class FakeToloka:
                 archive_seconds=check.number(where, "archive_seconds", archive_seconds),
                 fail=check.boolean(where, "fail", fail),
             )
-            return self._app.state.project(project_id)  # type: ignore[return-value]
+        return self.project(project_id)
 
     def add_pool(
         self,
@@ -255,7 +255,9 @@ class FakeToloka:
             project_id, owner = self._project_of(where, given.pop("project_id"), given.pop("owner"))
             if project_id is None:
                 project_id = state.default_project(owner, DEFAULT_ARCHIVE_SECONDS)
-            elif status != "ARCHIVED" and state.get("project", project_id).status == "ARCHIVED":  # type: ignore[union-attr]
+            project = state.project(project_id)
+            assert project is not None
+            if status != "ARCHIVED" and project.status == "ARCHIVED":
                 raise check.FieldError(
                     where, "status", f"project {project_id!r} is archived, so its {kind}s are too"
                 )
@@ -429,13 +431,17 @@ class FakeToloka:
             assert [op.type for op in fake.operations("21")] == ["POOL.ARCHIVE"]
             assert len(fake.operations("21", type="POOL.CLOSE")) == 1
         """
-        given = {"pool": pool_id, "training": training_id, "project": project_id}
-        named = [(kind, ident) for kind, ident in given.items() if ident is not None]
+        given: tuple[tuple[SubjectKind, str | None], ...] = (
+            ("pool", pool_id),
+            ("training", training_id),
+            ("project", project_id),
+        )
+        named = [(kind, ident) for kind, ident in given if ident is not None]
         if len(named) > 1:
             raise ValueError(
                 "operations: give one of pool_id, training_id and project_id, not both"
             )
-        subject: Subject | None = named[0] if named else None  # type: ignore[assignment]
+        subject = named[0] if named else None
         with self._app.lock:
             if subject is not None and not self._app.state.has(*subject):
                 raise KeyError(subject[1])

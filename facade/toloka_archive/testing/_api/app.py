@@ -100,7 +100,7 @@ class RecordedRequest:
     fault: str | None  # the kind of the injected fault that decided the answer, if any
     delay: float  # seconds the answer was held back by ``slow`` faults
     endpoint: str | None = None  # one of faults.ENDPOINTS, e.g. "close"; None: no known one
-    ident: str | None = None  # the pool, project or operation id in the path, if any
+    ident: str | None = None  # the pool, training, project or operation id in the path, if any
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
