@@ -3,9 +3,9 @@
 It starts the fake on a free loopback port with the scenario shipped in the package, runs
 `toloka-archive archive --dry-run` and then `toloka-archive archive` over the scenario's pools,
 so that every outcome shows; then a project clean-up (its idle closed pools, a whole project,
-one that cannot go yet, and which of its open pools `--close-open` would close) and the
-history; and stops the fake (the one process it started)
-however it ends.
+one that cannot go yet, and which of its open pools `--close-open` would close), a project
+with trainings archived whole in Toloka's order, a pool someone is editing left alone, and the
+history; and stops the fake (the one process it started) however it ends.
 """
 
 from __future__ import annotations
@@ -68,7 +68,24 @@ def main() -> int:
             env=env,
             check=False,
         )
-        banner("7. History: when was each pool archived, and by which operation?")
+        banner(
+            "7. Project 1004 has trainings, one still open: pools, then their trainings, then "
+            "the project; without --close-open the open training is named"
+        )
+        subprocess.run([*tool, "project", "archive", "1004", *where], env=env, check=False)
+        banner("8. The same with --close-open: the open training is closed, the project archived")
+        subprocess.run(
+            [*tool, "project", "archive", "1004", "--close-open", *where], env=env, check=False
+        )
+        banner(
+            "9. Project 1005: a pool closed for editing is left alone (--include-editing "
+            "archives it), and Toloka's own refusal is read as Toloka means it"
+        )
+        subprocess.run([*tool, "archive", "--project", "1005", *where], env=env, check=False)
+        banner(
+            "10. History: when was each pool, training and project archived, and by which "
+            "operation?"
+        )
         subprocess.run([*tool, "history", *where], env=env, check=False)
     # 0 or 1 is the demo working as intended: the scenario has pools that cannot be archived.
     return 0 if archived.returncode in (0, 1) else archived.returncode
