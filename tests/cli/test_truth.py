@@ -205,7 +205,7 @@ def test_the_host_root_is_accepted_as_the_base_url(fake_url: str) -> None:
 def test_a_crash_and_a_rerun_archive_every_pool_once(
     tmp_path: Path, fake_factory: Callable[[Path], str]
 ) -> None:
-    url = fake_factory(scenario(tmp_path, 200, seconds=2.0))
+    url = fake_factory(scenario(tmp_path, 200, seconds=0.5))
     command = [
         sys.executable,
         "-m",
