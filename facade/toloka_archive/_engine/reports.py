@@ -17,7 +17,6 @@ from datetime import datetime
 from toloka_archive._core.dates import as_utc, format_moment
 from toloka_archive._core.errors import (
     APIError,
-    APIStatusError,
     ConflictError,
     NotFoundError,
     OperationFailedError,
@@ -27,6 +26,7 @@ from toloka_archive._core.errors import (
     RunEndingError,
     UnexpectedResponseError,
 )
+from toloka_archive._flows.failures import is_final
 from toloka_archive._flows.preflight import Archivability, Verdict
 from toloka_archive._wire.kinds import OperationKind
 from toloka_archive._wire.outcomes import Outcome
@@ -188,7 +188,7 @@ def report_for_error(
         return report(Outcome.FAILED, str(error), error.operation_id)
     if isinstance(error, OperationNotStartedError):  # Toloka confirms: nothing was started
         return report(Outcome.FAILED, _first_line(error), None)
-    if isinstance(error, APIStatusError) and error.status_code < 500 and error.status_code != 429:
+    if isinstance(error, APIError) and is_final(error):  # Toloka's own answer: asking can't help
         return report(Outcome.FAILED, f"refused: {error}")
     if isinstance(error, UnexpectedResponseError):
         detail = f"unknown: Toloka's answer {_after_status(error)}"

@@ -18,12 +18,10 @@ from toloka_archive._core.context import FlowContext
 from toloka_archive._core.errors import TolokaUnreachableError
 from toloka_archive._core.flow import Flow, Reply, Request, Send, Sleep
 from toloka_archive._core.policies import RetryPolicy, shortened
+from toloka_archive._flows.failures import never_sent
 from toloka_archive._wire.response import error_for, request_id_of, retry_after_seconds
 
 logger = logging.getLogger("toloka_archive")
-
-# Failures to open a connection at all: refused, DNS, TLS (ConnectError) or no reply to connect.
-_NO_CONNECTION = (httpx.ConnectError, httpx.ConnectTimeout)
 
 
 def retry_delay(
@@ -93,7 +91,7 @@ def send(
             else retry_delay(reply, retries, ceiling, policy, now=now, random=context.random)
         )
         if delay is None:
-            if isinstance(reply, _NO_CONNECTION) and not context.contact.answered:
+            if never_sent(reply) and not context.contact.answered:
                 error = TolokaUnreachableError(f"Toloka is unreachable: {error}")
             if retries:
                 error.add_note(f"gave up after {retries} retr{'y' if retries == 1 else 'ies'}")
@@ -115,18 +113,6 @@ def send(
             error,
         )
         yield Sleep(delay)
-
-
-def may_have_been_acted_on(reply: httpx.Response | httpx.TransportError) -> bool:
-    """Whether Toloka may have done what a failed request asked, although we got no answer.
-
-    A connection that was never opened carried nothing, and a 429 or a 4xx says it was not
-    done; but a request lost after it was sent (a read timeout, a dropped connection) or
-    answered with a 5xx (by Toloka, or by a proxy after forwarding it) may have been done.
-    """
-    if isinstance(reply, httpx.TransportError):
-        return not isinstance(reply, (*_NO_CONNECTION, httpx.PoolTimeout))
-    return reply.status_code >= 500 or reply.status_code == httpx.codes.REQUEST_TIMEOUT
 
 
 def without_request(error: httpx.TransportError) -> httpx.TransportError:

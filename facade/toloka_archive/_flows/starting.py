@@ -43,6 +43,7 @@ from toloka_archive._core.flow import Flow, Sleep
 from toloka_archive._core.ids import normalize_operation_id
 from toloka_archive._core.models import Operation
 from toloka_archive._flows import sending
+from toloka_archive._flows.failures import error_may_have_acted, may_have_acted
 from toloka_archive._flows.lookup import (
     CLOCK_SKEW,
     find_operation_flow,
@@ -108,9 +109,7 @@ def start_flow(job: Job, context: FlowContext) -> Flow[Started]:
         if round_number > 1:
             yield Sleep(next(pauses))
         try:
-            response = yield from sending.send(
-                request, context, stop_on=sending.may_have_been_acted_on
-            )
+            response = yield from sending.send(request, context, stop_on=may_have_acted)
             started = read_start(job, response)
         except ConflictError as conflict:
             if job.kind.conflict(conflict.code) is not Conflict.LOCKED:
@@ -126,7 +125,7 @@ def start_flow(job: Job, context: FlowContext) -> Flow[Started]:
         except APIError as error:
             if isinstance(error, UnexpectedResponseError) and error.contradicts:
                 raise  # a wrong answer is not a lost one: report it, never guess past it
-            if not (isinstance(error, UnexpectedResponseError) or _was_acted_on(error)):
+            if not (isinstance(error, UnexpectedResponseError) or error_may_have_acted(error)):
                 raise  # nothing reached Toloka, or it said no: the error is the whole truth
             last = error
             answer = yield from _asking(
@@ -146,15 +145,6 @@ def start_flow(job: Job, context: FlowContext) -> Flow[Started]:
         f"not {job.kind.past}: {last}; Toloka shows no {job.kind.verb} of this {job.noun}, "
         "so trying again is safe"
     ) from last
-
-
-def _was_acted_on(error: APIError) -> bool:
-    """Whether the failure that ended a send may have come after Toloka acted on it."""
-    cause = error.__cause__
-    if isinstance(cause, httpx.TransportError):
-        return sending.may_have_been_acted_on(cause)
-    status = getattr(error, "status_code", None)
-    return isinstance(status, int) and (status >= 500 or status == httpx.codes.REQUEST_TIMEOUT)
 
 
 def _asking(
