@@ -11,7 +11,7 @@ import datetime
 import json
 
 import pytest
-from toloka_archive.testing import FakeToloka
+from toloka_archive.testing import FakeToloka, Fault
 
 from tests.cli.inprocess import API_KEY, PausingClock, run_command
 
@@ -136,3 +136,33 @@ def test_wait_follows_a_training_archive_left_running(monkeypatch: pytest.Monkey
     followed = run_command(monkeypatch, fake, clock, "wait", operation)
     assert followed.code == 0, followed.stdout
     assert f"training 9701: archived (operation {operation})" in followed.stdout
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_project_archive_with_trainings_through_faults_on_every_route_exits_0(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """30 % of every request kind fails (reads, lists, starts, polls, the project's own
+    archive), a third of them after Toloka acted: the verdict is the clean run's, one operation
+    per pool, training and project, in Toloka's order."""
+    clock = PausingClock(start=START)
+    fake = FakeToloka(clock=clock, seed=seed, rate_limit=None)
+    fake.add_requester("me", api_keys=[API_KEY])
+    fake.add_project("90005", archive_seconds=2.0)
+    fake.add_training("9501", project_id="90005", status="CLOSED")
+    fake.add_training("9502", project_id="90005", status="OPEN")
+    for number in range(10):
+        training = "9501" if number < 5 else "9502"
+        fake.add_pool(str(9100 + number), project_id="90005", training_id=training)
+    for kind in ("unavailable", "bad_gateway", "disconnect"):
+        fake.add_fault(Fault(kind=kind, probability=0.1))
+    fake.add_fault(Fault(kind="drop_after_commit", probability=0.3))
+    result = run_command(monkeypatch, fake, clock, "project", "archive", "90005", "--close-open")
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1].startswith("Project 90005: archived")
+    started = [(o.type, next(iter(o.parameters.values()))) for o in fake.operations()]
+    assert len(started) == len(set(started)) == 14  # 10 pools, 2 trainings, 1 close, 1 project
+    assert started[-1] == ("PROJECT.ARCHIVE", "90005")
+    pools_end = max(i for i, (kind, _) in enumerate(started) if kind == "POOL.ARCHIVE")
+    assert all(kind.startswith("TRAINING.") for kind, _ in started[pools_end + 1 : -1])
+    assert any(request.fault for request in fake.requests)
