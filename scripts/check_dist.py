@@ -10,6 +10,12 @@
 4. Install the wheel in a fresh virtual environment (its dependencies only, as pinned in
    constraints.txt) on each supported Python this machine has (3.11, 3.12, 3.13; a missing one
    fails the check), and run the command from it against the fake Toloka, also from it.
+5. Beside toloka-kit: one more fresh environment (the oldest supported Python) gets the wheel,
+   toloka-kit 1.2.3, `httpx<0.28` (toloka-kit fails to import on 0.28) and `cattrs<23` (nor on
+   newer cattrs) in one `pip install`, resolved as a user's would be (no constraints file), and
+   `pip check` finds nothing to say. There the command archives the fake's pools, and one
+   process imports both packages: toloka-kit archives a pool on the fake and reads it back, and
+   the facade archives another.
 
     .venv/bin/python scripts/check_dist.py
 """
@@ -25,6 +31,8 @@ import sys
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pythons import SUPPORTED, interpreter
@@ -32,6 +40,33 @@ from pythons import SUPPORTED, interpreter
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 FAKE_KEY = "fake-api-key-0001"  # the fake's built-in scenario's key: not a secret
+# The same requester's key of the shape toloka-kit sends as `ApiKey` (see the fake's default
+# scenario); it works only with the fake.
+KIT_KEY = "FakeTolokaDemoKey00001.fake.NOT-A-SECRET-it-works-only-with-the-fake-Toloka"
+# What a toloka-kit 1.2.3 user installs beside us: it declares httpx and cattrs unbounded, but
+# fails at `import toloka.client` on httpx 0.28 (httpx._types.VerifyTypes is gone) and on
+# cattrs 23 and newer.
+BESIDE_TOLOKA_KIT = ("toloka-kit==1.2.3", "httpx<0.28", "cattrs<23")
+# Run in that environment: both packages in one process, each against the same fake.
+BOTH_IN_ONE_PROCESS = """
+import sys
+from importlib.metadata import version
+
+import toloka.client
+
+from toloka_archive import TolokaClient
+
+url, kit_key, key = sys.argv[1:]
+kit = toloka.client.TolokaClient(kit_key, url=url.removesuffix("/api/v1"))  # it adds /api/v1
+operation = kit.wait_operation(kit.archive_pool_async("106"), disable_progress=True)
+assert operation.status.value == "SUCCESS", operation.status
+assert kit.get_pool("106").status.value == "ARCHIVED"
+assert kit.archive_pool_async("101") is None  # already archived: 204
+with TolokaClient(api_key=key, base_url=url) as client:
+    result = client.archive_pool("107", timeout=60)
+assert result.operation is not None and result.operation.pool_id == "107", result
+print(", ".join(f"{name} {version(name)}" for name in ("toloka-kit", "httpx", "cattrs", "attrs")))
+"""
 
 
 class DistError(Exception):
@@ -128,53 +163,92 @@ def check_sdist(sdist: Path, expected: str) -> None:
     print(f"sdist: {len(names)} files, LICENSE and CHANGELOG included, no tests")
 
 
+def fresh_venv(folder: str, interpreter: str, *install: str | Path) -> Path:
+    """A new virtual environment of ``interpreter`` in ``folder`` with ``install`` installed:
+    its folder."""
+    venv = Path(folder) / "venv"
+    run(interpreter, "-m", "venv", venv)
+    run(
+        venv / "bin" / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        *install,
+    )
+    return venv
+
+
+@contextmanager
+def fake_toloka(venv: Path) -> Iterator[str]:
+    """The fake Toloka, run from ``venv`` on a free loopback port: its API root."""
+    fake = subprocess.Popen(
+        [str(venv / "bin" / "python"), "-m", "toloka_archive.testing", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = fake.stdout.readline() if fake.stdout is not None else ""
+        url = re.search(r"http://127\.0\.0\.1:\d+/api/v1", line)
+        if url is None:
+            raise DistError(f"the fake did not say where it listens: {line!r}")
+        yield url.group(0)
+    finally:
+        fake.terminate()
+        fake.wait(timeout=10)
+
+
+def archive_with_command(venv: Path, url: str) -> None:
+    """The installed command archives pool 100 and finds 101 archived already."""
+    command = venv / "bin" / "toloka-archive"
+    said = run(command, "--version").strip()
+    check(said == f"toloka-archive {version()}", f"the installed command says {said!r}")
+    done = subprocess.run(
+        [str(command), "archive", "100", "101", "--json", "--base-url", url],
+        capture_output=True,
+        text=True,
+        env={"TOLOKA_API_KEY": FAKE_KEY, "PATH": str(venv / "bin")},
+        timeout=120,
+    )
+    outcomes = {r["pool_id"]: r["outcome"] for r in map(json.loads, done.stdout.splitlines())}
+    check(done.returncode == 0, done.stderr)
+    check(outcomes == {"100": "archived", "101": "already_archived"}, outcomes)
+
+
+def python_of(venv: Path) -> str:
+    code = "import sys; print('%d.%d.%d' % sys.version_info[:3])"
+    return run(venv / "bin" / "python", "-c", code).strip()
+
+
 def smoke(wheel: Path, interpreter: str) -> None:
     """The wheel in a fresh venv of ``interpreter``: the command runs, and archives against the
     fake."""
     with tempfile.TemporaryDirectory(prefix="toloka-dist-") as folder:
-        venv = Path(folder) / "venv"
-        run(interpreter, "-m", "venv", venv)
-        python = venv / "bin" / "python"
-        run(
-            python,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-c",
-            ROOT / "constraints.txt",
-            wheel,
-        )
-        command = venv / "bin" / "toloka-archive"
-        said = run(command, "--version").strip()
-        check(said == f"toloka-archive {version()}", f"the installed command says {said!r}")
-        fake = subprocess.Popen(
-            [str(python), "-m", "toloka_archive.testing", "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            line = fake.stdout.readline() if fake.stdout is not None else ""
-            url = re.search(r"http://127\.0\.0\.1:\d+/api/v1", line)
-            if url is None:
-                raise DistError(f"the fake did not say where it listens: {line!r}")
-            done = subprocess.run(
-                [str(command), "archive", "100", "101", "--json", "--base-url", url.group(0)],
-                capture_output=True,
-                text=True,
-                env={"TOLOKA_API_KEY": FAKE_KEY, "PATH": str(venv / "bin")},
-                timeout=120,
-            )
-        finally:
-            fake.terminate()
-            fake.wait(timeout=10)
-        outcomes = {r["pool_id"]: r["outcome"] for r in map(json.loads, done.stdout.splitlines())}
-        check(done.returncode == 0, done.stderr)
-        check(outcomes == {"100": "archived", "101": "already_archived"}, outcomes)
-        said = run(python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])").strip()
+        venv = fresh_venv(folder, interpreter, "-c", ROOT / "constraints.txt", wheel)
+        with fake_toloka(venv) as url:
+            archive_with_command(venv, url)
+        said = python_of(venv)
     print(f"installed wheel on Python {said}: the command archives against the fake")
+
+
+def beside_toloka_kit(wheel: Path, interpreter: str) -> None:
+    """The wheel, toloka-kit 1.2.3 and ``httpx<0.28`` in one fresh venv, resolved together as a
+    user's ``pip install`` resolves them; both work against the fake."""
+    with tempfile.TemporaryDirectory(prefix="toloka-dist-kit-") as folder:
+        venv = fresh_venv(folder, interpreter, wheel, *BESIDE_TOLOKA_KIT)
+        python = venv / "bin" / "python"
+        run(python, "-m", "pip", "check", "--disable-pip-version-check")
+        with fake_toloka(venv) as url:
+            archive_with_command(venv, url)
+            versions = run(python, "-c", BOTH_IN_ONE_PROCESS, url, KIT_KEY, FAKE_KEY).strip()
+        said = python_of(venv)
+    print(
+        f"installed wheel beside {' '.join(BESIDE_TOLOKA_KIT)} on Python {said} ({versions}): "
+        "pip check passes, the command archives against the fake, and in one process "
+        "toloka-kit and the facade each archive a pool"
+    )
 
 
 def main() -> int:
@@ -192,6 +266,9 @@ def main() -> int:
         found = interpreter(python_version)
         check(found, f"no Python {python_version} on this machine to install the wheel with")
         smoke(wheel, str(found))
+    oldest = interpreter(SUPPORTED[0])
+    check(oldest, f"no Python {SUPPORTED[0]} on this machine")
+    beside_toloka_kit(wheel, str(oldest))
     return 0
 
 
