@@ -7,12 +7,18 @@ What it runs, in a temporary AIRFLOW_HOME on SQLite, against the fake Toloka on 
    the DAG processor and the triggerer; short heartbeats and no schedule of its own, so that
    only the run asked for happens;
 2. the connection `toloka_default` created with `airflow connections add`, so it lives in the
-   metadata database (the key is the fake's, which opens only the fake);
-3. the UI's side, through the API server: the connection form lists the Toloka fields, and the
-   form's Test button (`POST /api/v2/connections/test`) checks the stored key;
-4. the example DAG `toloka_nightly_cleanup`, parsed by the DAG processor, triggered with
-   `{"project_id": "1002"}`; its task starts the archives in a worker, defers, the triggerer
-   follows the operations, and the task resumes and succeeds;
+   metadata database, as Toloka's official provider (airflow-provider-toloka 0.0.8) writes it:
+   type `toloka`, the token in `extra__toloka__token`, toloka-kit's URL in `extra__toloka__url`
+   (the fake's OAuth token: it must go as `OAuth`, toloka-kit's choice for it; the fake's keys
+   open only the fake);
+3. the UI's side, through the API server: the connection form of type `toloka_archive` lists
+   our fields; a connection in our form is saved as the form saves it (`POST
+   /api/v2/connections`), and the form's Test button (`POST /api/v2/connections/test`) checks
+   its stored key, and the official one's through our hook;
+4. the example DAG `toloka_nightly_cleanup` (its connection: `toloka_default`, the official
+   form), parsed by the DAG processor, triggered with `{"project_id": "1002"}`; its task starts
+   the archives in a worker, defers, the triggerer follows the operations, and the task resumes
+   and succeeds; its log says which form it read and how the key went, never the key;
 5. the XCom report checked against the fake's own record (its `POOL.ARCHIVE` operations and
    its pools' statuses), and the task's extra links (none: a custom base URL has no web pages).
 
@@ -49,9 +55,12 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_DAG = ROOT / "facade" / "toloka_archive" / "airflow" / "example_dags"
 DAG_ID = "toloka_nightly_cleanup"
 TASK_ID = "archive_idle_pools"
-CONN_ID = "toloka_default"
+CONN_ID = "toloka_default"  # the example DAG's: here in airflow-provider-toloka's form
+OURS_ID = "toloka_archive_form"  # one in our own form, for the form's Test button
 PROJECT = "1002"  # the default scenario's clean-up project: idle closed pools, one in the window
 FAKE_KEY = "fake-api-key-0001"  # the fake scenario's key; it opens only the fake, not a secret
+# The scenario's OAuth token, sent as OAuth by toloka-kit's rule; it too opens only the fake.
+FAKE_OAUTH_TOKEN = "fake-oauth-token-0001"  # noqa: S105
 SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
 STOP_TIMEOUT = 20.0
 T = TypeVar("T")
@@ -264,10 +273,32 @@ class Api:
         return answer.json() if answer.status_code == 200 else None
 
 
+def add_official_connection(env: dict[str, str], url: str) -> None:
+    """``toloka_default`` as airflow-provider-toloka writes it.
+
+    ``--conn-json`` keeps the type ``toloka``: without that provider installed (as here),
+    ``--conn-type toloka`` would store it as ``generic`` (Airflow's rule; read all the same)."""
+    official = {
+        "conn_type": "toloka",
+        "extra": {
+            "extra__toloka__token": FAKE_OAUTH_TOKEN,
+            "extra__toloka__url": url.removesuffix("/api/v1"),  # toloka-kit's URL: the root
+        },
+    }
+    run(env, "connections", "add", CONN_ID, "--conn-json", json.dumps(official))
+
+
+def save_our_connection(api: Api, url: str) -> None:
+    """A connection in our form, saved as the UI's form saves it."""
+    extra = json.dumps({"environment": "custom", "base_url": url, "auth_type": "api_key"})
+    body = {"connection_id": OURS_ID, "conn_type": "toloka_archive", "password": FAKE_KEY}
+    api.post("/api/v2/connections", {**body, "extra": extra})
+
+
 def check_the_form(api: Api) -> None:
     """The connection form as the UI builds it: the Toloka fields, the key in a masked field."""
     forms = api.get("/ui/connections/hook_meta")
-    [form] = [f for f in forms if f["connection_type"] == "toloka"]
+    [form] = [f for f in forms if f["connection_type"] == "toloka_archive"]
     extra = form["extra_fields"]
     environments = extra["environment"]["schema"]["enum"]
     if environments != ["sandbox", "production", "custom"]:
@@ -278,11 +309,33 @@ def check_the_form(api: Api) -> None:
 
 
 def check_the_test_button(api: Api) -> str:
-    """The form's Test button on the stored connection: the API server reuses its key."""
-    answer = api.post("/api/v2/connections/test", {"connection_id": CONN_ID, "conn_type": "toloka"})
-    if answer.get("status") is not True:
-        raise E2EError(f"the connection test failed: {answer}")
-    return str(answer["message"])
+    """The form's Test button on the stored connections: the API server reuses their keys. Ours
+    with our form; the official one (stored as type toloka) with our type, so our hook tests it."""
+    stored = api.get(f"/api/v2/connections/{CONN_ID}")["conn_type"]
+    if stored != "toloka":
+        raise E2EError(f"{CONN_ID} was stored as type {stored!r}, not 'toloka'")
+    said = []
+    for conn_id in (OURS_ID, CONN_ID):
+        body = {"connection_id": conn_id, "conn_type": "toloka_archive"}
+        answer = api.post("/api/v2/connections/test", body)
+        if answer.get("status") is not True:
+            raise E2EError(f"the test of {conn_id} failed: {answer}")
+        said.append(f"{conn_id}: {answer['message']}")
+    return "; ".join(said)
+
+
+def check_the_task_said_how(task_logs: Path) -> None:
+    """The task's log says which form of connection it read and how the key went, without it."""
+    logs = [path for path in task_logs.rglob("attempt=*.log") if ".trigger." not in path.name]
+    text = "".join(path.read_text(errors="replace") for path in logs)
+    expected = (
+        f"Toloka connection '{CONN_ID}' (airflow-provider-toloka's form): the key from the "
+        "extra 'extra__toloka__token', sent as OAuth (toloka-kit's rule"
+    )
+    if expected not in text:
+        raise E2EError(f"no task log says how {CONN_ID} was read ({len(logs)} logs)")
+    if FAKE_OAUTH_TOKEN in text:
+        raise E2EError("the token is in a task log")
 
 
 def check_the_trigger_ran(task_logs: Path) -> None:
@@ -348,16 +401,18 @@ def main(argv: list[str] | None = None) -> int:
             phases.done("airflow db migrate")
             started = stack.enter_context(services(env, logs))
             check = alive(started)
-            extra = json.dumps({"environment": "custom", "base_url": fake.url})
-            add = ["connections", "add", CONN_ID, "--conn-type", "toloka"]
-            run(env, *add, "--conn-password", FAKE_KEY, "--conn-extra", extra)
-            phases.done(f"connection {CONN_ID} added to the metadata database (services starting)")
+            add_official_connection(env, fake.url)
+            phases.done(
+                f"connection {CONN_ID} added in airflow-provider-toloka's form to the metadata "
+                "database (services starting)"
+            )
 
             api = Api(port)
             stack.callback(api.http.close)
             wait_for("the API server", api.ready, 90, check)
             api.log_in()
             check_the_form(api)
+            save_our_connection(api, fake.url)
             said = check_the_test_button(api)
             phases.done(f"API server up; the form and its Test button work ({said})")
 
@@ -391,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
             if state != "success":
                 raise E2EError(f"the run ended {state}")
             check_the_trigger_ran(home / "logs")
+            check_the_task_said_how(home / "logs")
             entry = api.get(
                 f"{path}/taskInstances/{TASK_ID}/xcomEntries/toloka_reports", deserialize=True
             )

@@ -40,9 +40,12 @@ OAUTH_TOKEN = "test-oauth-token"  # likewise
 CONN_ID = "toloka_test"
 
 
-def connection_env(conn_id: str = CONN_ID, **fields: Any) -> tuple[str, str]:
-    """The variable that defines a connection for Airflow's environment secrets backend."""
-    return f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps({"conn_type": "toloka", **fields})
+def connection_env(
+    conn_id: str = CONN_ID, conn_type: str = "toloka_archive", **fields: Any
+) -> tuple[str, str]:
+    """The variable that defines a connection for Airflow's environment secrets backend; of our
+    own type unless ``conn_type`` says otherwise (``toloka``: airflow-provider-toloka's)."""
+    return f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps({"conn_type": conn_type, **fields})
 
 
 @dataclass
@@ -126,7 +129,8 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 def airflow_cli(*args: str) -> None:
     """An ``airflow`` command, run in this process as the command line runs it."""
     from airflow.cli import cli_parser
-    from airflow.utils.deprecation_tools import DeprecatedImportWarning
+
+    from tests.airflow.compat import DeprecatedImportWarning
 
     parsed = cli_parser.get_parser().parse_args(list(args))
     with warnings.catch_warnings():
@@ -143,7 +147,7 @@ def stored_connection(metadata_db: None, world: World) -> Iterator[str]:
     world.monkeypatch.delenv(f"AIRFLOW_CONN_{conn_id.upper()}", raising=False)
     extra = json.dumps({"environment": "custom", "base_url": world.url})
     airflow_cli(
-        "connections", "add", conn_id, "--conn-type", "toloka",
+        "connections", "add", conn_id, "--conn-type", "toloka_archive",
         "--conn-password", API_KEY, "--conn-extra", extra,
     )  # fmt: skip
     try:

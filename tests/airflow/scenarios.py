@@ -8,14 +8,14 @@ import json
 from typing import Any
 
 import pytest
-from airflow.sdk.exceptions import TaskDeferred
-from airflow.sdk.module_loading import import_string
+from airflow.providers.common.compat.sdk import TaskDeferred
 from toloka_archive.airflow.operators import (
     TolokaArchivePoolsOperator,
     TolokaArchiveTrainingsOperator,
 )
 from toloka_archive.airflow.triggers import TolokaArchiveTrigger
 
+from tests.airflow.compat import import_string
 from tests.airflow.conftest import CONN_ID, World
 
 ARCHIVED, ALREADY, OPEN, WINDOW, FAILS, SLOW = "100", "101", "102", "103", "104", "105"

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import toloka_archive.airflow.example_dags.toloka_nightly_cleanup as nightly
 
+from tests.airflow.compat import dag_bag, first_xcom
 from tests.airflow.conftest import AIRFLOW_HOME, World
 
 DAGS = AIRFLOW_HOME / "dags"
@@ -34,9 +35,7 @@ def dag_files(metadata_db: None) -> None:
 
 
 def dag_from_folder(dag_id: str) -> Any:
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(DAGS))
+    bag = dag_bag(str(DAGS))
     assert bag.import_errors == {}
     return bag.get_dag(dag_id)
 
@@ -46,11 +45,10 @@ def reports_of(run: Any, task_id: str) -> list[dict[str, Any]]:
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
 
-    query = XComModel.get_many(
-        run_id=run.run_id, dag_ids=run.dag_id, task_ids=task_id, key="toloka_reports"
-    )
     with create_session() as session:
-        row = session.scalars(query).first()
+        row = first_xcom(
+            session, run_id=run.run_id, dag_ids=run.dag_id, task_ids=task_id, key="toloka_reports"
+        )
         assert row is not None
         reports = XComModel.deserialize_value(row)
     assert isinstance(reports, list)

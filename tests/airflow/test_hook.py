@@ -6,11 +6,12 @@ import asyncio
 import logging
 
 import pytest
-from airflow.sdk.exceptions import AirflowNotFoundException
+from airflow.providers.common.compat.sdk import AirflowNotFoundException
 from toloka_archive import ConfigurationError, Environment
 from toloka_archive.airflow._settings import settings_from_connection
 from toloka_archive.airflow.hooks import TolokaHook, not_found_message
 
+from tests.airflow.compat import AIRFLOW_VERSION, READS_THE_DATABASE_EVERYWHERE
 from tests.airflow.conftest import API_KEY, CONN_ID, OAUTH_TOKEN, World
 
 
@@ -50,7 +51,7 @@ def test_oauth_and_prefixed_and_blank_extras() -> None:
         ({"password": None}, "has no password"),
         ({"password": ""}, "has no password"),
         ({"extra": {"api_key": API_KEY}}, "the extra 'api_key' looks like a credential"),
-        ({"extra": {"extra__toloka__token": API_KEY}}, "'token' looks like a credential"),
+        ({"extra": {"extra__toloka__secret": API_KEY}}, "'extra__toloka__secret' looks like a"),
         ({"extra": {"enviroment": "production"}}, "unknown extra 'enviroment'"),
         ({"extra": {"auth_type": "basic"}}, "'auth_type' must be 'api_key' or 'oauth'"),
         ({"extra": {"base_url": 8765}}, "extra 'base_url' must be a string"),
@@ -101,6 +102,7 @@ def test_custom_is_the_base_url(world: World) -> None:
     assert TolokaHook(CONN_ID).get_client().environment is Environment.PRODUCTION
 
 
+@pytest.mark.skipif(AIRFLOW_VERSION < (3, 1), reason=READS_THE_DATABASE_EVERYWHERE)
 def test_outside_a_task_a_stored_connection_is_not_found_and_it_says_what_to_do(
     stored_connection: str,
 ) -> None:
@@ -110,7 +112,7 @@ def test_outside_a_task_a_stored_connection_is_not_found_and_it_says_what_to_do(
         TolokaHook(stored_connection).get_client()
     message = str(missing.value)
     assert "outside a running task or trigger" in message
-    assert 'AIRFLOW_CONN_TOLOKA_DEFAULT=\'{"conn_type": "toloka"' in message
+    assert 'AIRFLOW_CONN_TOLOKA_DEFAULT=\'{"conn_type": "toloka_archive"' in message
     assert API_KEY not in message
 
 
@@ -122,7 +124,7 @@ def test_a_missing_connection_in_a_task_says_where_airflow_looked(
     monkeypatch.setattr(task_runner, "SUPERVISOR_COMMS", object(), raising=False)
     message = not_found_message("toloka_nightly")
     assert "is not defined: Airflow looked in the variable AIRFLOW_CONN_TOLOKA_NIGHTLY" in message
-    assert "`airflow connections add toloka_nightly --conn-type toloka" in message
+    assert "`airflow connections add toloka_nightly --conn-type toloka_archive " in message
     assert "for `airflow dags test`, AIRFLOW_CONN_TOLOKA_NIGHTLY=" in message
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
+from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
 from toloka_archive.airflow.operators import REPORTS_KEY
 from toloka_archive.airflow.triggers import TolokaArchiveTrigger
 from toloka_archive.testing import Fault

@@ -9,10 +9,17 @@ from pathlib import Path
 
 import airflow
 import jsonschema
+import pytest
 from airflow.providers_manager import ProvidersManager
-from airflow.sdk.providers_manager_runtime import ProvidersManagerTaskRuntime
 from toloka_archive import __version__
 from toloka_archive.airflow import get_provider_info
+
+from tests.airflow.compat import (
+    AIRFLOW_VERSION,
+    FORM_FROM_PROVIDER_INFO,
+    UI_METADATA_FROM_3_3,
+    runtime_hooks,
+)
 
 
 def test_the_entry_point_names_get_provider_info() -> None:
@@ -38,30 +45,35 @@ def test_providers_manager_lists_the_provider_and_its_trigger() -> None:
     assert [info.trigger_class_name for info in triggers] == ["toloka_archive.airflow.triggers"]
 
 
+@pytest.mark.skipif(AIRFLOW_VERSION < (3, 3), reason=UI_METADATA_FROM_3_3)
 def test_the_connection_type_is_listed_with_its_hook_and_form() -> None:
     manager = ProvidersManager()
     [meta] = [
-        m for m in manager.iter_connection_type_hook_ui_metadata() if m.connection_type == "toloka"
+        m
+        for m in manager.iter_connection_type_hook_ui_metadata()
+        if m.connection_type == "toloka_archive"
     ]
-    assert meta.hook_name == "Toloka"
+    assert meta.hook_name == "Toloka (toloka-archive)"
     assert meta.hook_class_name == "toloka_archive.airflow.hooks.TolokaHook"
     assert meta.field_behaviour is not None
     assert set(meta.field_behaviour["hidden_fields"]) == {"host", "port", "login", "schema"}
     assert meta.field_behaviour["relabeling"] == {"password": "API key"}
 
-    hook = ProvidersManagerTaskRuntime().hooks["toloka"]
+    hook = runtime_hooks()["toloka_archive"]
     assert hook is not None
     assert hook.hook_class_name == "toloka_archive.airflow.hooks.TolokaHook"
     assert hook.connection_id_attribute_name == "toloka_conn_id"
     assert hook.connection_testable  # the form's "Test" button calls test_connection
 
 
+@pytest.mark.skipif(AIRFLOW_VERSION < (3, 2), reason=FORM_FROM_PROVIDER_INFO)
+@pytest.mark.filterwarnings("ignore:ProvidersManager.hooks is deprecated")  # 3.2's own service
 def test_the_connection_form_shows_environment_base_url_and_auth_type() -> None:
     # What the UI's connection form is built from (the same call the API server makes).
     from airflow.api_fastapi.core_api.services.ui.connections import HookMetaService
 
-    [form] = [m for m in HookMetaService.hook_meta_data() if m.connection_type == "toloka"]
-    assert form.hook_name == "Toloka"
+    [form] = [m for m in HookMetaService.hook_meta_data() if m.connection_type == "toloka_archive"]
+    assert form.hook_name == "Toloka (toloka-archive)"
     assert form.extra_fields is not None
     assert set(form.extra_fields) == {"environment", "base_url", "auth_type"}
     environment = form.extra_fields["environment"]

@@ -9,8 +9,8 @@ import json
 from typing import Any
 
 import pytest
+from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
 from airflow.providers_manager import ProvidersManager
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
 from toloka_archive import Environment, Outcome
 from toloka_archive.airflow import get_provider_info
 from toloka_archive.airflow.hooks import TolokaHook

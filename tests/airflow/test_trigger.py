@@ -169,7 +169,7 @@ def test_a_rejected_key_ends_in_an_error_event_naming_the_operations(
     assert reports["1"]["operation_id"] == operation
     assert reports["2"]["outcome"] == "already_archived"
 
-    from airflow.sdk.exceptions import AirflowFailException
+    from airflow.providers.common.compat.sdk import AirflowFailException
 
     # No retry: the archive goes on at Toloka, and the next run finds and follows it.
     with pytest.raises(AirflowFailException) as failed:

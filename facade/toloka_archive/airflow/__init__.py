@@ -2,7 +2,8 @@
 
 Install with ``pip install "toloka-archive[airflow]"``. Airflow finds it through the
 ``apache_airflow_provider`` entry point (``get_provider_info`` below), and lists its connection
-type ``toloka``:
+type ``toloka_archive`` ("Toloka (toloka-archive)"; ``toloka`` is Toloka's official
+airflow-provider-toloka's, and the hook reads those connections too):
 
 - ``TolokaHook`` (``toloka_archive.airflow.hooks``): the facade's clients from a connection;
 - ``TolokaArchivePoolsOperator`` (``toloka_archive.airflow.operators``): archive pools given by
@@ -97,9 +98,12 @@ def get_provider_info() -> dict[str, Any]:
         ],
         "connection-types": [
             {
-                "connection-type": "toloka",
+                # Our own type, not "toloka": Toloka's airflow-provider-toloka registers that
+                # one, and Airflow keeps one form per type, so with both installed one form
+                # would be lost. The hook reads "toloka" connections all the same (_settings).
+                "connection-type": "toloka_archive",
                 "hook-class-name": "toloka_archive.airflow.hooks.TolokaHook",
-                "hook-name": INTEGRATION,
+                "hook-name": "Toloka (toloka-archive)",
                 # The form: the key in the (masked) password field, the environment and its URL
                 # as extras; host, port, login and schema mean nothing to Toloka.
                 "ui-field-behaviour": {

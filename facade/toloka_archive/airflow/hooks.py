@@ -1,9 +1,14 @@
-"""``TolokaHook``: the facade's clients, built from an Airflow connection of type ``toloka``.
+"""``TolokaHook``: the facade's clients, built from an Airflow connection.
 
-The connection holds the key in its password (masked by Airflow, never logged here) and, in its
-extras, where to point: ``environment`` (``sandbox``/``production``) or ``base_url``, and
-``auth_type: oauth`` for a legacy OAuth token. See ``_settings`` for the rules; the checks are
-the facade's own.
+Its own connection type is ``toloka_archive`` (not ``toloka``, which Toloka's official
+airflow-provider-toloka registers: see ``_settings``). The connection holds the key in its
+password (masked by Airflow, never logged here) and, in its extras, where to point:
+``environment`` (``sandbox``/``production``) or ``base_url``, and ``auth_type: oauth`` for a
+legacy OAuth token. A connection written by airflow-provider-toloka (type ``toloka``: the token
+in ``extra__toloka__token``, ``extra__toloka__environment`` or ``extra__toloka__url``) is read
+as that provider reads it, so ``toloka_default`` works whatever its type; the hook logs which
+form it read, where the key came from and how it is sent (never the key). See ``_settings`` for
+the rules; the checks are the facade's own.
 
 Where Airflow finds the connection depends on where the hook runs, and that is Airflow's rule,
 not ours: in a task or a trigger, in ``AIRFLOW_CONN_*`` variables, the secrets backends and the
@@ -20,22 +25,22 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from airflow.sdk import BaseHook
-from airflow.sdk.exceptions import AirflowNotFoundException
-
 from toloka_archive import AsyncTolokaClient, TolokaClient
 from toloka_archive._core.clock import Clock, SystemClock
 from toloka_archive._core.errors import ConfigurationError, TolokaError
+from toloka_archive.airflow._compat import AirflowNotFoundException, BaseHook, get_async_connection
 from toloka_archive.airflow._settings import (
     CONN_TYPE,
     DEFAULT_CONN_ID,
+    HOOK_NAME,
     ClientSettings,
     settings_from_connection,
 )
 
 
 class TolokaHook(BaseHook):
-    """Build ``TolokaClient`` / ``AsyncTolokaClient`` from a ``toloka`` connection.
+    """Build ``TolokaClient`` / ``AsyncTolokaClient`` from a Toloka connection: ours
+    (``toloka_archive``) or airflow-provider-toloka's (``toloka``).
 
     ``client_options``: more keyword arguments for every client this hook builds (``poll``,
     ``retry``, ``http_timeout``, ``transport``, ``clock``); ``client_defaults`` does the same for
@@ -46,7 +51,7 @@ class TolokaHook(BaseHook):
     conn_name_attr = "toloka_conn_id"
     default_conn_name = DEFAULT_CONN_ID
     conn_type = CONN_TYPE
-    hook_name = "Toloka"
+    hook_name = HOOK_NAME
 
     client_defaults: ClassVar[Mapping[str, Any]] = {}
 
@@ -81,7 +86,7 @@ class TolokaHook(BaseHook):
         costs one more request, and only for a connection that is not there.
         """
         try:
-            connection = await self.aget_connection(self.toloka_conn_id)
+            connection = await get_async_connection(self.toloka_conn_id)
         except AirflowNotFoundException:
             connection = await asyncio.to_thread(self._connection)
         return self._settings_of(connection)
@@ -99,6 +104,7 @@ class TolokaHook(BaseHook):
             extra=connection.extra_dejson,
             host=connection.host,
             port=connection.port,
+            conn_type=connection.conn_type,
         )
 
     def get_conn(self) -> TolokaClient:
@@ -108,6 +114,7 @@ class TolokaHook(BaseHook):
     def get_client(self) -> TolokaClient:
         """A blocking client; use it as a context manager to close it."""
         settings = self.settings()
+        self.log.info("%s", settings.described)
         with _naming(settings):
             return TolokaClient(**settings.client_kwargs(), **self._client_options)
 
@@ -120,6 +127,7 @@ class TolokaHook(BaseHook):
         return self._async_client(await self.asettings())
 
     def _async_client(self, settings: ClientSettings) -> AsyncTolokaClient:
+        self.log.info("%s", settings.described)
         with _naming(settings):
             return AsyncTolokaClient(**settings.client_kwargs(), **self._client_options)
 
@@ -139,7 +147,7 @@ def not_found_message(conn_id: str) -> str:
     """What to do about a connection Airflow did not find, depending on where we run."""
     variable = f"AIRFLOW_CONN_{conn_id.upper()}"
     example = (
-        f"""{variable}='{{"conn_type": "toloka", "password": "<the API key>", """
+        f"""{variable}='{{"conn_type": "{CONN_TYPE}", "password": "<the API key>", """
         """"extra": {"environment": "production"}}'"""
     )
     if _in_airflow_process():
@@ -147,7 +155,7 @@ def not_found_message(conn_id: str) -> str:
             f"the Toloka connection {conn_id!r} is not defined: Airflow looked in the variable "
             f"{variable}, in the secrets backends ([secrets] backend) and in the metadata "
             "database (the UI's Admin > Connections, `airflow connections add`). Create it in "
-            f"one of them, e.g. `airflow connections add {conn_id} --conn-type toloka "
+            f"one of them, e.g. `airflow connections add {conn_id} --conn-type {CONN_TYPE} "
             '--conn-password <the API key> --conn-extra \'{"environment": "production"}\'`, '
             f"or correct the task's toloka_conn_id; for `airflow dags test`, {example} works "
             "in every case"

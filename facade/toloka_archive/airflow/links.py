@@ -13,6 +13,12 @@ Airflow 3 asks for a link in the worker, when the task ends or defers, and keeps
 XCom for the UI. The task works the pages out while it starts the archives (``pages_for``); a
 task resumed after its deferral runs in a new process that never started anything, so there the
 link is the one kept when the task deferred.
+
+A pool (or training) given only by id comes without its project. When the task handled exactly
+one such pool, and the connection's environment has pages, the task reads it once
+(``to_look_up``: ``get_pool`` / ``get_training``) for its project; it reads nothing when the
+project is already known (a selection's pools, a second look), when it handled several, or for a
+custom base URL.
 """
 
 from __future__ import annotations
@@ -60,6 +66,15 @@ def training_page(environment: Environment | None, project_id: str, training_id:
     return member_page(environment, project_id, TRAINING, training_id)
 
 
+def to_look_up(environment: Environment | None, projects: Mapping[str, str | None]) -> str | None:
+    """The one pool (or training) whose project must be read for its page, if any: the task
+    handled exactly one, its project is not known, and the environment has pages."""
+    if environment not in WEB_ROOTS or len(projects) != 1:
+        return None
+    [(member_id, project)] = projects.items()
+    return member_id if project is None else None
+
+
 def pages_for(
     environment: Environment | None,
     *,
@@ -72,8 +87,8 @@ def pages_for(
 
     ``project_id``: the project the task was asked about, else the one project of every pool and
     training it handled, when they have one. ``pool_projects``, ``training_projects``: each one
-    handled, with its project when known (those chosen by project come with it; those given by
-    id do not).
+    handled, with its project when known (those chosen by project come with it; one given by
+    id has it once the task has read it, ``to_look_up``).
     """
     members = {POOL: dict(pool_projects or {}), TRAINING: dict(training_projects or {})}
     projects = {project for handled in members.values() for project in handled.values()}

@@ -38,7 +38,6 @@ from itertools import chain
 from typing import Any, ClassVar, NoReturn
 
 from airflow.sdk import BaseOperator, Context
-from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowNotFoundException
 
 from toloka_archive import (
     APIConnectionError,
@@ -57,6 +56,11 @@ from toloka_archive import (
 from toloka_archive._core.clock import utc_now
 from toloka_archive._core.ids import normalize_project_id
 from toloka_archive._core.policies import DEFAULT_CONCURRENCY, DEFAULT_WAIT_TIMEOUT
+from toloka_archive.airflow._compat import (
+    AirflowException,
+    AirflowFailException,
+    AirflowNotFoundException,
+)
 from toloka_archive.airflow._following import (
     Started,
     deadline_after,
@@ -88,6 +92,7 @@ from toloka_archive.airflow.links import (
     TolokaProjectLink,
     TolokaTrainingLink,
     pages_for,
+    to_look_up,
 )
 from toloka_archive.airflow.triggers import TolokaArchiveTrigger
 
@@ -227,6 +232,8 @@ class _TolokaArchiveOperator(BaseOperator):
                 raise self._stopped(error, started_ids) from None
             finally:
                 self._keep_pages(client, project_id, projects)
+            if self._look_up_project(client, projects):
+                self._keep_pages(client, project_id, projects)
             deadline = deadline_after(self.timeout, hook.clock)
             if not started.operations:
                 return self._finish(context, started.settled)
@@ -252,6 +259,27 @@ class _TolokaArchiveOperator(BaseOperator):
             training_projects=projects if self.subjects is TRAININGS else None,
         )
         setattr(self, PAGES_ATTRIBUTE, pages)
+
+    def _look_up_project(self, client: TolokaClient, projects: dict[str, str | None]) -> bool:
+        """The project of the one pool (or training) handled, given by id, read once for its
+        page (the answer is kept in ``projects``); no request when it is known, when several
+        were handled, or for a custom base URL. A failed read only leaves the link out."""
+        member_id = to_look_up(client.environment, projects)
+        if member_id is None:
+            return False
+        read = client.get_training if self.subjects is TRAININGS else client.get_pool
+        try:
+            projects[member_id] = read(member_id).project_id
+        except TolokaError as error:
+            self.log.info(
+                "no %s link: %s could not be read (%s: %s)",
+                self.subjects.noun,
+                self.subjects.label(member_id),
+                type(error).__name__,
+                error,
+            )
+            return False
+        return True
 
     def _stopped(self, error: TolokaError, started: dict[str, str]) -> AirflowException:
         """The task's end when starting stopped at ``error``: none could get past it (a refused
@@ -396,7 +424,9 @@ class TolokaArchivePoolsOperator(_TolokaArchiveOperator):
         ``"12h"``, a ``timedelta``); or ``idle_since``: not since that moment.
     :param created_before, last_started_before: by the pool's dates: ISO 8601 (UTC unless an
         offset is given), a time ago (``"30d"``), or a ``datetime``.
-    :param toloka_conn_id: a connection of type ``toloka``.
+    :param toloka_conn_id: a Toloka connection (default ``toloka_default``): ours (type
+        ``toloka_archive``) or one airflow-provider-toloka wrote (type ``toloka``), read as that
+        provider reads it.
     :param concurrency: how many pools at once, in starting and in following (default 8).
     :param timeout: seconds to follow the archives once started (default 600); ``None`` follows
         them to their end. Operations still running then are reported ``timed_out`` with their
@@ -413,8 +443,9 @@ class TolokaArchivePoolsOperator(_TolokaArchiveOperator):
     ``toloka_reports``, and is the task's return value when it succeeds.
 
     Extra links: "Toloka project" (the project asked for, or the one project of every pool
-    handled) and "Toloka pool" (when the task handled one pool whose project it knows), in
-    Toloka's web interface for the connection's environment; none for a custom base URL.
+    handled) and "Toloka pool" (when the task handled one pool; a pool given by id is read once
+    for its project), in Toloka's web interface for the connection's environment; none for a
+    custom base URL.
     """
 
     subjects = POOLS
@@ -441,7 +472,8 @@ class TolokaArchiveTrainingsOperator(_TolokaArchiveOperator):
 
     The report (``Report.to_json()`` dicts with ``subject`` ``"training"`` and ``subject_id``,
     in training id order) is pushed to XCom under ``toloka_reports``. Extra links: "Toloka
-    project" and "Toloka training" (when the task handled one training whose project it knows).
+    project" and "Toloka training" (when the task handled one training; one given by id is read
+    once for its project).
     """
 
     subjects = TRAININGS

@@ -11,8 +11,10 @@ One retry, 30 seconds later, for a Toloka that could not be reached before anyth
 archives started but not followed to their end fail the task without a retry (the next run
 finds and follows them), so ``airflow dags test`` never sits out a long retry delay.
 
-Set up a connection ``toloka_default`` of type ``toloka``: the API key in the password, and the
-extra ``{"environment": "production"}`` (the sandbox is the default). Trigger a run with
+Set up a connection ``toloka_default`` of type ``toloka_archive`` ("Toloka (toloka-archive)"):
+the API key in the password, and the extra ``{"environment": "production"}`` (the sandbox is the
+default). A ``toloka_default`` that airflow-provider-toloka wrote (type ``toloka``) works as it
+is. Trigger a run with
 ``{"project_id": "..."}`` (and ``"idle_for"``) as its configuration to clean up another project
 once.
 """
