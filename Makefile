@@ -15,7 +15,7 @@ OURS_STAMP := $(OURS_VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help demo venv bench-venv generate check-generated validate-spec lint test bench cassettes \
-	dist pythons docs airflow-e2e clean
+	dist pythons floors docs airflow-e2e airflow-peers clean
 
 help:
 	@echo "make demo             archive the fake Toloka's pools with the command (no account needed)"
@@ -30,8 +30,10 @@ help:
 	@echo "make venv             create .venv with the pinned tool chain"
 	@echo "make dist             build the sdist and the wheel, check them, install the wheel and run it"
 	@echo "make pythons          the test suite on Python 3.12 and 3.13 (nox; 3.11 is make test)"
+	@echo "make floors           the suite on the lowest httpx and the provider on the lowest Airflow"
 	@echo "make docs             the documentation site into site/, strict: a warning fails it"
 	@echo "make airflow-e2e      the Airflow provider on a real local Airflow against the fake"
+	@echo "make airflow-peers    the provider beside airflow-provider-toloka 0.0.8, in a venv of its own"
 
 venv: $(STAMP)
 
@@ -140,3 +142,16 @@ clean:
 # success against the fake Toloka on loopback (scripts/airflow_e2e.py; about 30 s).
 airflow-e2e: $(STAMP)
 	$(BIN)/python scripts/airflow_e2e.py
+
+# The lowest versions the package claims, each in a nox session of its own: the HTTP-facing suite
+# on the lowest httpx (the one toloka-kit 1.2.3's users can have beside it), and the provider's
+# tests on the lowest Airflow 3 (constraints-airflow-floor.txt pins that tree).
+floors: $(STAMP)
+	$(BIN)/nox --noxfile noxfile.py -s httpx_floor airflow_floor
+
+# The provider beside Toloka's own, airflow-provider-toloka 0.0.8 (and its toloka-kit), in one
+# Airflow: a venv of its own in a temporary folder (never .venv), both connection types
+# registered without a clash, and `airflow dags test` archiving with toloka_default written as
+# that provider writes it (scripts/airflow_peers.py; about a minute, most of it the venv).
+airflow-peers: $(STAMP)
+	$(BIN)/python scripts/airflow_peers.py
