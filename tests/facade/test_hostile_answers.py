@@ -258,3 +258,27 @@ def test_no_exception_in_the_chain_holds_the_request_and_its_key(
             assert API_KEY not in repr(value)
         request = getattr(link, "_request", None)
         assert request is None, f"{type(link).__name__} keeps the request"
+
+
+def test_an_excerpt_reads_only_a_fixed_prefix_of_a_huge_hostile_body() -> None:
+    """A 5 MB wrong-shape JSON list (what a proxy or a hostile server may send) is never read
+    whole: the excerpt looks at ``EXCERPT_SCAN_BYTES`` at most, so its work does not grow with
+    the body (the phrase rule's regular expression grew with its square)."""
+    from toloka_archive._core.errors import EXCERPT_SCAN_BYTES, excerpt
+
+    looked_at: list[object] = []
+
+    class Watched(bytes):
+        def __getitem__(self, key: object) -> bytes:  # type: ignore[override]
+            looked_at.append(key)
+            return bytes.__getitem__(self, key)  # type: ignore[index]
+
+        def decode(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+            raise AssertionError("the whole body was decoded")
+
+    body = Watched(("[" + ",".join(str(i) for i in range(900_000)) + "]").encode())
+    assert len(body) > 5_000_000
+    shown = excerpt(body)
+    assert looked_at == [slice(None, EXCERPT_SCAN_BYTES, None)]
+    assert shown.startswith("[0,1,2,3,")
+    assert len(shown) <= 200

@@ -48,6 +48,8 @@ from typing import Any
 from toloka_archive._core.models import LogEntry, Operation, failure_reason
 
 _EXCERPT_CHARS = 200
+EXCERPT_SCAN_BYTES = 4096
+"""How much of a body an excerpt reads: enough for a page's title and first heading."""
 _REPEATED_PHRASE = re.compile(r"\b((?:\S+ ){0,4}\S+)(?: \1\b)+")
 
 
@@ -288,9 +290,14 @@ def excerpt(body: bytes) -> str:
 
     A page's title and heading often say the same ("404 Not Found", "Not Found"): a phrase
     that repeats the one just before it is said once.
+
+    Only a fixed prefix is ever looked at (``EXCERPT_SCAN_BYTES``, then a few excerpts' worth of
+    text): the answer may be a megabyte from a proxy or a hostile server, and the phrase rule is
+    a regular expression whose work grows faster than its input. What is shown comes from the
+    start of the body anyway.
     """
-    text = body.decode("utf-8", errors="replace")
+    text = body[:EXCERPT_SCAN_BYTES].decode("utf-8", errors="replace")
     text = re.sub(r"<[^>]*>", " ", text)
-    text = " ".join(text.split())
+    text = " ".join(text.split())[: 4 * _EXCERPT_CHARS]
     text = _REPEATED_PHRASE.sub(r"\1", text)
     return text if len(text) <= _EXCERPT_CHARS else text[: _EXCERPT_CHARS - 1] + "…"
