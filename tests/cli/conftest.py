@@ -58,10 +58,15 @@ def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
     return Result(completed.returncode, completed.stdout, completed.stderr)
 
 
-def run_interrupted(*args: str, after: Callable[[str], bool], times: int) -> Result:
-    """Run the command with ``-vv``, press Ctrl-C once ``after`` was true of ``times`` lines of
-    its log (on stderr: waiting on the command's own words, not on a clock), and collect what
-    it says on the way out."""
+def run_interrupted(
+    *args: str,
+    after: Callable[[str], bool],
+    times: int,
+    signum: signal.Signals = signal.SIGINT,
+) -> Result:
+    """Run the command with ``-vv``, press Ctrl-C (or send ``signum``) once ``after`` was true
+    of ``times`` lines of its log (on stderr: waiting on the command's own words, not on a
+    clock), and collect what it says on the way out."""
     process = subprocess.Popen(
         [sys.executable, "-m", "toloka_archive", *args, "-vv"],
         stdout=subprocess.PIPE,
@@ -87,7 +92,7 @@ def run_interrupted(*args: str, after: Callable[[str], bool], times: int) -> Res
             assert line, f"the command ended before {times} lines like that: {collected}"
             collected.append(line)
             seen += after(line)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         process.wait(timeout=30)
     finally:
         if process.poll() is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -182,21 +183,37 @@ archive_seconds = 60.0
     return scenario
 
 
-def test_ctrl_c_stops_and_lists_every_started_operation(
-    tmp_path: Path, fake_factory: Callable[[Path], str]
+@pytest.mark.parametrize(
+    ("signum", "said"),
+    [
+        (signal.SIGINT, "interrupted"),
+        (signal.SIGTERM, "stopped by SIGTERM"),  # systemd, Kubernetes, CI runners, Airflow
+        (signal.SIGHUP, "stopped by SIGHUP"),  # the terminal went away
+    ],
+)
+def test_a_signal_stops_and_lists_every_started_operation(
+    tmp_path: Path, fake_factory: Callable[[Path], str], signum: signal.Signals, said: str
 ) -> None:
     url = fake_factory(slow_scenario(tmp_path))
     ids = map(str, range(1, 11))
     result = run_interrupted(
-        "archive", *ids, "--concurrency", "3", "--base-url", url, after=started_operation, times=3
+        "archive",
+        *ids,
+        "--concurrency",
+        "3",
+        "--base-url",
+        url,
+        after=started_operation,
+        times=3,
+        signum=signum,
     )
     stderr, stdout = result.stderr, result.stdout
     assert stderr.startswith("toloka-archive: archiving 10 pools")
-    assert result.code == 130
-    assert "interrupted: no new pools were started" in stderr
+    assert result.code == 128 + signum  # as a shell reports a process a signal stopped
+    assert f"{said}: no new pools were started" in stderr
     assert "0 finished, 3 in flight, 7 not started" in stderr
     # Every pool in flight is accounted for: with its operation id, or as unanswered.
-    listed = stderr[stderr.index("interrupted") :]
+    listed = stderr[stderr.index(said) :]
     for pool in ("1", "2", "3"):
         assert (
             f"pool {pool}: operation " in listed

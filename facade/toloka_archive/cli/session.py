@@ -37,12 +37,13 @@ from toloka_archive._core.models import Operation
 from toloka_archive.cli.inputs import checked_output, client_from, rerun_command
 from toloka_archive.cli.ledger import Ledger
 from toloka_archive.cli.status import (
-    EXIT_INTERRUPTED,
     EXIT_NOT_ARCHIVED,
     EXIT_OK,
     EXIT_OUTPUT_CLOSED,
+    EXIT_SIGNALLED,
     EXIT_USAGE,
     PROG,
+    STOPPING_SIGNALS,
 )
 from toloka_archive.cli.views import (
     OUTPUT_LOST,
@@ -222,24 +223,28 @@ class Session:
         task = asyncio.current_task()
         assert task is not None
         loop = asyncio.get_running_loop()
-        interrupted = False
+        stopped_by: list[signal.Signals] = []  # the first signal decides the exit status
 
-        def on_interrupt() -> None:
-            nonlocal interrupted
-            interrupted = True
+        def on_signal(signum: signal.Signals) -> None:
+            stopped_by.append(signum)
             task.cancel()
 
-        with suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signal.SIGINT, on_interrupt)
+        # Ctrl-C, and the way systemd, Kubernetes, CI runners and Airflow stop a process (or a
+        # closed terminal): every one ends the run the same way, with the list and the hints.
+        for signum in STOPPING_SIGNALS:
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, on_signal, signum)
         try:
             async with self.client:
                 await body()
         except asyncio.CancelledError:
-            if not interrupted:
+            if not stopped_by:
                 raise
             task.uncancel()
+            signum = stopped_by[0]
+            how = "interrupted" if signum == signal.SIGINT else f"stopped by {signum.name}"
             return self._stop(
-                EXIT_INTERRUPTED, f"interrupted: no new {plural(self._noun)} were started"
+                EXIT_SIGNALLED + signum, f"{how}: no new {plural(self._noun)} were started"
             )
         except RunRefusedError as refused:
             print(f"{PROG}: error: {refused}", file=self._err)
@@ -261,8 +266,9 @@ class Session:
             self._stop(EXIT_NOT_ARCHIVED, f"error: the run stopped: {type(error).__name__}")
             raise
         finally:
-            with suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.remove_signal_handler(signal.SIGINT)
+            for signum in STOPPING_SIGNALS:
+                with suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.remove_signal_handler(signum)
         self._view.close()
         self._print_summary()
         self._point_to_follow_up()
