@@ -185,9 +185,8 @@ def operation_if_there_flow(operation_id: str, context: FlowContext) -> Flow[Ope
 
 def status_flow(job: Job, context: FlowContext) -> Flow[str]:
     """The status of the job's subject as Toloka reports it now: ``ARCHIVED``, ``CLOSED``, ..."""
-    subject = job.kind.subject
-    response = yield from sending.send(subject.read_request(job.subject_id), context)
-    return subject.status_in(response)
+    record = yield from record_flow(job.kind.subject, job.subject_id, context)
+    return str(record.status)
 
 
 def record_flow(subject: Subject, subject_id: str, context: FlowContext) -> Flow[Record]:

@@ -20,6 +20,7 @@ from toloka_archive._core.dates import as_utc, format_moment, parse_timestamp
 from toloka_archive._core.flow import Flow
 from toloka_archive._core.models import PoolStatus, Record, closed_for_editing
 from toloka_archive._flows import sending
+from toloka_archive._flows.lookup import record_flow
 from toloka_archive._wire import endpoints, generated
 from toloka_archive._wire.kinds import Subject
 from toloka_archive._wire.response import read_model
@@ -120,8 +121,7 @@ def preflight_flow(
 ) -> Flow[Archivability]:
     """Read the subject, and its last rejection when it is closed and has the 9-day rule;
     judge by the client's clock."""
-    response = yield from sending.send(subject.read_request(subject_id), context)
-    record = subject.read(response)
+    record = yield from record_flow(subject, subject_id, context)
     last_rejected: datetime | None = None
     if subject.rejection_window and record.status == PoolStatus.CLOSED:
         response = yield from sending.send(endpoints.last_rejection_request(subject_id), context)

@@ -71,10 +71,6 @@ class Subject:
         value = operation.parameters.get(self.parameter)
         return value if isinstance(value, str) else None
 
-    def status_in(self, response: httpx.Response) -> str:
-        """The subject's status, from the answer to ``read_request``."""
-        return str(self.read(response).status)
-
     def __repr__(self) -> str:
         return f"<Subject {self.noun}>"
 
