@@ -30,7 +30,7 @@ from toloka_archive._flows.failures import is_final
 from toloka_archive._flows.preflight import Archivability, Verdict
 from toloka_archive._wire.kinds import OperationKind
 from toloka_archive._wire.outcomes import Outcome
-from toloka_archive._wire.refusals import Conflict, in_words
+from toloka_archive._wire.refusals import Conflict, in_words, refusal
 
 __all__ = ["Outcome", "PoolReport", "ProjectOutcome", "ProjectReport", "Report"]
 
@@ -118,8 +118,9 @@ def report_from_conflict(subject_id: str, conflict: ConflictError, kind: Operati
     """When the pre-flight cannot explain it, the 409's own code does (``_wire.refusals``)."""
     noun = kind.subject.noun
     meaning = kind.conflict(conflict.code)
-    own_status = conflict.code in _OWN_STATUS_CODES or conflict.appropriate_statuses
-    if meaning is Conflict.WRONG_STATUS and not own_status:  # another object's: its project's
+    known = refusal(conflict.code)
+    of_another = known is not None and known.of_another and not conflict.appropriate_statuses
+    if meaning is Conflict.WRONG_STATUS and of_another:  # e.g. its project's status
         words = in_words(conflict.code, conflict.message, noun)
         detail = f"not {kind.past}: {words}"
         return Report(subject_id, Outcome.WRONG_STATUS, detail, error=conflict, subject=noun)
@@ -145,11 +146,6 @@ def report_from_conflict(subject_id: str, conflict: ConflictError, kind: Operati
     words = in_words(conflict.code, conflict.message, noun)
     outcome = Outcome.BLOCKED if meaning is Conflict.BLOCKED else Outcome.FAILED
     return Report(subject_id, outcome, f"not {kind.past}: {words}", error=conflict, subject=noun)
-
-
-_OWN_STATUS_CODES = frozenset({"INAPPROPRIATE_STATUS", "POOL_INAPPROPRIATE_STATUS"})
-"""The wrong-status codes about the subject itself (others, such as
-``PROJECT_INAPPROPRIATE_STATUS``, are about another object and say so)."""
 
 
 def _moment(value: object) -> datetime | None:

@@ -30,11 +30,13 @@ class Conflict(enum.Enum):
 @dataclass(frozen=True)
 class Refusal:
     """One of Toloka's refusal codes: what it means, why (``says``), and what to do
-    (``next_step``). ``{noun}`` in either is the subject's noun ("pool", "training", ...)."""
+    (``next_step``). ``{noun}`` in either is the subject's noun ("pool", "training", ...).
+    ``of_another`` marks a refusal about another object than the subject (its project)."""
 
     meaning: Conflict
     says: str
     next_step: str
+    of_another: bool = False
 
 
 REFUSALS: dict[str, Refusal] = {
@@ -48,6 +50,7 @@ REFUSALS: dict[str, Refusal] = {
         Conflict.WRONG_STATUS,
         "its project is not in a status that allows it",
         "check the project's status in Toloka",
+        of_another=True,
     ),
     "THERE_IS_REJECTED_ASSIGNMENT": Refusal(
         Conflict.NOT_YET,
