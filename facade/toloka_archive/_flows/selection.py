@@ -82,9 +82,10 @@ class PoolSelection:
             return False
         return _before(training.last_started, self.last_started_before) and self.wants(training)
 
-    def describe(self) -> str:
-        """The selection in words: "the CLOSED pools of project 7 idle since ..."."""
-        text = "every pool" if self.status is None else f"the {self.status} pools"
+    def describe(self, noun: str = "pool") -> str:
+        """The selection in words: "the CLOSED pools of project 7 idle since ..."; ``noun``
+        says what is chosen (the same filters choose trainings)."""
+        text = f"every {noun}" if self.status is None else f"the {self.status} {noun}s"
         if self.project_id is not None:
             text += f" of project {self.project_id}"
         if self.idle_since is not None:

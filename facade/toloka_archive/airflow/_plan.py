@@ -166,14 +166,6 @@ def _status(value: object, subjects: Subjects) -> str | None:
         raise PlanError(f"status: {str(error).replace('pool status', f'{noun} status')}") from None
 
 
-def described(selection: PoolSelection, subjects: Subjects = POOLS) -> str:
-    """The selection in words, about pools or trainings (as the command says it)."""
-    text = selection.describe()
-    return text.replace(" pools", f" {subjects.plural}").replace(
-        "every pool", f"every {subjects.noun}"
-    )
-
-
 def _moment(name: str, value: object, now: datetime) -> datetime | None:
     if _blank(value):
         return None

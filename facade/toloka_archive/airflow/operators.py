@@ -77,7 +77,6 @@ from toloka_archive.airflow._plan import (
     Subjects,
     Verdict,
     acceptable_from,
-    described,
     ids_from,
     judge,
     label_of,
@@ -406,7 +405,7 @@ class _TolokaArchiveOperator(BaseOperator):
     def _describe(self, subject_ids: list[str], selection: PoolSelection | None) -> str:
         parts = [f"{len(subject_ids)} {self.subjects.plural} by id"] if subject_ids else []
         if selection is not None:
-            parts.append(described(selection, self.subjects))
+            parts.append(selection.describe(self.subjects.noun))
         return " and ".join(parts) or f"no {self.subjects.plural}"
 
 

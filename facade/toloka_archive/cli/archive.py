@@ -81,7 +81,7 @@ def run(
         )
         await session.consume(reports, key=lambda report: report.subject_id)
         if selection is not None and not found:
-            session.say(f"no {noun}s match: {_described(selection, noun)}")
+            session.say(f"no {noun}s match: {selection.describe(noun)}")
 
     return session.execute(body, verbose=args.verbose, ok=lambda: not session.ledger.problems)
 
@@ -89,12 +89,5 @@ def run(
 def _what(ids: Sequence[int], selection: PoolSelection | None, noun: str) -> str:
     what = f"{len(ids)} {noun}{'s' if len(ids) != 1 else ''}" if ids or not selection else ""
     if selection is not None:
-        what += (" and " if what else "") + _described(selection, noun)
+        what += (" and " if what else "") + selection.describe(noun)
     return what
-
-
-def _described(selection: PoolSelection, noun: str) -> str:
-    """The selection in words, about pools or trainings."""
-    return (
-        selection.describe().replace(" pools", f" {noun}s").replace("every pool", f"every {noun}")
-    )
