@@ -67,15 +67,25 @@ class _Tally:
             self._on_report(report)
 
     def report(
-        self, project_id: str, outcome: ProjectOutcome, detail: str, **extra: object
+        self,
+        project_id: str,
+        outcome: ProjectOutcome,
+        detail: str,
+        *,
+        operation_id: str | None = None,
+        archivable_from: datetime | None = None,
+        error: Exception | None = None,
     ) -> ProjectReport:
+        """The project's report, with what the stages found."""
         return ProjectReport(
             project_id,
             outcome,
             detail,
+            operation_id=operation_id,
             counts={noun: dict(counter) for noun, counter in self.counts.items()},
             blocking=tuple(self.blocking),
-            **extra,  # type: ignore[arg-type]
+            archivable_from=archivable_from,
+            error=error,
         )
 
 
