@@ -9,11 +9,13 @@ neither created, started nor stopped after it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
+
+import httpx
 
 from toloka_archive._core.context import FlowContext
 from toloka_archive._core.dates import as_utc, format_moment
@@ -23,12 +25,12 @@ from toloka_archive._core.errors import (
 )
 from toloka_archive._core.flow import Flow
 from toloka_archive._core.ids import normalize_pool_id, normalize_project_id
-from toloka_archive._core.models import Pool, PoolStatus, Training
+from toloka_archive._core.models import Pool, PoolStatus, Record, Training
 from toloka_archive._flows import sending
 from toloka_archive._flows.lookup import project_flow
 from toloka_archive._wire import endpoints
 from toloka_archive._wire.endpoints import PoolQuery, TrainingQuery
-from toloka_archive._wire.paging import Listing, refuse_unless_moving_forward
+from toloka_archive._wire.paging import Listing, Page, refuse_unless_moving_forward
 from toloka_archive._wire.response import read_pool_page, read_training_page
 
 ARCHIVABLE_STATUS = PoolStatus.CLOSED.value  # the pools that can be archived
@@ -106,31 +108,9 @@ def pools_listing(
     Toloka would answer a list of no pools for a project that does not exist, or is not
     yours, and that silence must not pass for "nothing to archive".
     """
-    project = selection.first_query().project_id
-    before = None
-    if project is not None and check_project:
-        before = partial(_project_of_the_pools, project)
-    return Listing(
-        "pool", selection.first_query(), pools_page_flow, _pool_id, selection.wants, before
-    )
-
-
-def _pool_id(pool: Pool) -> str:
-    return pool.id
-
-
-def pools_page_flow(
-    query: PoolQuery, context: FlowContext
-) -> Flow[tuple[Sequence[Pool], PoolQuery | None]]:
-    """One page of ``GET /pools``, and the query for the next one (by id, Toloka's way of
-    paging; None at the end)."""
-    response = yield from sending.send(endpoints.list_pools_request(query), context)
-    page = read_pool_page(response)
-    ids = [pool.id for pool in page.items]
-    refuse_unless_moving_forward(response, ids, query.id_gt, _pool_order)
-    if not page.has_more or not page.items:
-        return page.items, None
-    return page.items, replace(query, id_gt=page.items[-1].id)
+    query = selection.first_query()
+    before = _project_first(query.project_id, check_project, "pools")
+    return Listing("pool", query, pools_page_flow, _record_id, selection.wants, before)
 
 
 def trainings_listing(
@@ -139,17 +119,19 @@ def trainings_listing(
     """What ``find_trainings`` reads: ``GET /trainings`` in id order, by the same selection as
     pools (the filters its list does not take are checked on each training)."""
     project = selection.first_query().project_id
-    before = None
-    if project is not None and check_project:
-        before = partial(_project_of_the_pools, project, what="trainings")
     query = TrainingQuery(project_id=project, status=selection.status)
+    before = _project_first(project, check_project, "trainings")
     return Listing(
-        "training", query, trainings_page_flow, _training_id, selection.wants_training, before
+        "training", query, trainings_page_flow, _record_id, selection.wants_training, before
     )
 
 
-def _training_id(training: Training) -> str:
-    return training.id
+def pools_page_flow(
+    query: PoolQuery, context: FlowContext
+) -> Flow[tuple[Sequence[Pool], PoolQuery | None]]:
+    """One page of ``GET /pools``, and the query for the next one (None at the end)."""
+    response = yield from sending.send(endpoints.list_pools_request(query), context)
+    return _by_id(query, response, read_pool_page(response))
 
 
 def trainings_page_flow(
@@ -157,12 +139,35 @@ def trainings_page_flow(
 ) -> Flow[tuple[Sequence[Training], TrainingQuery | None]]:
     """One page of ``GET /trainings``, and the query for the next one (None at the end)."""
     response = yield from sending.send(endpoints.list_trainings_request(query), context)
-    page = read_training_page(response)
-    ids = [training.id for training in page.items]
+    return _by_id(query, response, read_training_page(response))
+
+
+Q = TypeVar("Q", PoolQuery, TrainingQuery)
+R = TypeVar("R", Pool, Training)
+
+
+def _by_id(query: Q, response: httpx.Response, page: Page[R]) -> tuple[Sequence[R], Q | None]:
+    """A page of a list in id order (which must move forward past ``id_gt``), and the query for
+    the next one (by id, Toloka's way of paging; None at the end)."""
+    ids = [item.id for item in page.items]
     refuse_unless_moving_forward(response, ids, query.id_gt, _pool_order)
     if not page.has_more or not page.items:
         return page.items, None
     return page.items, replace(query, id_gt=page.items[-1].id)
+
+
+def _record_id(record: Record) -> str:
+    return record.id
+
+
+def _project_first(
+    project_id: str | None, check_project: bool, what: str
+) -> Callable[[FlowContext], Flow[object]] | None:
+    """The read of the project a list is filtered by, to run before its first page (see
+    ``pools_listing``); None when there is no project, or the caller has just read it."""
+    if project_id is None or not check_project:
+        return None
+    return partial(_project_of_the_pools, project_id, what=what)
 
 
 def _before(moment: datetime | None, bound: datetime | None) -> bool:
